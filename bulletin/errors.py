@@ -1,0 +1,57 @@
+"""Problems found in the sources, reported as ``PATH:LINE:COL: error: MESSAGE``."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceError:
+    """One located problem; ``path`` is relative to the source root, POSIX style."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+    message: str = field(default="", compare=True)
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+    source_line: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message}"
+
+
+@dataclass(slots=True)
+class Problems:
+    """Collects every problem of a run so that all can be shown at once."""
+
+    items: list[SourceError] = field(default_factory=list)
+
+    def error(self, path: str, line: int, col: int, message: str) -> None:
+        """Record an error at ``path:line:col``."""
+        self.items.append(SourceError(path, line, col, message, Severity.ERROR))
+
+    def warning(self, path: str, line: int, col: int, message: str) -> None:
+        """Record a warning at ``path:line:col``."""
+        self.items.append(SourceError(path, line, col, message, Severity.WARNING))
+
+    def extend(self, other: Problems | list[SourceError]) -> None:
+        """Add the problems of another collection."""
+        self.items.extend(other.items if isinstance(other, Problems) else other)
+
+    @property
+    def errors(self) -> list[SourceError]:
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.items)
+
+    def sorted(self) -> list[SourceError]:
+        """Every problem once, ordered by path, line and column."""
+        return sorted(set(self.items))

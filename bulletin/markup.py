@@ -1,0 +1,98 @@
+"""Markdown bodies -> safe HTML, and summaries cut at a Chinese sentence boundary."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]+$", re.IGNORECASE)
+SENTENCE_END = "。！？!?"
+SUMMARY_LENGTH = 120
+
+
+def make_markdown() -> markdown.Markdown:
+    """A Markdown converter with the extensions bulletins use (tables, footnotes, lists)."""
+    return markdown.Markdown(
+        extensions=["abbr", "def_list", "fenced_code", "tables", "sane_lists"],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
+
+
+def render_markdown(converter: markdown.Markdown, text: str) -> str:
+    """Markdown -> HTML sanitised against an allowlist: no script can survive."""
+    converter.reset()
+    return sanitize_html(converter.convert(text))
+
+
+def sanitize_html(raw: str) -> str:
+    """Keep only allowlisted tags, attributes and URL schemes (data: only for images)."""
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES | {"data"},
+        attribute_filter=_filter_attribute,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if value.strip().lower().startswith("data:") and not (tag == "img" and attribute == "src"
+                                                          and DATA_IMAGE.match(value.strip())):
+        return None
+    return value
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment with tags removed and whitespace folded."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", fragment))).strip()
+
+
+def first_paragraph(body_html: str) -> str:
+    """The plain text of the first non-empty paragraph of rendered HTML."""
+    for match in re.finditer(r"<p>(.*?)</p>", body_html, re.DOTALL):
+        text = plain_text(match.group(1))
+        if text:
+            return text
+    return plain_text(body_html)[:SUMMARY_LENGTH]
+
+
+def cut_at_sentence(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """Shorten ``text`` to at most ``limit`` characters, ending at 。！？ when one is in reach."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind(mark) for mark in SENTENCE_END)
+    if end >= limit // 3:
+        return head[: end + 1]
+    pause = max(head.rfind(mark) for mark in "；，、;,")
+    return (head[:pause] if pause >= limit // 3 else head[: limit - 1]) + "……"
+
+
+def summarize(body_html: str) -> str:
+    """A bulletin's default summary: its first paragraph cut at a sentence boundary."""
+    return cut_at_sentence(first_paragraph(body_html))

@@ -1,0 +1,153 @@
+"""The site as editors think of it: frozen dataclasses, no behaviour beyond arithmetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping
+
+
+class Qualifier(enum.Enum):
+    """How a figure is meant: exactly, at least (800余), or about (近万)."""
+
+    EXACT = "exact"
+    AT_LEAST = "at_least"
+    APPROX = "approx"
+
+    @staticmethod
+    def combine(qualifiers: list[Qualifier] | tuple[Qualifier, ...]) -> Qualifier:
+        """A total is exact when all parts are, approx when any is, else at_least."""
+        if any(q is Qualifier.APPROX for q in qualifiers):
+            return Qualifier.APPROX
+        if any(q is Qualifier.AT_LEAST for q in qualifiers):
+            return Qualifier.AT_LEAST
+        return Qualifier.EXACT
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A figure: an exact decimal value plus its qualifier (800余 -> 800, at_least)."""
+
+    value: Decimal
+    qualifier: Qualifier = Qualifier.EXACT
+
+    def __add__(self, other: Quantity) -> Quantity:
+        return Quantity(self.value + other.value, Qualifier.combine((self.qualifier, other.qualifier)))
+
+
+class MetricKind(enum.Enum):
+    CUMULATIVE = "cumulative"  # each report gives the running total up to its date
+    PERIOD = "period"  # each report gives the count for its own period
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    kind: MetricKind = MetricKind.CUMULATIVE
+    part_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was written: a source path and a 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One dated set of figures of one unit."""
+
+    date: dt.date
+    values: Mapping[str, Quantity]
+    location: Location | None = field(default=None, compare=False)
+    value_locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    slug: str
+    name: str
+    short_name: str | None = None
+    region: str | None = None
+    category: str | None = None
+    reports: tuple[Report, ...] = ()  # in date order
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Bulletin:
+    """One Markdown bulletin of one unit."""
+
+    unit: str  # the unit's slug
+    slug: str
+    title: str
+    date: dt.date
+    body: str  # Markdown source
+    body_line: int  # line of the body's first line in the source file
+    source_path: str  # relative to the source root
+    summary: str | None = None
+    source: str | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+
+    @property
+    def url_path(self) -> str:
+        return f"units/{self.unit}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A free-standing page from content/pages/."""
+
+    slug: str
+    title: str
+    body: str
+    body_line: int
+    source_path: str
+
+    @property
+    def url_path(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str
+    base_url: str  # always ends with "/"
+    language: str = "zh-CN"
+    description: str | None = None
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, e.g. ``/dsxx/``."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    metrics: tuple[Metric, ...]
+    units: tuple[Unit, ...]  # sorted by slug
+    bulletins: tuple[Bulletin, ...]  # newest first, then unit, then slug
+    pages: tuple[Page, ...] = ()
+
+    def metric(self, key: str) -> Metric | None:
+        return next((m for m in self.metrics if m.key == key), None)
+
+    def unit(self, slug: str) -> Unit | None:
+        return next((u for u in self.units if u.slug == slug), None)

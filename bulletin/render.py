@@ -1,0 +1,195 @@
+"""Jinja environment and page contexts: the model and statistics -> {output path: bytes}."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .charts import completion_bar, line_chart
+from .errors import Problems
+from .markup import make_markdown, render_markdown, summarize
+from .model import Bulletin, Metric, Site, Unit
+from .quantities import format_number, format_quantity
+from .sources import TextFile
+from .stats import MetricStats, Stats, value_as_of
+
+THEME = Path(__file__).parent / "theme"
+LATEST_ON_HOME = 10
+FEED_SIZE = 20
+
+
+class TemplateProblem(Exception):
+    """A site template failed while rendering; carries its location."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(path, line, message)
+        self.path, self.line, self.message = path, line, message
+
+
+def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.Environment:
+    """The theme's templates, overridden file by file by the site's; every site template compiled."""
+    site_templates = {f.path.removeprefix("templates/"): f.text for f in templates}
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([
+            jinja2.DictLoader(site_templates),
+            jinja2.FileSystemLoader(THEME / "templates"),
+        ]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number)
+    for name in sorted(site_templates):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.error(f"templates/{name}", exc.lineno or 1, 1, f"template syntax: {exc.message}")
+    return env
+
+
+def date_zh(day: dt.date) -> str:
+    """2021-09-30 -> 2021年9月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass(slots=True)
+class Renderer:
+    """Renders every page of one site; holds nothing that changes while it renders."""
+
+    site: Site
+    stats: Stats
+    env: jinja2.Environment
+    site_template_names: frozenset[str] = frozenset()
+    by_unit: dict[str, list[Bulletin]] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)
+    units_by_slug: dict[str, Unit] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for bulletin in self.site.bulletins:  # newest first
+            siblings = self.by_unit.setdefault(bulletin.unit, [])
+            self.position[bulletin.source_path] = len(siblings)
+            siblings.append(bulletin)
+        self.units_by_slug = {u.slug: u for u in self.site.units}
+
+    # -- shared helpers -------------------------------------------------------------
+    def url(self, path: str) -> str:
+        """Root-relative URL of an output path ("" is the home page)."""
+        return self.site.config.base_path + path
+
+    def absolute_url(self, path: str) -> str:
+        return self.site.config.base_url + path
+
+    def render(self, template: str, **context: object) -> bytes:
+        """Render one template with the context every page shares."""
+        try:
+            html = self.env.get_template(template).render(
+                site=self.site, config=self.site.config, stats=self.stats, url=self.url,
+                absolute_url=self.absolute_url, version=__version__, units_by_slug=self.units_by_slug, **context,
+            )
+        except jinja2.TemplateError as exc:
+            raise self._locate(exc) from None
+        return html.encode("utf-8")
+
+    def _locate(self, exc: Exception) -> TemplateProblem:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            name = Path(frame.filename).name if frame.filename else ""
+            if frame.filename and (frame.filename.startswith(str(THEME)) or name in self.site_template_names):
+                where = "templates/" + name if name in self.site_template_names else f"(theme) {name}"
+                return TemplateProblem(where, frame.lineno or 1, f"template error: {exc}")
+        return TemplateProblem("templates", 1, f"template error: {exc}")
+
+    # -- bulletins -------------------------------------------------------------------
+    def bulletin_page(self, bulletin: Bulletin, converter: object) -> tuple[str, bytes, str]:
+        """One bulletin's page; returns (output path, bytes, summary)."""
+        body = render_markdown(converter, bulletin.body)  # type: ignore[arg-type]
+        summary = bulletin.summary or summarize(body)
+        siblings = self.by_unit[bulletin.unit]
+        index = self.position[bulletin.source_path]
+        newer = siblings[index - 1] if index > 0 else None
+        older = siblings[index + 1] if index + 1 < len(siblings) else None
+        data = self.render(
+            "bulletin.html", page_path=bulletin.url_path, bulletin=bulletin, body=Markup(body), summary=summary,
+            unit=self.units_by_slug[bulletin.unit], newer=newer, older=older, section="units",
+        )
+        return bulletin.url_path + "index.html", data, summary
+
+    # -- everything else -----------------------------------------------------------
+    def other_pages(self, summaries: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+        """Home, unit, statistics and free pages, feed, sitemap and 404 (after the bulletins)."""
+        site = self.site
+        latest = site.bulletins[:LATEST_ON_HOME]
+        yield "index.html", self.render("home.html", page_path="", latest=latest, summaries=summaries,
+                                        section="home", headline=self.headline())
+        yield "units/index.html", self.render("units.html", page_path="units/", section="units",
+                                              counts={u: len(b) for u, b in self.by_unit.items()})
+        for unit in site.units:
+            yield f"units/{unit.slug}/index.html", self.render(
+                "unit.html", page_path=f"units/{unit.slug}/", unit=unit, section="units",
+                bulletins=self.by_unit.get(unit.slug, []), summaries=summaries,
+                latest_figures=self.latest_figures(unit), report_metrics=self.reported_metrics(unit),
+            )
+        yield "stats/index.html", self.render("stats.html", page_path="stats/", section="stats",
+                                              charts={m.metric.key: self.metric_charts(m) for m in self.stats.metrics})
+        for page in site.pages:
+            converter = make_markdown()
+            yield page.url_path + "index.html", self.render(
+                "page.html", page_path=page.url_path, page=page, section=page.slug,
+                body=Markup(render_markdown(converter, page.body)),
+            )
+        yield "404.html", self.render("404.html", page_path="404.html", section="")
+        yield "feed.xml", self.feed(summaries)
+        yield "sitemap.xml", self.render("sitemap.xml", paths=self.sitemap_paths())
+
+    def headline(self) -> list[tuple[Metric, object]]:
+        """Metrics with a total, for the home page."""
+        return [(m.metric, m) for m in self.stats.metrics if m.total is not None]
+
+    def metric_charts(self, ms: MetricStats) -> dict[str, Markup]:
+        """The build-time SVG charts of one metric: its total over time and, for parts, completion."""
+        key = ms.metric.key
+        charts = {"series": Markup(line_chart(
+            [(p.date.isoformat(), p.total.value if p.total else None) for p in ms.series],
+            title=f"{ms.metric.label}累计变化", unit=ms.metric.unit, id_prefix=f"chart-{key}"))}
+        whole = self.stats.metric(ms.metric.part_of) if ms.metric.part_of else None
+        if whole is not None and whole.total and ms.total is not None and whole.total.value:
+            charts["completion"] = Markup(completion_bar(
+                ms.total.value, whole.total.value, label=ms.metric.label, unit=ms.metric.unit,
+                id_prefix=f"bar-{key}"))
+        return charts
+
+    def latest_figures(self, unit: Unit) -> list[tuple[Metric, object]]:
+        """Each metric's value for the unit as of its latest report."""
+        if not unit.reports:
+            return []
+        last = unit.reports[-1].date
+        figures = [(m, value_as_of(unit, m, last)) for m in self.site.metrics]
+        return [(m, v) for m, v in figures if v is not None]
+
+    def reported_metrics(self, unit: Unit) -> list[Metric]:
+        """The metrics any report of this unit gives, in catalogue order."""
+        keys = {k for r in unit.reports for k in r.values}
+        return [m for m in self.site.metrics if m.key in keys]
+
+    def feed(self, summaries: dict[str, str]) -> bytes:
+        """Atom feed of the latest bulletins, with their bodies."""
+        converter = make_markdown()
+        entries = [(b, summaries.get(b.source_path, ""), Markup(render_markdown(converter, b.body)))
+                   for b in self.site.bulletins[:FEED_SIZE]]
+        return self.render("feed.xml", entries=entries)
+
+    def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:
+        """Every HTML page with its date where it has one."""
+        paths: list[tuple[str, dt.date | None]] = [("", None), ("units/", None), ("stats/", None)]
+        paths += [(f"units/{u.slug}/", None) for u in self.site.units]
+        paths += [(b.url_path, b.date) for b in sorted(self.site.bulletins, key=lambda b: b.url_path)]
+        paths += [(p.url_path, None) for p in self.site.pages]
+        return paths

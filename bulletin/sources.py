@@ -1,0 +1,269 @@
+"""Reading source files: encodings, line endings, YAML with positions, front matter."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problems
+
+try:  # libyaml is ~8x faster; its marks are the same as the pure loader's
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+SOURCE_DIRS = ("content", "data", "templates", "static")
+MAX_YAML_NODES = 2_000_000  # far above a real site; guards against pathological files
+
+
+@dataclass(slots=True)
+class TextFile:
+    """A decoded source file: its path relative to the root and its text with LF line ends."""
+
+    path: str
+    text: str
+
+
+@dataclass(slots=True)
+class Node:
+    """A YAML node with its 1-based position; scalars keep the text as written."""
+
+    kind: str  # "scalar", "seq" or "map"
+    line: int
+    col: int
+    value: object  # str | list[Node] | dict[str, tuple[Node, Node]]
+    quoted: bool = False
+    null: bool = False
+
+    def items(self) -> list[tuple[Node, Node]]:
+        """The (key, value) pairs of a mapping node."""
+        return list(self.value.values()) if self.kind == "map" else []  # type: ignore[union-attr]
+
+
+@dataclass(slots=True)
+class Sources:
+    """Everything read from a site root, before validation."""
+
+    root: Path
+    site: TextFile | None = None
+    metrics: TextFile | None = None
+    units: list[TextFile] = field(default_factory=list)
+    bulletins: list[TextFile] = field(default_factory=list)
+    pages: list[TextFile] = field(default_factory=list)
+    templates: list[TextFile] = field(default_factory=list)
+    static: list[tuple[str, Path]] = field(default_factory=list)  # (relative path, file)
+
+
+def relpath(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes, for messages."""
+    return path.relative_to(root).as_posix()
+
+
+def decode_source(data: bytes, path: str, problems: Problems) -> str | None:
+    """Decode UTF-8 (with or without BOM); read GB18030 with a warning; LF line ends."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = _decode_legacy(data, path, exc, problems)
+        if text is None:
+            return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_legacy(data: bytes, path: str, exc: UnicodeDecodeError, problems: Problems) -> str | None:
+    line = data[: exc.start].count(b"\n") + 1
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        problems.error(path, line, 1, "file is not UTF-8 text (nor GB18030); save it as UTF-8 in your editor")
+        return None
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        problems.error(path, line, 1, "file is not UTF-8 text; save it as UTF-8 in your editor")
+        return None
+    problems.warning(
+        path, line, 1,
+        "file is encoded in GB18030/GBK, not UTF-8; it was read as GB18030, "
+        "but please save it as UTF-8 (e.g. in Notepad: 另存为, 编码 UTF-8)",
+    )
+    return text
+
+
+def read_text_file(file: Path, root: Path, problems: Problems) -> TextFile | None:
+    """Read and decode one source file, recording any problem."""
+    rel = relpath(file, root)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        problems.error(rel, 1, 1, f"cannot read file: {exc.strerror}")
+        return None
+    text = decode_source(data, rel, problems)
+    return None if text is None else TextFile(rel, text)
+
+
+def walk_files(folder: Path, root: Path, problems: Problems) -> list[Path]:
+    """Every regular file below ``folder``, sorted, skipping dot-files and links leaving the root."""
+    found: list[Path] = []
+    if not folder.is_dir():
+        return found
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith(".") or not _inside_root(here / name, real_root, root, problems):
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            path = here / name
+            if name.startswith(".") or not _inside_root(path, real_root, root, problems):
+                continue
+            if path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def _inside_root(path: Path, real_root: Path, root: Path, problems: Problems) -> bool:
+    if not path.is_symlink():
+        return True
+    target = path.resolve()
+    if target == real_root or real_root in target.parents:
+        return True
+    problems.warning(relpath(path, root), 1, 1, "symbolic link points outside the site folder; it is ignored")
+    return False
+
+
+def read_sources(root: Path, problems: Problems) -> Sources:
+    """Read every source file of the site at ``root``."""
+    sources = Sources(root=root)
+    data = root / "data"
+    for name in ("site", "metrics"):
+        file = data / f"{name}.yaml"
+        if file.is_file():
+            setattr(sources, name, read_text_file(file, root, problems))
+    for file in walk_files(data / "units", root, problems):
+        if file.suffix in (".yaml", ".yml") and file.parent == data / "units":
+            _append(sources.units, read_text_file(file, root, problems))
+    for file in walk_files(root / "content", root, problems):
+        if file.suffix != ".md":
+            continue
+        kind = sources.pages if file.parent == root / "content" / "pages" else sources.bulletins
+        _append(kind, read_text_file(file, root, problems))
+    for file in walk_files(root / "templates", root, problems):
+        _append(sources.templates, read_text_file(file, root, problems))
+    static = root / "static"
+    sources.static = [(relpath(f, static), f) for f in walk_files(static, root, problems)]
+    return sources
+
+
+def _append(items: list[TextFile], item: TextFile | None) -> None:
+    if item is not None:
+        items.append(item)
+
+
+FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split ``---`` front matter from a Markdown text.
+
+    Returns (front matter or None, body, line number of the body's first line).
+    """
+    if not re.match(r"---[ \t]*\n", text):
+        return None, text, 1
+    start = text.index("\n") + 1
+    end = FRONT_MATTER_END.search(text, start)
+    if end is None:
+        return text[start:], "", text.count("\n") + 2
+    front = text[start : end.start()]
+    body_start = text.find("\n", end.end())
+    body = "" if body_start < 0 else text[body_start + 1 :]
+    return front, body, text[: len(text) - len(body)].count("\n") + 1
+
+
+def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Node | None:
+    """Parse YAML into located nodes; report syntax errors, duplicate keys and aliases."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.error(path, line + line_offset, col, f"YAML syntax: {exc.problem or exc.context}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(path, 1 + line_offset, 1, f"YAML: {exc}")
+        return None
+    except RecursionError:
+        problems.error(path, 1 + line_offset, 1, "YAML is nested too deeply")
+        return None
+    if root is None:
+        return None
+    try:
+        return _NodeReader(path, problems, line_offset).read(root)
+    except RecursionError:
+        problems.error(path, 1 + line_offset, 1, "YAML is nested too deeply")
+    except _TooLarge as exc:
+        problems.error(path, exc.line, exc.col, f"YAML has more than {MAX_YAML_NODES} values; split the file")
+    return None
+
+
+class _TooLarge(Exception):
+    def __init__(self, path: str, line: int, col: int) -> None:
+        super().__init__(path)
+        self.line, self.col = line, col
+
+
+class _NodeReader:
+    """Turns PyYAML's node graph into a tree of ``Node``, refusing aliases."""
+
+    def __init__(self, path: str, problems: Problems, line_offset: int) -> None:
+        self.path, self.problems, self.offset = path, problems, line_offset
+        self.seen: set[int] = set()
+
+    def read(self, node: yaml.Node) -> Node | None:
+        line, col = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+        if id(node) in self.seen:
+            self.problems.error(
+                self.path, line, col, "YAML anchors and aliases (&name, *name) are not supported; write the value out"
+            )
+            return None
+        if len(self.seen) >= MAX_YAML_NODES:
+            raise _TooLarge(self.path, line, col)
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            plain = not node.style  # None from the pure loader, "" from libyaml
+            null = plain and node.tag == "tag:yaml.org,2002:null"
+            return Node("scalar", line, col, node.value, quoted=not plain, null=null)
+        if isinstance(node, yaml.SequenceNode):
+            items = [self.read(child) for child in node.value]
+            return Node("seq", line, col, [i for i in items if i is not None])
+        return self._read_mapping(node, line, col)
+
+    def _read_mapping(self, node: yaml.MappingNode, line: int, col: int) -> Node | None:
+        mapping: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            key = self.read(key_node)
+            value = self.read(value_node)
+            if key is None or value is None:
+                continue
+            if key.kind != "scalar":
+                self.problems.error(self.path, key.line, key.col, "a key must be plain text")
+                continue
+            name = str(key.value)
+            if name == "<<":
+                self.problems.error(self.path, key.line, key.col, "YAML merge keys (<<) are not supported; write the keys out")
+                continue
+            if name in mapping:
+                first = mapping[name][0]
+                self.problems.error(
+                    self.path, key.line, key.col, f'duplicate key "{name}" (first given on line {first.line})'
+                )
+                continue
+            mapping[name] = (key, value)
+        return Node("map", line, col, mapping)

@@ -1,0 +1,262 @@
+"""Cumulative and period totals of the metric catalogue, as of each report date (pure)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bulletin.model import Metric, MetricKind, Qualifier, Quantity, Site, Unit
+
+# Sums are exact: with the largest precision libmpdec allows, an addition never rounds
+# (the result is only as long as it needs to be). Division is never done in this context.
+_EXACT = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+# A ratio is inherently rounded; fix its context so the result never depends on the caller's.
+_RATIO = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitValue:
+    """One unit's value of one metric as of a date, and the date of its last report giving it."""
+
+    unit: str  # the unit's slug
+    value: Quantity
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """The total of one metric over all units as of one report date; None when nobody had reported."""
+
+    date: dt.date
+    total: Quantity | None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricStats:
+    metric: Metric
+    total: Quantity | None  # as of Stats.as_of
+    units_reporting: int
+    ratio: Decimal | None  # total / total of metric.part_of
+    by_unit: tuple[UnitValue, ...]  # value descending, then unit slug
+    series: tuple[SeriesPoint, ...]  # one point per distinct report date of any unit
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    as_of: dt.date | None  # the latest report date of any unit
+    units: int
+    bulletins: int
+    metrics: tuple[MetricStats, ...]  # in catalogue order
+
+    def metric(self, key: str) -> MetricStats | None:
+        return next((m for m in self.metrics if m.metric.key == key), None)
+
+
+def value_as_of(unit: Unit, metric: Metric, day: dt.date) -> UnitValue | None:
+    """The unit's value of the metric on `day` under the metric's kind, or None if not yet reported."""
+    found: UnitValue | None = None
+    with decimal.localcontext(_EXACT):
+        for report in unit.reports:
+            if report.date > day or metric.key not in report.values:
+                continue
+            quantity = report.values[metric.key]
+            if found is None:
+                found = UnitValue(unit.slug, quantity, report.date)
+            elif metric.kind is MetricKind.CUMULATIVE:
+                # The latest report wins; never add two reports of one unit.
+                if report.date >= found.date:
+                    found = UnitValue(unit.slug, quantity, report.date)
+            else:
+                found = UnitValue(unit.slug, found.value + quantity, max(found.date, report.date))
+    return found
+
+
+def total_as_of(site: Site, metric: Metric, day: dt.date) -> Quantity | None:
+    """The sum over all units of their value on `day`, or None if no unit had reported."""
+    values = [v.value for u in site.units if (v := value_as_of(u, metric, day)) is not None]
+    return _sum(values)
+
+
+def report_dates(site: Site) -> tuple[dt.date, ...]:
+    """Every distinct report date of any unit, in order."""
+    return tuple(sorted({r.date for u in site.units for r in u.reports}))
+
+
+def compute_stats(site: Site) -> Stats:
+    """Totals, per-unit values and series of every metric, as of the latest report date."""
+    dates = report_dates(site)
+    walked = {m.key: _walk(site.units, m, dates) for m in site.metrics}
+    totals = {key: (series[-1].total if series else None) for key, (series, _) in walked.items()}
+    metrics = []
+    for metric in site.metrics:
+        series, current = walked[metric.key]
+        by_unit = sorted(current, key=lambda v: v.unit)
+        by_unit.sort(key=lambda v: v.value.value, reverse=True)  # stable: ties stay by slug
+        metrics.append(
+            MetricStats(
+                metric=metric,
+                total=totals[metric.key],
+                units_reporting=len(current),
+                ratio=_ratio(totals[metric.key], totals.get(metric.part_of) if metric.part_of else None),
+                by_unit=tuple(by_unit),
+                series=tuple(series),
+            )
+        )
+    return Stats(
+        as_of=dates[-1] if dates else None,
+        units=len(site.units),
+        bulletins=len(site.bulletins),
+        metrics=tuple(metrics),
+    )
+
+
+def _walk(
+    units: tuple[Unit, ...], metric: Metric, dates: tuple[dt.date, ...]
+) -> tuple[list[SeriesPoint], list[UnitValue]]:
+    """One pass over the metric's reports in date order, keeping each unit's current value.
+
+    Returns the series (one point per date) and the units' values as of the last date.
+    Each report is visited once, so the cost is linear in reports plus dates.
+    """
+    events = sorted(
+        ((r.date, i, r.values[metric.key]) for i, u in enumerate(units) for r in u.reports if metric.key in r.values),
+        key=lambda e: (e[0], e[1]),  # stable: same-day reports of one unit keep their order
+    )
+    current: dict[int, UnitValue] = {}
+    qualifiers = {q: 0 for q in Qualifier}  # how many units' current values carry each qualifier
+    total = Decimal(0)
+    series: list[SeriesPoint] = []
+    cumulative = metric.kind is MetricKind.CUMULATIVE
+    next_event = 0
+    with decimal.localcontext(_EXACT):
+        for day in dates:
+            while next_event < len(events) and events[next_event][0] <= day:
+                date, i, quantity = events[next_event]
+                next_event += 1
+                old = current.get(i)
+                new = quantity
+                if old is not None:
+                    # Exact subtraction: take the unit's old value out of the running total.
+                    total -= old.value.value
+                    qualifiers[old.value.qualifier] -= 1
+                    if not cumulative:
+                        new = old.value + quantity
+                total += new.value
+                qualifiers[new.qualifier] += 1
+                current[i] = UnitValue(units[i].slug, new, date)
+            if current:
+                qualifier = Qualifier.combine([q for q, n in qualifiers.items() if n])
+                series.append(SeriesPoint(day, Quantity(total, qualifier)))
+            else:
+                series.append(SeriesPoint(day, None))
+    return series, list(current.values())
+
+
+def _sum(quantities: list[Quantity]) -> Quantity | None:
+    if not quantities:
+        return None
+    with decimal.localcontext(_EXACT):
+        total = quantities[0]
+        for quantity in quantities[1:]:
+            total = total + quantity
+    return total
+
+
+def _ratio(part: Quantity | None, whole: Quantity | None) -> Decimal | None:
+    if part is None or whole is None or whole.value == 0:
+        return None
+    return _RATIO.divide(part.value, whole.value)
+
+
+def plain_number(value: Decimal) -> str:
+    """Digits without exponent or trailing zeros: 1.4E+4 -> 14000, 166.30 -> 166.3."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(_EXACT), "f")
+
+
+def _json_number(value: Decimal) -> int | float:
+    # Integers where integral (JSON has no decimals; a float is the nearest it can say otherwise).
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _json_quantity(quantity: Quantity | None) -> tuple[int | float | None, str | None]:
+    if quantity is None:
+        return None, None
+    return _json_number(quantity.value), quantity.qualifier.value
+
+
+def stats_to_json(stats: Stats) -> dict[str, Any]:
+    """The stats.json document of SPEC section 5, keys in its order."""
+    metrics = []
+    for ms in stats.metrics:
+        total, qualifier = _json_quantity(ms.total)
+        by_unit = []
+        for uv in ms.by_unit:
+            value, value_qualifier = _json_quantity(uv.value)
+            by_unit.append({"unit": uv.unit, "value": value, "qualifier": value_qualifier, "date": uv.date.isoformat()})
+        series = []
+        for point in ms.series:
+            point_total, point_qualifier = _json_quantity(point.total)
+            series.append({"date": point.date.isoformat(), "total": point_total, "qualifier": point_qualifier})
+        metrics.append(
+            {
+                "key": ms.metric.key,
+                "label": ms.metric.label,
+                "unit": ms.metric.unit,
+                "kind": ms.metric.kind.value,
+                "total": total,
+                "qualifier": qualifier,
+                "units_reporting": ms.units_reporting,
+                "part_of": ms.metric.part_of,
+                "ratio": None if ms.ratio is None else _json_number(ms.ratio),
+                "by_unit": by_unit,
+                "series": series,
+            }
+        )
+    return {
+        "as_of": stats.as_of.isoformat() if stats.as_of else None,
+        "units": stats.units,
+        "bulletins": stats.bulletins,
+        "metrics": metrics,
+    }
+
+
+def stats_json_bytes(stats: Stats) -> bytes:
+    """stats.json as UTF-8: indented, Chinese unescaped, one trailing newline."""
+    return (json.dumps(stats_to_json(stats), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+CSV_HEADER = ("unit", "metric", "date", "value", "qualifier")
+
+
+def stats_csv_bytes(site: Site) -> bytes:
+    """stats.csv: the raw figures, one row per report and metric, sorted by unit, metric, date.
+
+    UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly.
+    """
+    rows = [
+        (unit.slug, key, report.date.isoformat(), plain_number(q.value), q.qualifier.value)
+        for unit in site.units
+        for report in unit.reports
+        for key, q in report.values.items()
+    ]
+    rows.sort(key=lambda row: row[:3])  # stable: same-day reports keep their order
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")

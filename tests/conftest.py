@@ -1,0 +1,66 @@
+"""Shared fixtures: tiny site roots and a way to run the command line in-process."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bulletin.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def run_cli(*args: str | Path) -> Run:
+    """Run ``bulletin ARGS`` in-process and capture its output."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main([str(a) for a in args], stdout=out, stderr=err)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text, dedented, or bytes) under ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def minimal_site(tmp_path: Path) -> Path:
+    """A copy of tests/sites/minimal: only data/ and content/."""
+    return Path(shutil.copytree(SITES / "minimal", tmp_path / "site"))
+
+
+@pytest.fixture
+def example_site(tmp_path: Path) -> Path:
+    """A copy of the repository's example site (its data/ and content/)."""
+    root = tmp_path / "example"
+    for folder in ("data", "content"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def output_files(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
