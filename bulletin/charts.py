@@ -161,15 +161,21 @@ def _no_data(*, title: str, id_prefix: str) -> str:
     return "\n".join(out)
 
 
+def percent(done: Decimal, whole: Decimal) -> Decimal | None:
+    """done / whole as a whole percentage, never 100 before all is done; None for no whole."""
+    if whole <= 0:
+        return None
+    value = _CONTEXT.divide(done * 100, whole).to_integral_value(ROUND_HALF_UP)
+    if value == 100 and done < whole:
+        value = Decimal(99)  # 199 / 200 is not yet done: never round up to 100%
+    return value
+
+
 def completion_text(done: Decimal, whole: Decimal, *, label: str, unit: str) -> str:
     """`已办结 38 / 50 项，76%`; without the percentage when the whole is not positive."""
     text = f"{label} {number_text(done)} / {number_text(whole)} {unit}"
-    if whole <= 0:
-        return text
-    percent = _CONTEXT.divide(done * 100, whole).to_integral_value(ROUND_HALF_UP)
-    if percent == 100 and done < whole:
-        percent = Decimal(99)  # 199 / 200 is not yet done: never round up to 100%
-    return f"{text}，{number_text(percent)}%"
+    share = percent(done, whole)
+    return text if share is None else f"{text}，{number_text(share)}%"
 
 
 def completion_bar(done: Decimal, whole: Decimal, *, label: str, unit: str, id_prefix: str) -> str:

@@ -43,21 +43,22 @@ class MetricKind(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Metric:
-    key: str
-    label: str
-    unit: str
-    kind: MetricKind = MetricKind.CUMULATIVE
-    part_of: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Location:
     """Where something was written: a source path and a 1-based line and column."""
 
     path: str
     line: int = 1
     col: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    kind: MetricKind = MetricKind.CUMULATIVE
+    part_of: str | None = None
+    location: Location | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

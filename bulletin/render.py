@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -12,13 +13,13 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .charts import completion_bar, line_chart
+from .charts import completion_bar, line_chart, percent
 from .errors import Problems
 from .markup import make_markdown, render_markdown, summarize
 from .model import Bulletin, Metric, Site, Unit
 from .quantities import format_number, format_quantity
 from .sources import TextFile
-from .stats import MetricStats, Stats, value_as_of
+from .stats import MetricStats, Stats, unit_series, value_as_of
 
 THEME = Path(__file__).parent / "theme"
 LATEST_ON_HOME = 10
@@ -47,13 +48,19 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number)
+    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of)
     for name in sorted(site_templates):
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
             problems.error(f"templates/{name}", exc.lineno or 1, 1, f"template syntax: {exc.message}")
     return env
+
+
+def percent_of(done: Decimal, whole: Decimal) -> str:
+    """38, 50 -> "76%"; "—" when there is no whole."""
+    share = percent(done, whole)
+    return "—" if share is None else f"{format_number(share)}%"
 
 
 def date_zh(day: dt.date) -> str:
@@ -136,6 +143,7 @@ class Renderer:
                 "unit.html", page_path=f"units/{unit.slug}/", unit=unit, section="units",
                 bulletins=self.by_unit.get(unit.slug, []), summaries=summaries,
                 latest_figures=self.latest_figures(unit), report_metrics=self.reported_metrics(unit),
+                charts=self.unit_charts(unit),
             )
         yield "stats/index.html", self.render("stats.html", page_path="stats/", section="stats",
                                               charts={m.metric.key: self.metric_charts(m) for m in self.stats.metrics})
@@ -164,6 +172,24 @@ class Renderer:
             charts["completion"] = Markup(completion_bar(
                 ms.total.value, whole.total.value, label=ms.metric.label, unit=ms.metric.unit,
                 id_prefix=f"bar-{key}"))
+        return charts
+
+    def unit_charts(self, unit: Unit) -> list[tuple[Metric, Markup]]:
+        """For each metric the unit reports: its value over time, or its completion ratio for parts."""
+        charts = []
+        latest = dict(self.latest_figures(unit))
+        for metric in self.reported_metrics(unit):
+            prefix = f"{unit.slug}-{metric.key}"
+            whole = latest.get(self.site.metric(metric.part_of)) if metric.part_of else None
+            part = latest.get(metric)
+            if whole is not None and part is not None and whole.value.value:
+                charts.append((metric, Markup(completion_bar(part.value.value, whole.value.value, label=metric.label,
+                                                             unit=metric.unit, id_prefix=f"bar-{prefix}"))))
+            series = unit_series(unit, metric)
+            if len(series) > 1:
+                charts.append((metric, Markup(line_chart([(p.date.isoformat(), p.value.value) for p in series],
+                                                         title=f"{metric.label}变化", unit=metric.unit,
+                                                         id_prefix=f"chart-{prefix}"))))
         return charts
 
     def latest_figures(self, unit: Unit) -> list[tuple[Metric, object]]:

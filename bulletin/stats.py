@@ -82,6 +82,20 @@ def value_as_of(unit: Unit, metric: Metric, day: dt.date) -> UnitValue | None:
     return found
 
 
+def unit_series(unit: Unit, metric: Metric) -> tuple[UnitValue, ...]:
+    """The unit's value of the metric after each of its reports that gives it (linear in reports)."""
+    points: list[UnitValue] = []
+    with decimal.localcontext(_EXACT):
+        for report in unit.reports:
+            quantity = report.values.get(metric.key)
+            if quantity is None:
+                continue
+            if points and metric.kind is MetricKind.PERIOD:
+                quantity = points[-1].value + quantity
+            points.append(UnitValue(unit.slug, quantity, report.date))
+    return tuple(points)
+
+
 def total_as_of(site: Site, metric: Metric, day: dt.date) -> Quantity | None:
     """The sum over all units of their value on `day`, or None if no unit had reported."""
     values = [v.value for u in site.units if (v := value_as_of(u, metric, day)) is not None]

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from slugify import slugify
 
+from .checks import check_figures
 from .errors import Problems
 from .fields import Fields, did_you_mean, read_date
 from .model import Bulletin, Location, Metric, MetricKind, Page, Quantity, Report, Site, SiteConfig, Unit
@@ -34,6 +35,8 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False) -> Sit
     check_unique_pages(published, problems)
     pages = tuple(p for f in sources.pages if (p := read_page(f, problems)))
     check_unique_pages(pages, problems)
+    if not problems.has_errors:  # on partial data these warnings would mislead
+        check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
     if problems.has_errors or config is None:
         return None
     published.sort(key=lambda b: (-b.date.toordinal(), b.unit, b.slug))
@@ -83,7 +86,7 @@ def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric]
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
             fields.error_at(key_node, f'metric key "{key}" must be letters, digits and _ (e.g. study_sessions)')
         elif label and unit and kind:
-            metrics[key] = Metric(key, label, unit, kind, part_of)
+            metrics[key] = Metric(key, label, unit, kind, part_of, Location(file.path, key_node.line, key_node.col))
     for key, node in part_of_nodes.items():
         target = metrics[key].part_of if key in metrics else None
         if target is not None and (target not in metrics or target == key):
