@@ -146,6 +146,7 @@ class Site:
     units: tuple[Unit, ...]  # sorted by slug
     bulletins: tuple[Bulletin, ...]  # newest first, then unit, then slug
     pages: tuple[Page, ...] = ()
+    static: tuple[str, ...] = ()  # files below static/, published at the same path
 
     def metric(self, key: str) -> Metric | None:
         return next((m for m in self.metrics if m.key == key), None)

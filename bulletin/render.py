@@ -15,6 +15,7 @@ from markupsafe import Markup
 from . import __version__
 from .charts import completion_bar, line_chart, percent
 from .errors import Problems
+from .links import LinkIndex, make_link_index, rewrite_links
 from .markup import make_markdown, render_markdown, summarize
 from .model import Bulletin, Metric, Site, Unit
 from .quantities import format_number, format_quantity
@@ -80,7 +81,12 @@ class Renderer:
     position: dict[str, int] = field(default_factory=dict)
     units_by_slug: dict[str, Unit] = field(default_factory=dict)
 
+    links: LinkIndex | None = None
+
     def __post_init__(self) -> None:
+        site = self.site
+        self.links = make_link_index(list(site.bulletins), site.pages, [u.slug for u in site.units], site.static,
+                                     site.config.base_path)
         for bulletin in self.site.bulletins:  # newest first
             siblings = self.by_unit.setdefault(bulletin.unit, [])
             self.position[bulletin.source_path] = len(siblings)
@@ -114,10 +120,15 @@ class Renderer:
                 return TemplateProblem(where, frame.lineno or 1, f"template error: {exc}")
         return TemplateProblem("templates", 1, f"template error: {exc}")
 
+    def body_html(self, converter: object, markdown_text: str, source_path: str) -> str:
+        """A Markdown body as safe HTML whose links to source files point at their pages."""
+        html = render_markdown(converter, markdown_text)  # type: ignore[arg-type]
+        return rewrite_links(html, self.links, source_path)  # type: ignore[arg-type]
+
     # -- bulletins -------------------------------------------------------------------
     def bulletin_page(self, bulletin: Bulletin, converter: object) -> tuple[str, bytes, str]:
         """One bulletin's page; returns (output path, bytes, summary)."""
-        body = render_markdown(converter, bulletin.body)  # type: ignore[arg-type]
+        body = self.body_html(converter, bulletin.body, bulletin.source_path)
         summary = bulletin.summary or summarize(body)
         siblings = self.by_unit[bulletin.unit]
         index = self.position[bulletin.source_path]
@@ -151,7 +162,7 @@ class Renderer:
             converter = make_markdown()
             yield page.url_path + "index.html", self.render(
                 "page.html", page_path=page.url_path, page=page, section=page.slug,
-                body=Markup(render_markdown(converter, page.body)),
+                body=Markup(self.body_html(converter, page.body, page.source_path)),
             )
         yield "404.html", self.render("404.html", page_path="404.html", section="")
         yield "feed.xml", self.feed(summaries)
@@ -208,7 +219,7 @@ class Renderer:
     def feed(self, summaries: dict[str, str]) -> bytes:
         """Atom feed of the latest bulletins, with their bodies."""
         converter = make_markdown()
-        entries = [(b, summaries.get(b.source_path, ""), Markup(render_markdown(converter, b.body)))
+        entries = [(b, summaries.get(b.source_path, ""), Markup(self.body_html(converter, b.body, b.source_path)))
                    for b in self.site.bulletins[:FEED_SIZE]]
         return self.render("feed.xml", entries=entries)
 

@@ -10,6 +10,7 @@ from slugify import slugify
 from .checks import check_figures
 from .errors import Problems
 from .fields import Fields, did_you_mean, read_date
+from .links import check_links, make_link_index
 from .model import Bulletin, Location, Metric, MetricKind, Page, Quantity, Report, Site, SiteConfig, Unit
 from .quantities import QuantityError, parse_quantity
 from .sources import Node, Sources, TextFile, parse_yaml, split_front_matter
@@ -35,12 +36,18 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False) -> Sit
     check_unique_pages(published, problems)
     pages = tuple(p for f in sources.pages if (p := read_page(f, problems)))
     check_unique_pages(pages, problems)
+    base_path = config.base_path if config else "/"
+    static = [rel for rel, _ in sources.static]
+    index = make_link_index(published, pages, unit_slugs, static, base_path,
+                            [b for b in bulletins if b.draft and not drafts])
+    for item in [*published, *pages]:
+        check_links(index, item.source_path, item.body, item.body_line, problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
     if problems.has_errors or config is None:
         return None
     published.sort(key=lambda b: (-b.date.toordinal(), b.unit, b.slug))
-    return Site(config, tuple((metrics or {}).values()), units, tuple(published), pages)
+    return Site(config, tuple((metrics or {}).values()), units, tuple(published), pages, tuple(static))
 
 
 def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | None:
