@@ -23,11 +23,13 @@ build: $(STAMP)
 check: $(STAMP)
 	$(PY) build.py check
 
+# Debian's chromium for the browser tests, and a Chinese font so that screenshots show text.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk'; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "browser tests need Debian's chromium: sudo apt-get install -y chromium fonts-wqy-microhei"; fi; \
+	fi
 
 test: $(STAMP) browser
 	$(PY) -m pytest
