@@ -7,7 +7,7 @@ import traceback
 from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -16,6 +16,7 @@ from . import __version__
 from .charts import completion_bar, line_chart, percent
 from .errors import Problems
 from .links import LinkIndex, make_link_index, rewrite_links
+from .lists import by_tag, by_year_and_month, paginate, tag_slug
 from .markup import make_markdown, render_markdown, summarize
 from .model import Bulletin, Metric, Site, Unit
 from .quantities import format_number, format_quantity
@@ -23,7 +24,6 @@ from .sources import TextFile
 from .stats import MetricStats, Stats, unit_series, value_as_of
 
 THEME = Path(__file__).parent / "theme"
-LATEST_ON_HOME = 10
 FEED_SIZE = 20
 
 
@@ -49,7 +49,7 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of)
+    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of, tag_slug=tag_slug)
     for name in sorted(site_templates):
         try:
             env.get_template(name)
@@ -142,20 +142,26 @@ class Renderer:
 
     # -- everything else -----------------------------------------------------------
     def other_pages(self, summaries: dict[str, str]) -> Iterator[tuple[str, bytes]]:
-        """Home, unit, statistics and free pages, feed, sitemap and 404 (after the bulletins)."""
+        """Every page but the bulletins' (rendered first, for their summaries); the sitemap last."""
+        html_paths: list[str] = []
+        for path, data in self._listed_pages(summaries):
+            if path.endswith("index.html"):
+                html_paths.append(path.removesuffix("index.html"))
+            yield path, data
+        yield "sitemap.xml", self.render("sitemap.xml", paths=self.sitemap_paths(html_paths))
+
+    def _listed_pages(self, summaries: dict[str, str]) -> Iterator[tuple[str, bytes]]:
         site = self.site
-        latest = site.bulletins[:LATEST_ON_HOME]
-        yield "index.html", self.render("home.html", page_path="", latest=latest, summaries=summaries,
-                                        section="home", headline=self.headline())
+        for pager in paginate(site.bulletins, ""):
+            yield pager.path + "index.html", self.render(
+                "home.html", page_path=pager.path, pager=pager, summaries=summaries, section="home",
+                headline=self.headline() if pager.number == 1 else [])
         yield "units/index.html", self.render("units.html", page_path="units/", section="units",
                                               counts={u: len(b) for u, b in self.by_unit.items()})
         for unit in site.units:
-            yield f"units/{unit.slug}/index.html", self.render(
-                "unit.html", page_path=f"units/{unit.slug}/", unit=unit, section="units",
-                bulletins=self.by_unit.get(unit.slug, []), summaries=summaries,
-                latest_figures=self.latest_figures(unit), report_metrics=self.reported_metrics(unit),
-                charts=self.unit_charts(unit),
-            )
+            yield from self.unit_pages(unit, summaries)
+        yield from self.archive_pages(summaries)
+        yield from self.tag_pages(summaries)
         yield "stats/index.html", self.render("stats.html", page_path="stats/", section="stats",
                                               charts={m.metric.key: self.metric_charts(m) for m in self.stats.metrics})
         for page in site.pages:
@@ -165,8 +171,52 @@ class Renderer:
                 body=Markup(self.body_html(converter, page.body, page.source_path)),
             )
         yield "404.html", self.render("404.html", page_path="404.html", section="")
-        yield "feed.xml", self.feed(summaries)
-        yield "sitemap.xml", self.render("sitemap.xml", paths=self.sitemap_paths())
+        yield "feed.xml", self.feed(site.bulletins, summaries, "feed.xml", site.config.title)
+
+    def unit_pages(self, unit: Unit, summaries: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+        """A unit's pages (figures and charts on the first) and its own feed."""
+        base = f"units/{unit.slug}/"
+        bulletins = self.by_unit.get(unit.slug, [])
+        for pager in paginate(bulletins, base):
+            first = pager.number == 1
+            yield pager.path + "index.html", self.render(
+                "unit.html", page_path=pager.path, unit=unit, section="units", pager=pager, summaries=summaries,
+                bulletin_count=len(bulletins),
+                latest_figures=self.latest_figures(unit) if first else [],
+                report_metrics=self.reported_metrics(unit) if first else [],
+                charts=self.unit_charts(unit) if first else [],
+            )
+        yield base + "feed.xml", self.feed(bulletins, summaries, base + "feed.xml",
+                                           f"{unit.name} - {self.site.config.title}")
+
+    def archive_pages(self, summaries: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+        """bulletins/, bulletins/YYYY/ and bulletins/YYYY/MM/, each paginated."""
+        years = by_year_and_month(self.site.bulletins)
+        counts = {y: sum(len(b) for b in months.values()) for y, months in years.items()}
+        context = dict(section="bulletins", summaries=summaries, years=years, year_counts=counts)
+        for pager in paginate(self.site.bulletins, "bulletins/"):
+            yield pager.path + "index.html", self.render("archive.html", page_path=pager.path, pager=pager,
+                                                         heading="全部简报", **context)
+        for year, months in years.items():
+            items = [b for month in months.values() for b in month]
+            for pager in paginate(items, f"bulletins/{year}/"):
+                yield pager.path + "index.html", self.render("archive.html", page_path=pager.path, pager=pager,
+                                                             heading=f"{year}年简报", year=year, **context)
+            for month, month_items in months.items():
+                for pager in paginate(month_items, f"bulletins/{year}/{month:02d}/"):
+                    yield pager.path + "index.html", self.render(
+                        "archive.html", page_path=pager.path, pager=pager, heading=f"{year}年{month}月简报",
+                        year=year, month=month, **context)
+
+    def tag_pages(self, summaries: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+        """tags/ and tags/<slug>/, paginated."""
+        tags = by_tag(self.site.bulletins)
+        yield "tags/index.html", self.render("tags.html", page_path="tags/", section="bulletins", tags=tags)
+        for slug, (tag, items) in tags.items():
+            for pager in paginate(items, f"tags/{slug}/"):
+                yield pager.path + "index.html", self.render(
+                    "archive.html", page_path=pager.path, pager=pager, heading=f"标签：{tag}", tag=tag,
+                    section="bulletins", summaries=summaries)
 
     def headline(self) -> list[tuple[Metric, object]]:
         """Metrics with a total, for the home page."""
@@ -216,17 +266,15 @@ class Renderer:
         keys = {k for r in unit.reports for k in r.values}
         return [m for m in self.site.metrics if m.key in keys]
 
-    def feed(self, summaries: dict[str, str]) -> bytes:
-        """Atom feed of the latest bulletins, with their bodies."""
+    def feed(self, bulletins: Sequence[Bulletin], summaries: dict[str, str], path: str, title: str) -> bytes:
+        """Atom feed of the latest of ``bulletins`` (newest first), with their bodies."""
         converter = make_markdown()
         entries = [(b, summaries.get(b.source_path, ""), Markup(self.body_html(converter, b.body, b.source_path)))
-                   for b in self.site.bulletins[:FEED_SIZE]]
-        return self.render("feed.xml", entries=entries)
+                   for b in bulletins[:FEED_SIZE]]
+        return self.render("feed.xml", entries=entries, feed_path=path, feed_title=title)
 
-    def sitemap_paths(self) -> list[tuple[str, dt.date | None]]:
+    def sitemap_paths(self, html_paths: list[str]) -> list[tuple[str, dt.date | None]]:
         """Every HTML page with its date where it has one."""
-        paths: list[tuple[str, dt.date | None]] = [("", None), ("units/", None), ("stats/", None)]
-        paths += [(f"units/{u.slug}/", None) for u in self.site.units]
-        paths += [(b.url_path, b.date) for b in sorted(self.site.bulletins, key=lambda b: b.url_path)]
-        paths += [(p.url_path, None) for p in self.site.pages]
-        return paths
+        paths: list[tuple[str, dt.date | None]] = [(p, None) for p in html_paths]
+        paths += [(b.url_path, b.date) for b in self.site.bulletins]
+        return sorted(paths)

@@ -22,7 +22,7 @@ UNIT_KEYS = ("name", "short_name", "region", "category", "reports")
 REPORT_KEYS = ("date", "metrics")
 BULLETIN_KEYS = ("title", "date", "summary", "source", "author", "tags", "draft")
 PAGE_KEYS = ("title", "summary")
-RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "feed.xml", "sitemap.xml", "404", "pagefind", "search", "zh-hant"}
+RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", "404", "pagefind", "search", "zh-hant"}
 
 
 def load_site(sources: Sources, problems: Problems, drafts: bool = False) -> Site | None:
