@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
     source = args.source
-    if not (source / "data").is_dir() and not (source / "content").is_dir() and args.command != "new":
+    if not (source / "data").is_dir() and not (source / "content").is_dir() and args.command not in ("new", "import"):
         print(f"bulletin: error: {source} is not a site root (it has no data/ or content/ folder)", file=err)
         return 2
     output = args.output if args.output is not None else source / "output"
