@@ -25,6 +25,7 @@ from .stats import MetricStats, Stats, unit_series, value_as_of
 
 THEME = Path(__file__).parent / "theme"
 FEED_SIZE = 20
+TOP_UNITS = 20  # units shown per metric on the statistics page; all of them on stats/<metric>/
 
 
 class TemplateProblem(Exception):
@@ -163,7 +164,12 @@ class Renderer:
         yield from self.archive_pages(summaries)
         yield from self.tag_pages(summaries)
         yield "stats/index.html", self.render("stats.html", page_path="stats/", section="stats",
-                                              charts={m.metric.key: self.metric_charts(m) for m in self.stats.metrics})
+                                              charts={m.metric.key: self.metric_charts(m) for m in self.stats.metrics},
+                                              top_units=TOP_UNITS)
+        for ms in self.stats.metrics:
+            if len(ms.by_unit) > TOP_UNITS:
+                path = f"stats/{ms.metric.key}/"
+                yield path + "index.html", self.render("metric.html", page_path=path, section="stats", ms=ms)
         for page in site.pages:
             converter = make_markdown()
             yield page.url_path + "index.html", self.render(
