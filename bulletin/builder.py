@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +122,7 @@ def render_bulletins(renderer: Renderer, staging: Staging, jobs: int, result: Bu
     chunks = [bulletins[i : i + 200] for i in range(0, len(bulletins), 200)]
     if jobs > 1 and len(bulletins) >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(chunks)), _start_worker, (renderer, staging)) as pool:
+        with context.Pool(min(jobs, len(chunks)), _start_worker, (renderer, staging, True)) as pool:
             outcomes = pool.imap(_render_chunk, chunks)
             _collect(outcomes, summaries, result, written, len(bulletins), progress)
     else:
@@ -144,7 +145,9 @@ def _collect(outcomes, summaries, result, written, total, progress) -> None:
 _WORKER: dict[str, object] = {}  # per-process state of a render worker (set once, before any chunk)
 
 
-def _start_worker(renderer: Renderer, staging: Staging) -> None:
+def _start_worker(renderer: Renderer, staging: Staging, in_pool: bool = False) -> None:
+    if in_pool:  # Ctrl-C is the parent's to handle: it aborts the staging folder
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(renderer=renderer, staging=staging, converter=make_markdown())
 
 

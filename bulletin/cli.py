@@ -58,7 +58,16 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run one command; returns the exit code."""
+    """Run one command; returns the exit code (130 when interrupted with Ctrl-C)."""
+    try:
+        return run_command(argv, stdout, stderr)
+    except KeyboardInterrupt:
+        print("bulletin: interrupted; the previous output was left as it was", file=stderr or sys.stderr)
+        return 130
+
+
+def run_command(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | None) -> int:
+    """Parse the arguments and run the command they name."""
     argv = list(sys.argv[1:] if argv is None else argv)
     out, err = stdout or sys.stdout, stderr or sys.stderr
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):

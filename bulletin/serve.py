@@ -1,0 +1,382 @@
+"""Live preview: build, serve the output under the site's base path, rebuild and reload on every edit.
+
+The ``livereload`` package supplies the browser side: its client script (livereload.js), its
+WebSocket handler that open pages connect to, and the transform that injects the script into
+served HTML. Watching is done here rather than by ``livereload.Server``: its poller runs one task
+per changed folder per poll and drops a reload that comes within 3 s of the previous one, so a
+quick second save (or a fix right after a mistake) would leave the page stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import html
+import mimetypes
+import os
+import re
+import signal
+import socket
+import threading
+import webbrowser
+from pathlib import Path, PurePosixPath
+from typing import TextIO
+from urllib.parse import quote, unquote
+
+import yaml
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
+from tornado import httpserver, netutil, web
+from tornado.ioloop import PeriodicCallback
+from tornado.websocket import WebSocketClosedError
+
+from .builder import BuildOptions, BuildResult, build
+from .errors import Severity, SourceError
+from .model import SiteConfig
+from .sources import SOURCE_DIRS
+
+POLL_SECONDS = 0.2  # a change is built once the sources stayed the same for one poll (editors write in steps)
+BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+LIVE_CSS = re.compile(r"\.(css|jpe?g|png|gif)$", re.IGNORECASE)  # what livereload.js refreshes in place
+
+# livereload.Server's snippet: load livereload.js from this server, whatever host name the browser used.
+LIVE_SCRIPT = (
+    b'<script>(function(){var s=document.createElement("script");'
+    b'var port=window.location.port||(window.location.protocol=="https:"?443:80);'
+    b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+    b"document.head.appendChild(s);})();</script>"
+)
+FALLBACK_404 = (  # before the first good build there is no 404.html; the <head> lets the script reload it
+    '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>404</title>\n</head>\n'
+    "<body>\n<h1>404</h1>\n<p>页面未找到：网站尚未成功构建。 No page here: the site has not been built yet.</p>\n"
+    "</body>\n</html>\n"
+).encode("utf-8")
+
+
+def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
+    """Build, then preview ``options.output`` on http://HOST:PORT/<base path>/ until Ctrl-C; the exit code."""
+    if not 0 <= port <= 65535:
+        print(f"bulletin: error: --port must be between 0 and 65535, not {port}", file=err)
+        return 2
+    try:
+        sockets = netutil.bind_sockets(port, address=host)
+    except OSError as exc:
+        print(f"bulletin: error: {_listen_problem(exc, host, port)}", file=err)
+        return 2
+    try:
+        preview = PreviewServer(options, out, err)
+        preview.build_first()
+        port = sockets[0].getsockname()[1]  # the one chosen for --port 0
+        asyncio.run(preview.run(sockets, f"http://{_url_host(host)}:{port}", open_browser))
+    except KeyboardInterrupt:  # Ctrl-C during the first build, before the loop handles it
+        pass
+    finally:
+        for sock in sockets:
+            sock.close()
+    print("bulletin: preview stopped", file=out, flush=True)
+    return 0
+
+
+def rebuild_site(options: BuildOptions, changed: list[str]) -> BuildResult:
+    """Rebuild after ``changed`` source files (paths relative to the source root).
+
+    The one place the preview builds: an incremental builder can replace this call.
+    """
+    return build(options)
+
+
+class PreviewServer:
+    """The preview's state: where the site lives and the problems of the last build, when it failed."""
+
+    def __init__(self, options: BuildOptions, out: TextIO, err: TextIO) -> None:
+        self.options, self.out, self.err = options, out, err
+        self.output = options.output.absolute()
+        self.base_path = site_base_path(options)
+        self.problems: list[SourceError] = []  # of the last build when it failed, else empty
+        self.panel = b""  # the error panel shown on every page while the last build has failed
+        self.pages = 0  # files written by the last good build
+        self.built = self.seen = source_snapshot(options.source)
+
+    def build_first(self) -> None:
+        """The build before serving; a failure is reported and shown, not fatal."""
+        result = rebuild_site(self.options, [])
+        self._report(result, f"built {result.pages} files in {result.seconds:.2f} s")
+
+    async def run(self, sockets: list[socket.socket], origin: str, open_browser: bool) -> None:
+        """Serve on ``sockets`` and watch the sources until SIGINT or SIGTERM."""
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        handled = []
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(number, stop.set)
+                handled.append(number)
+            except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or not POSIX
+                pass
+        server = httpserver.HTTPServer(make_app(self))
+        server.add_sockets(sockets)
+        watcher = PeriodicCallback(self.poll, POLL_SECONDS * 1000)
+        watcher.start()
+        url = origin + quote(self.base_path)
+        self._say(f"serving {url} with live reload (Ctrl-C to stop)")
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        try:
+            await stop.wait()
+        finally:
+            watcher.stop()
+            server.stop()
+            for page in list(LiveReloadHandler.waiters):
+                page.close()
+            try:
+                await asyncio.wait_for(server.close_all_connections(), 2)
+            except asyncio.TimeoutError:
+                pass  # a client that does not hang up does not keep the preview running
+            for number in handled:
+                loop.remove_signal_handler(number)
+
+    def poll(self) -> None:
+        """Rebuild once the sources changed and then stayed the same for one poll; reload the open pages."""
+        current = source_snapshot(self.options.source)
+        if current != self.seen:
+            self.seen = current  # still being written: wait for the next poll
+            return
+        if current == self.built:
+            return
+        changed = sorted(k for k in current.keys() | self.built.keys() if current.get(k) != self.built.get(k))
+        self.built = current
+        was_failing = bool(self.problems)
+        result = rebuild_site(self.options, changed)
+        what = changed[0] if len(changed) == 1 else f"{len(changed)} files"
+        self._report(result, f"rebuilt after {what} changed: {result.changed} files updated "
+                             f"in {result.seconds:.2f} s" + ("; the errors are fixed" if was_failing else ""))
+        if result.ok and "data/site.yaml" in changed:
+            self._move_base_path(site_base_path(self.options))
+        if result.ok and not was_failing and result.changed == 0 and result.pages == self.pages:
+            return  # nothing the browser shows has changed
+        reload_pages(_reload_path(changed) if result.ok and not was_failing else "*")
+
+    def _report(self, result: BuildResult, success: str) -> None:
+        if result.ok:
+            self.pages = result.pages
+        for problem in result.problems.sorted():
+            print(problem, file=self.err, flush=True)
+        self.problems = result.problems.sorted() if not result.ok else []
+        self.panel = error_panel(self.problems, self.options.source) if self.problems else b""
+        if result.ok:
+            self._say(success)
+        else:
+            served = "still serving the last good build" if self.output.is_dir() else "nothing is built yet"
+            print(f"{len(result.problems.errors)} error(s); {served}, with the errors shown on every page",
+                  file=self.err, flush=True)
+
+    def _move_base_path(self, base_path: str) -> None:
+        if base_path != self.base_path:
+            self.base_path = base_path
+            self._say(f"base_url changed: the site is now served under {quote(base_path)}")
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def page(self, url_path: str) -> tuple[int, bytes, str] | str:
+        """The response for a decoded URL path: (status, body, content type), or a URL to redirect to."""
+        base = self.base_path
+        if base != "/" and url_path in ("/", base.rstrip("/")):
+            return quote(base)
+        if not url_path.startswith(base):
+            return self.not_found()
+        rel = url_path[len(base):]
+        parts = rel.split("/")
+        if any(p.startswith(".") or "\\" in p or "\0" in p for p in parts) or "" in parts[:-1]:
+            return self.not_found()
+        file = self.output.joinpath(*parts)
+        if file.is_dir():
+            if rel and not rel.endswith("/"):
+                return quote(url_path + "/")
+            file = file / "index.html"
+        elif rel.endswith("/"):
+            return self.not_found()
+        try:
+            data = file.read_bytes()
+        except OSError:  # missing, or a folder without index.html
+            return self.not_found()
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return 200, self.decorate(data) if kind == "text/html" else data, kind
+
+    def not_found(self) -> tuple[int, bytes, str]:
+        """The site's 404.html (or a stand-in before the first good build), with status 404."""
+        try:
+            data = (self.output / "404.html").read_bytes()
+        except OSError:
+            data = FALLBACK_404
+        return 404, self.decorate(data), "text/html"
+
+    def decorate(self, page: bytes) -> bytes:
+        """The page with the error panel right after ``<body>`` while the last build has failed."""
+        if not self.panel:
+            return page
+        match = BODY_TAG.search(page)
+        at = match.end() if match else 0
+        return page[:at] + self.panel + page[at:]
+
+
+class PageHandler(web.RequestHandler):
+    """Every URL that is not livereload's own: the output under the base path, 404.html elsewhere."""
+
+    def initialize(self, preview: PreviewServer) -> None:
+        self.preview = preview
+
+    def compute_etag(self) -> None:
+        return None  # a page also changes with the build's state: never answer 304
+
+    def get(self, url_path: str) -> None:
+        response = self.preview.page(url_path)
+        if isinstance(response, str):
+            self.redirect(response)
+            return
+        status, body, kind = response
+        self.set_status(status)
+        text = kind.startswith("text/") or kind in ("application/json", "application/xml", "application/javascript")
+        self.set_header("Content-Type", f"{kind}; charset=utf-8" if text else kind)
+        self.set_header("Cache-Control", "no-store")
+        self.write(body)
+
+    def head(self, url_path: str) -> None:
+        self.get(url_path)  # tornado drops the body of a HEAD response
+
+
+class LiveScript(LiveScriptInjector):
+    """livereload's transform: puts the client script before ``</head>`` of served HTML (never in files)."""
+
+    script = LIVE_SCRIPT
+
+
+def make_app(preview: PreviewServer) -> web.Application:
+    """livereload's socket and script first, then every other URL from the output folder."""
+    return web.Application(
+        [
+            (r"/livereload", LiveReloadHandler),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"(/.*)", PageHandler, {"preview": preview}),
+        ],
+        transforms=[LiveScript],
+        log_function=lambda handler: None,  # no access log: the terminal is for build results
+    )
+
+
+def reload_pages(path: str) -> None:
+    """Tell every open page to reload (``path`` a stylesheet or image to refresh in place, or ``*``)."""
+    message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+    for page in list(LiveReloadHandler.waiters):
+        try:
+            page.write_message(message)
+        except WebSocketClosedError:
+            LiveReloadHandler.waiters.discard(page)
+
+
+def _reload_path(changed: list[str]) -> str:
+    # A lone stylesheet or image under static/ is refreshed in place; anything else reloads the page.
+    if len(changed) == 1 and changed[0].startswith("static/") and LIVE_CSS.search(changed[0]):
+        return changed[0].removeprefix("static/")
+    return "*"
+
+
+def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(modification time, size) of every file under content/, data/, templates/ and static/."""
+    found: dict[str, tuple[int, int]] = {}
+    for folder in SOURCE_DIRS:
+        for dirpath, dirnames, filenames in os.walk(root / folder, followlinks=True):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            prefix = Path(dirpath).relative_to(root).as_posix()
+            for name in filenames:
+                if name.startswith(".") or name.endswith("~"):  # editors' swap, lock and backup files
+                    continue
+                try:
+                    stat = os.stat(os.path.join(dirpath, name))
+                except OSError:  # removed while we looked
+                    continue
+                found[f"{prefix}/{name}"] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def site_base_path(options: BuildOptions) -> str:
+    """The decoded URL path the site lives under (``/dsxx/``): from --base-url, else data/site.yaml, else ``/``."""
+    url = options.base_url
+    if not url:
+        try:
+            settings = yaml.safe_load((options.source / "data" / "site.yaml").read_text("utf-8-sig"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            settings = None  # the build reports the problem; serve at / until it is fixed
+        url = settings.get("base_url") if isinstance(settings, dict) else None
+    if not isinstance(url, str) or not url.strip():
+        return "/"
+    return unquote(SiteConfig("", url.strip()).base_path)
+
+
+def error_panel(problems: list[SourceError], root: Path) -> bytes:
+    """HTML listing every problem with its source line; all of it escaped, as it quotes the user's files."""
+    count = sum(1 for p in problems if p.severity is Severity.ERROR)
+    items = []
+    for problem in problems:
+        quoted = _quote_source(root, problem)
+        items.append(
+            '<li style="margin:.6em 0">'
+            f'<code style="font:inherit;font-weight:bold;white-space:pre-wrap">{html.escape(str(problem))}</code>'
+            + (f'<pre style="margin:.3em 0 0;padding:.4em .6em;background:#fff;border:1px solid #e3b4b4;'
+               f'overflow-x:auto;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace">{quoted}</pre>' if quoted else "")
+            + "</li>"
+        )
+    panel = (
+        '<section id="bulletin-build-errors" role="alert" style="margin:0;padding:1em 1.5em;background:#fff0f0;'
+        'color:#5c0000;border-bottom:3px solid #c00;font:15px/1.5 system-ui,sans-serif;text-align:left">'
+        f'<h2 style="margin:0 0 .3em;font-size:1.2em;color:#a00">构建失败 · The last build failed ({count} error(s))</h2>'
+        '<p style="margin:0">本页为上次成功构建的内容。改正下列问题并保存，页面会自动刷新。'
+        " This page shows the last good build; fix these and save, and it reloads by itself.</p>"
+        f'<ol style="margin:.5em 0 0;padding-left:1.5em">{"".join(items)}</ol></section>'
+    )
+    return panel.encode("utf-8")
+
+
+def _quote_source(root: Path, problem: SourceError) -> str:
+    """The problem's source line, escaped, with its column marked; empty when it cannot be read."""
+    line = problem.source_line or _read_line(root, problem.path, problem.line)
+    if not line.strip():
+        return ""
+    start = max(0, problem.col - 1 - 80)  # long lines: show a window around the column
+    text = ("…" if start else "") + line[start:start + 200]
+    col = problem.col - 1 - start + (1 if start else 0)
+    number = f"{problem.line:>4} | "
+    if 0 <= col < len(text):
+        marked = html.escape(text[:col]) + f"<mark>{html.escape(text[col])}</mark>" + html.escape(text[col + 1:])
+    else:
+        marked = html.escape(text)
+    return number + marked
+
+
+def _read_line(root: Path, path: str, number: int) -> str:
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or ".." in relative.parts or number < 1:
+        return ""
+    try:
+        data = root.joinpath(*relative.parts).read_bytes()
+    except OSError:
+        return ""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[number - 1].rstrip() if number <= len(lines) else ""
+
+
+def _listen_problem(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use; try --port {port + 1}"
+    if exc.errno == errno.EACCES:
+        return f"not allowed to listen on port {port} on {host}; ports below 1024 need privileges, try --port 8000"
+    return f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

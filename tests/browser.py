@@ -1,0 +1,33 @@
+"""Drive Debian's Chromium with Playwright for Python; never download a browser.
+
+``make test`` installs /usr/bin/chromium; without it the browser tests are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"browser tests need Debian's chromium at {CHROMIUM} (make test installs it)"
+)
+
+
+@contextlib.contextmanager
+def chromium_page() -> Iterator[object]:
+    """A fresh page of a headless Chromium, closed afterwards."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (pip install -e '.[test]')")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(20_000)
+            yield page
+        finally:
+            browser.close()
