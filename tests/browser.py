@@ -20,14 +20,23 @@ needs_chromium = pytest.mark.skipif(
 
 
 @contextlib.contextmanager
-def chromium_page() -> Iterator[object]:
-    """A fresh page of a headless Chromium, closed afterwards."""
+def launch_chromium() -> Iterator[object]:
+    """A headless Chromium browser; skips the test when Debian's chromium is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (make test installs it)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (pip install -e '.[test]')")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page = browser.new_page()
-            page.set_default_timeout(20_000)
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def chromium_page() -> Iterator[object]:
+    """A fresh page of a headless Chromium, closed afterwards."""
+    with launch_chromium() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        yield page

@@ -105,7 +105,7 @@ def test_statistics_page_never_shows_machine_numbers(built: Path) -> None:
 
 
 def test_screenshots_of_statistics_page_at_desktop_and_phone_width(built: Path) -> None:
-    from browser_tools import launch_chromium
+    from browser import launch_chromium
     from static_server import serve_output
 
     ARTIFACTS.mkdir(exist_ok=True)
