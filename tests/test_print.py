@@ -1,0 +1,95 @@
+"""Bulletin and statistics pages print on A4: no navigation, the title kept, tables and charts whole,
+and an external link's address printed after it. Printed to PDF in Chromium, read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import REPO, run_cli
+
+BASE = "/dsxx/"
+BULLETIN = "units/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu/"
+A4 = (595.3, 841.9)  # points; Chromium writes 595.92 x 842.88
+MENU = "首页简报各单位统计关于本站"  # the main navigation, as printed text would run
+NAVIGATION = ["首页", "关于本站", "字号", "A++", "上一篇", "下一篇", "订阅（Atom）", "跳到正文"]
+LINK_PARAGRAPH = "\n更多信息见[株洲市人民政府网站](https://www.zhuzhou.gov.cn/)。\n"
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("print")
+    for folder in ("data", "content"):
+        shutil.copytree(REPO / folder, root / folder)
+    bulletin = root / "content/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu.md"
+    bulletin.write_text(bulletin.read_text(encoding="utf-8") + LINK_PARAGRAPH, encoding="utf-8")
+    assert run_cli("build", "--source", root, "--quiet").code == 0
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def printed(output: Path) -> Iterator[dict[str, list[str]]]:
+    """The text, without white space, of each PDF page of the bulletin and the statistics page, printed on A4."""
+    from browser import chromium_page
+    from static_server import serve_output
+
+    pypdf = pytest.importorskip("pypdf", reason="the print tests read the PDF with pypdf")
+    pages = {}
+    with serve_output(output, BASE) as site, chromium_page() as page:
+        for name, path in (("bulletin", BULLETIN), ("stats", "stats/")):
+            page.goto(site + path)
+            reader = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4")))
+            for sheet in reader.pages:
+                width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+                assert abs(width - A4[0]) < 2 and abs(height - A4[1]) < 2, (name, width, height)
+            # pypdf puts spaces between Chinese and Latin text and breaks lines anywhere: drop them all.
+            pages[name] = [re.sub(r"\s+", "", sheet.extract_text()) for sheet in reader.pages]
+    yield pages
+
+
+def test_bulletin_prints_title_and_body_without_navigation(printed: dict[str, list[str]]) -> None:
+    text = "".join(printed["bulletin"])
+    assert printed["bulletin"][0].count("高科集团扎实推进党史学习教育") == 1
+    assert "百年征程" in printed["bulletin"][0]
+    assert "党史学习教育工作简报" in printed["bulletin"][0]  # the site's name heads the first sheet
+    assert MENU not in text and "各单位" not in text  # nor the breadcrumb 首页 › 各单位 › 高科集团
+    assert [word for word in NAVIGATION if word in text] == []
+    assert 1 < len(printed["bulletin"]) < 6
+
+
+def test_external_link_prints_its_address_and_the_page_its_own(printed: dict[str, list[str]]) -> None:
+    text = "".join(printed["bulletin"])
+    assert "株洲市人民政府网站（https://www.zhuzhou.gov.cn/）" in text
+    assert f"本页网址：https://www.example.gov.cn/dsxx/{BULLETIN}" in text
+
+
+def test_sheets_are_numbered(printed: dict[str, list[str]]) -> None:
+    count = len(printed["stats"])
+    for number, sheet in enumerate(printed["stats"], start=1):
+        assert f"第{number}页/共{count}页" in sheet
+
+
+def test_statistics_page_prints_without_navigation(printed: dict[str, list[str]]) -> None:
+    text = "".join(printed["stats"])
+    assert "累计统计" in printed["stats"][0] and "总览" in printed["stats"][0]
+    assert MENU not in text
+    assert [word for word in NAVIGATION if word in text] == []
+
+
+def test_statistics_tables_and_charts_are_not_split_across_sheets(printed: dict[str, list[str]]) -> None:
+    labels = ["集中学习研讨", "宣讲报告", "参与人次", "党员", "实事项目", "已办结实事", "宣传信息", "巡回指导组"]
+    for label in labels:
+        table = [sheet for sheet in printed["stats"] if f"{label}：各单位最新数据" in sheet]
+        assert len(table) == 1, label
+        after = table[0].split(f"{label}：各单位最新数据", 1)[1]
+        assert "合计（" in after, f"the table of {label} runs onto the next sheet"
+    for unit in ("次", "场次", "人次", "名", "篇", "个"):
+        charts = [sheet for sheet in printed["stats"] if f"单位：{unit}" in sheet]
+        assert charts, unit
+        for sheet in charts:  # the axis label at the top and the last date at the bottom share the sheet
+            assert "2021-11-30" in sheet.split(f"单位：{unit}", 1)[1], f"the chart in {unit} is split"

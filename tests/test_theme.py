@@ -1,0 +1,153 @@
+"""The built-in theme: a text size switch for older readers that needs no cookie and is simply absent
+without JavaScript, pages that a strict Content-Security-Policy does not break, and no sideways
+scrolling on a 360 px phone at any text size."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import REPO, run_cli
+
+BASE = "/dsxx/"
+BULLETIN = "units/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu/"
+PHONE = {"width": 360, "height": 740}
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'"
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("theme")
+    for folder in ("data", "content"):
+        shutil.copytree(REPO / folder, root / folder)
+    assert run_cli("build", "--source", root, "--quiet").code == 0
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def site(output: Path) -> Iterator[str]:
+    from static_server import serve_output
+
+    with serve_output(output, BASE) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from browser import launch_chromium
+
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+def body_px(page) -> float:
+    return float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('.prose p, main p')).fontSize)"))
+
+
+def size_button(page, text: str):
+    """The switch's button whose visible text is ``text`` (its name is "A+ 大字号")."""
+    return page.get_by_role("button", name=re.compile("^" + re.escape(text) + " "))
+
+
+def pressed(page) -> list[str]:
+    return page.eval_on_selector_all(".text-size button", "bs => bs.map(b => b.getAttribute('aria-pressed'))")
+
+
+def test_a_plus_plus_enlarges_the_text_and_is_remembered_on_the_next_page(browser, site: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site + BULLETIN)
+    default = body_px(page)
+    buttons = page.locator(".text-size button")
+    assert buttons.all_inner_texts() == ["A", "A+", "A++"]
+    assert pressed(page) == ["true", "false", "false"]
+
+    size_button(page, "A++").click()
+    larger = body_px(page)
+    assert larger >= default * 1.3
+    assert pressed(page) == ["false", "false", "true"]
+    assert page.evaluate("document.documentElement.className") == "text-larger"
+
+    page.get_by_role("link", name="高科集团").first.click()  # on to the unit's page
+    page.wait_for_url("**/units/zhuzhou-gaoke/")
+    assert page.evaluate("document.documentElement.className") == "text-larger"
+    assert pressed(page) == ["false", "false", "true"]
+    page.goto(site + BULLETIN)
+    assert body_px(page) == larger
+
+    size_button(page, "A+").click()
+    assert default < body_px(page) < larger
+    size_button(page, "A").click()
+    assert body_px(page) == default
+    page.reload()
+    assert page.evaluate("document.documentElement.className") == "" and body_px(page) == default
+    assert context.cookies() == [] and page.evaluate("document.cookie") == ""  # remembered without a cookie
+    context.close()
+
+
+def test_without_javascript_the_page_renders_normally_with_no_switch(browser, site: str) -> None:
+    with_js = browser.new_context(viewport=PHONE)
+    page = with_js.new_page()
+    page.goto(site + BULLETIN)
+    default = body_px(page)
+    with_js.close()
+
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + BULLETIN)
+    assert page.locator(".text-size, button").count() == 0
+    assert page.get_by_text("A++").count() == 0
+    assert body_px(page) == default
+    assert page.locator("h1").inner_text() == "高科集团扎实推进党史学习教育"
+    assert page.locator(".site-nav a").count() >= 4
+    context.close()
+
+
+def test_the_theme_works_under_a_strict_content_security_policy(browser, site: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+
+    def with_csp(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    page.route("**/*", with_csp)
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    for path in ("", BULLETIN, "stats/", "units/zhuzhou-gaoke/"):
+        page.goto(site + path)
+        assert page.locator(".text-size button").count() == 3
+    size_button(page, "A++").click()
+    assert page.evaluate("document.documentElement.className") == "text-larger"
+    assert blocked == []
+    context.close()
+
+
+def test_pages_have_no_inline_script_style_or_event_handler(output: Path) -> None:
+    for file in sorted(output.rglob("*.html")):
+        html = file.read_text(encoding="utf-8")
+        for script in re.findall(r"<script\b[^>]*>", html, re.I):
+            assert re.fullmatch(r'<script src="/dsxx/assets/[a-z]+\.js">', script), (file, script)
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html, re.I), file
+        assert not re.search(r"<[^>]+\sstyle\s*=", html, re.I), file
+        assert "<style" not in html and "javascript:" not in html, file
+
+
+@pytest.mark.parametrize("size", ["A", "A++"])
+def test_no_page_scrolls_sideways_on_a_360px_phone(browser, site: str, size: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site)
+    size_button(page, size).click()
+    wide = []
+    for path in ("", "units/", "units/zhuzhou-gaoke/", BULLETIN, "stats/", "bulletins/", "tags/", "about/"):
+        page.goto(site + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            wide.append(f"{path or 'home'}: {overflow}px")
+    page.close()
+    assert wide == []
