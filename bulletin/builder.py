@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import multiprocessing
 import os
 import signal
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import jinja2
 
 from .errors import Problems
 from .markup import make_markdown
 from .model import Bulletin, Site
-from .render import THEME, Renderer, TemplateProblem, make_environment
+from .cache import BodyCache, Manifest, digest
+from .fingerprint import Fingerprinter
+from .pages import site_pages
+from .render import THEME, PageJob, Renderer, TemplateProblem, make_environment
 from .sources import Sources, read_sources
 from .stats import compute_stats, stats_csv_bytes, stats_json_bytes
 from .validate import load_site
-from .write import Staging
+from .write import InPlace, Staging
 
 PARALLEL_THRESHOLD = 64  # below this, starting workers costs more than it saves
+CHUNK = 100  # bulletins a worker renders per task
+GROUP = 50  # other pages a worker renders per task
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +46,7 @@ class BuildOptions:
 class BuildResult:
     problems: Problems
     pages: int = 0
+    rendered: int = 0  # pages rendered; the others were taken over unchanged
     changed: int = 0
     seconds: float = 0.0
 
@@ -70,112 +79,193 @@ def load(options: BuildOptions) -> Loaded:
     return Loaded(sources, site, env, problems)
 
 
-def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildResult:
-    """Build the site into ``options.output``; on any error the previous output stays as it was."""
+@dataclass(slots=True)
+class Session:
+    """What a long-running ``serve`` keeps between rebuilds: it writes in place, remembering its pages."""
+
+    writer: InPlace
+    manifest: Manifest
+
+
+def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None,
+          session: Session | None = None) -> BuildResult:
+    """Build the site into ``options.output``; on any error the previous output stays as it was.
+
+    Pages whose inputs did not change since the last build are taken over, not rendered again.
+    """
     started = time.perf_counter()
     loaded = load(options)
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         return result
     stats = compute_stats(loaded.site)
-    renderer = Renderer(loaded.site, stats, loaded.env, frozenset(f.path.removeprefix("templates/")
-                                                                  for f in loaded.sources.templates))
-    staging = Staging(options.output)
-    staging.prepare()
+    templates = frozenset(f.path.removeprefix("templates/") for f in loaded.sources.templates)
+    renderer = Renderer(loaded.site, stats, loaded.env, templates, BodyCache.for_site(options.source))
+    fingerprints = Fingerprinter(loaded.env, digest(*(repr(v) for v in renderer.shared_context().values())))
+    manifest = session.manifest if session else Manifest.load(options.source, options.output)
+    writer = session.writer if session else Staging(options.output)
+    writer.prepare()
     try:
-        write_site(renderer, loaded.sources, staging, result, options.jobs, progress)
+        produced = write_site(Emitter(renderer, fingerprints, manifest, writer, writer.output),
+                              loaded.sources, result, options.jobs, progress)
         if result.ok:
-            staging.commit()
+            writer.commit()
+            for path, fingerprint in produced.items():
+                manifest.record(path, fingerprint, writer.output / path)
+            manifest.save(set(produced))
     finally:
-        staging.abort()  # nothing left to remove after a commit
+        writer.abort()  # nothing left to remove after a commit
     result.seconds = time.perf_counter() - started
     return result
 
 
-def write_site(renderer: Renderer, sources: Sources, staging: Staging, result: BuildResult, jobs: int,
-               progress: Callable[[int, int], None] | None) -> None:
-    """Render and stage every output file, recording counts and problems in ``result``."""
-    written: set[str] = set()
+@dataclass(slots=True)
+class Emitter:
+    """Renders a page, or takes the previous output's over when its fingerprint is unchanged."""
 
-    def put(path: str, data: bytes) -> None:
-        written.add(path)
-        result.pages += 1
-        result.changed += staging.write(path, data)
+    renderer: Renderer
+    fingerprints: Fingerprinter
+    manifest: Manifest
+    writer: Staging | InPlace
+    output: Path
 
+    def emit(self, job: PageJob) -> tuple[str, str, bool, bool]:
+        """(path, fingerprint, rendered, changed) for one page."""
+        fingerprint = self.fingerprints.page(job.template, job.context)
+        if self.manifest.unchanged(job.path, fingerprint, self.output) and self.writer.keep(job.path):
+            return job.path, fingerprint, False, False
+        return job.path, fingerprint, True, self.writer.write(job.path, self.renderer.render(job))
+
+
+def write_site(emitter: Emitter, sources: Sources, result: BuildResult, jobs: int,
+               progress: Callable[[int, int], None] | None) -> dict[str, str]:
+    """Render and write every output file; returns their fingerprints (data and static files excluded)."""
+    renderer = emitter.renderer
+    produced: dict[str, str] = {}
     try:
-        summaries = render_bulletins(renderer, staging, jobs, result, written, progress)
-        for path, data in renderer.other_pages(summaries):
-            put(path, data)
+        summaries = render_bulletins(emitter, jobs, result, produced, progress)
+        page_jobs = site_pages(renderer, summaries)
+        chunks = [page_jobs[i : i + GROUP] for i in range(0, len(page_jobs), GROUP)]
+        run_in_workers(emitter, chunks, _emit_pages, jobs, result, produced, progress)
     except TemplateProblem as exc:
         result.problems.error(exc.path, exc.line, 1, exc.message)
-        return
-    put("stats.json", stats_json_bytes(renderer.stats))
-    put("stats.csv", stats_csv_bytes(renderer.site))
-    copy_static(sources, staging, result, written)
+        return produced
+    for path, data in (("stats.json", stats_json_bytes(renderer.stats)), ("stats.csv", stats_csv_bytes(renderer.site))):
+        result.pages += 1
+        result.changed += emitter.writer.write(path, data)
+    copy_static(sources, emitter.writer, result, set(produced))
+    return produced
 
 
-def render_bulletins(renderer: Renderer, staging: Staging, jobs: int, result: BuildResult, written: set[str],
+def render_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: dict[str, str],
                      progress: Callable[[int, int], None] | None) -> dict[str, str]:
-    """Render every bulletin page (over ``jobs`` processes when worth it); returns their summaries."""
-    bulletins = renderer.site.bulletins
+    """Every bulletin page; returns their summaries (which the list pages show)."""
+    bulletins = emitter.renderer.site.bulletins
+    chunks = [bulletins[i : i + CHUNK] for i in range(0, len(bulletins), CHUNK)]
+    return run_in_workers(emitter, chunks, _emit_bulletins, jobs, result, produced, progress)
+
+
+def run_in_workers(emitter: Emitter, chunks: list, work: Callable, jobs: int, result: BuildResult,
+                   produced: dict[str, str], progress: Callable[[int, int], None] | None) -> dict[str, str]:
+    """Run ``work`` over ``chunks`` in ``jobs`` forked processes (in this one when few); collect what they did."""
+    _WORKER.clear()
+    _WORKER.update(emitter=emitter, converter=make_markdown())
     summaries: dict[str, str] = {}
-    chunks = [bulletins[i : i + 200] for i in range(0, len(bulletins), 200)]
-    if jobs > 1 and len(bulletins) >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(chunks)), _start_worker, (renderer, staging, True)) as pool:
-            outcomes = pool.imap(_render_chunk, chunks)
-            _collect(outcomes, summaries, result, written, len(bulletins), progress)
+    total = sum(len(c) for c in chunks)
+    if jobs > 1 and total >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
+        # the pool is made after _WORKER is set: forked workers inherit it instead of unpickling it;
+        # unlike multiprocessing.Pool, a worker that dies (out of memory) fails the build instead of hanging it
+        pool = ProcessPoolExecutor(min(jobs, len(chunks)), multiprocessing.get_context("fork"), _quiet_worker)
+        try:
+            _collect(pool.map(functools.partial(_in_worker, work), chunks), summaries, result, produced, total,
+                     progress)
+        except _Interrupted:
+            raise KeyboardInterrupt from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
-        _start_worker(renderer, staging)
-        _collect(map(_render_chunk, chunks), summaries, result, written, len(bulletins), progress)
+        _collect(map(work, chunks), summaries, result, produced, total, progress)
     return summaries
 
 
-def _collect(outcomes, summaries, result, written, total, progress) -> None:
+def _collect(outcomes: Iterable[list[tuple]], summaries: dict[str, str], result: BuildResult,
+             produced: dict[str, str], total: int, progress: Callable[[int, int], None] | None) -> None:
+    done = 0
     for chunk in outcomes:
-        for path, source_path, summary, changed in chunk:
-            summaries[source_path] = summary
-            written.add(path)
+        for path, fingerprint, rendered, changed, source_path, summary in chunk:
+            if source_path is not None:
+                summaries[source_path] = summary
+            produced[path] = fingerprint
             result.pages += 1
+            result.rendered += rendered
             result.changed += changed
+        done += len(chunk)
         if progress:
-            progress(len(summaries), total)
+            progress(done, total)
 
 
-_WORKER: dict[str, object] = {}  # per-process state of a render worker (set once, before any chunk)
+_WORKER: dict[str, object] = {}  # what forked workers inherit from the parent: set just before each pool
 
 
-def _start_worker(renderer: Renderer, staging: Staging, in_pool: bool = False) -> None:
-    if in_pool:  # Ctrl-C is the parent's to handle: it aborts the staging folder
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER.update(renderer=renderer, staging=staging, converter=make_markdown())
+def _quiet_worker() -> None:
+    """In a worker: Ctrl-C and the preview's signals are the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)
 
 
-def _render_chunk(chunk: tuple[Bulletin, ...]) -> list[tuple[str, str, str, bool]]:
-    renderer: Renderer = _WORKER["renderer"]  # type: ignore[assignment]
-    staging: Staging = _WORKER["staging"]  # type: ignore[assignment]
+class _Interrupted(Exception):
+    """A KeyboardInterrupt inside a worker, carried to the parent (a pool loses BaseExceptions)."""
+
+
+def _in_worker(work: Callable[[list], list[tuple]], chunk: list) -> list[tuple]:
+    try:
+        return work(chunk)
+    except KeyboardInterrupt:
+        raise _Interrupted() from None
+
+
+def _emit_bulletins(chunk: tuple[Bulletin, ...]) -> list[tuple]:
+    emitter: Emitter = _WORKER["emitter"]  # type: ignore[assignment]
     out = []
     for bulletin in chunk:
-        path, data, summary = renderer.bulletin_page(bulletin, _WORKER["converter"])
-        out.append((path, bulletin.source_path, summary, staging.write(path, data)))
+        job, summary = emitter.renderer.bulletin_job(bulletin, _WORKER["converter"])
+        out.append((*emitter.emit(job), bulletin.source_path, summary))
     return out
 
 
-def copy_static(sources: Sources, staging: Staging, result: BuildResult, written: set[str]) -> None:
+def _emit_pages(chunk: list[PageJob]) -> list[tuple]:
+    emitter: Emitter = _WORKER["emitter"]  # type: ignore[assignment]
+    return [(*emitter.emit(job), None, None) for job in chunk]
+
+
+def copy_static(sources: Sources, staging: Staging | InPlace, result: BuildResult, written: set[str]) -> None:
     """The theme's assets under assets/, then the site's static/ at the root (overriding the theme's)."""
     site_static = dict(sources.static)
     theme_static = THEME / "static"
+    generated = set(written)
     for file in sorted(theme_static.rglob("*")):
         rel = "assets/" + file.relative_to(theme_static).as_posix()
         if file.is_file() and rel not in site_static:
+            generated.add(rel)
             result.pages += 1
             result.changed += staging.copy(rel, file)
+    folders = {folder for path in generated for folder in _folders(path)}
     for rel, file in sorted(site_static.items()):
-        if rel in written:
-            result.problems.error(f"static/{rel}", 1, 1, f"static file would replace the generated page {rel}; rename it")
+        clash = next((f for f in _folders(rel) if f in generated), None)  # a static folder where a page is
+        if rel in generated or rel in folders or clash:
+            what = f"file {clash}" if clash else f"folder {rel}/" if rel in folders else f"page {rel}"
+            result.problems.error(f"static/{rel}", 1, 1, f"static file would replace the generated {what}; rename it")
             continue
         result.pages += 1
         result.changed += staging.copy(rel, file)
+
+
+def _folders(path: str) -> list[str]:
+    """The folders an output path lies in: "a/b/c.html" -> ["a", "a/b"]."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def default_jobs() -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+from concurrent.futures.process import BrokenProcessPool
 import sys
 from pathlib import Path
 from typing import Sequence, TextIO
@@ -78,6 +80,9 @@ def run_command(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextI
         print(f"bulletin: error: {source} is not a site root (it has no data/ or content/ folder)", file=err)
         return 2
     output = args.output if args.output is not None else source / "output"
+    if args.base_url is not None and not re.match(r"https?://[^/\s]+(/\S*)?$", args.base_url):
+        print(f"bulletin: error: --base-url must be an absolute http(s) URL, not {args.base_url!r}", file=err)
+        return 2
     options = BuildOptions(source, output, args.base_url, args.drafts, args.jobs or default_jobs())
     if args.command == "check":
         return run_check(options, args.quiet, out, err)
@@ -126,13 +131,22 @@ def run_build(options: BuildOptions, quiet: bool, out: TextIO, err: TextIO) -> i
     if not quiet and out.isatty():
         def progress(done: int, total: int) -> None:
             print(f"\rrendering bulletins {done}/{total}", end="", file=out, flush=True)
-    result = build(options, progress)
+    try:
+        result = build(options, progress)
+    except BrokenProcessPool:
+        print("\nbulletin: error: a render worker died (out of memory?); try fewer --jobs; "
+              "the previous output was left as it was", file=err)
+        return 1
+    except OSError as exc:  # a full disk, a folder we may not write: not a problem in the sources
+        print(f"\nbulletin: error: cannot write the output: {exc.strerror or exc}; "
+              "the previous output was left as it was", file=err)
+        return 1
     if progress:
         print("\r", end="", file=out)
     print_problems(result.problems, err)
     if not result.ok:
         print(f"{len(result.problems.errors)} error(s); the previous output was left as it was", file=err)
         return 1
-    print(f"built {result.pages} files ({result.changed} changed) in {result.seconds:.2f} s -> {options.output}",
-          file=out)
+    print(f"built {result.pages} files ({result.rendered} pages rendered, {result.changed} files changed) "
+          f"in {result.seconds:.2f} s -> {options.output}", file=out)
     return 0

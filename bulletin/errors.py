@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
+
+LINE_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
 
 
 class Severity(enum.Enum):
@@ -23,7 +26,8 @@ class SourceError:
     source_line: str = field(default="", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message}"
+        message = LINE_BREAK.sub(lambda m: repr(m.group())[1:-1], self.message)  # one line, always
+        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {message}"
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Generic, Sequence, TypeVar
 
@@ -65,6 +66,7 @@ def by_year_and_month(bulletins: Sequence[Bulletin]) -> dict[int, dict[int, list
     return years
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_slug(tag: str) -> str:
     """The URL slug of a tag: python-slugify's ASCII form (我为群众办实事 -> wo-wei-qun-zhong-ban-shi-shi)."""
     return slugify(tag) or "tag"

@@ -28,8 +28,15 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]+$", re.IGNORECASE)
+URL_ATTRIBUTES = {"href", "src", "cite"}
+URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f\s]+")  # whitespace and control characters
+URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 SENTENCE_END = "。！？!?"
 SUMMARY_LENGTH = 120
+
+
+class MarkupError(ValueError):
+    """A Markdown body that cannot be converted; ``str()`` says why, for the site's editors."""
 
 
 def make_markdown() -> markdown.Markdown:
@@ -43,8 +50,18 @@ def make_markdown() -> markdown.Markdown:
 
 def render_markdown(converter: markdown.Markdown, text: str) -> str:
     """Markdown -> HTML sanitised against an allowlist: no script can survive."""
+    return sanitize_html(convert_markdown(converter, text))
+
+
+def convert_markdown(converter: markdown.Markdown, text: str) -> str:
+    """Markdown -> HTML *not yet sanitised*: only for a cache, whose content is sanitised when read."""
     converter.reset()
-    return sanitize_html(converter.convert(text))
+    try:
+        return converter.convert(text)
+    except RecursionError:  # Python-Markdown recurses once per level of lists and quotes
+        converter.reset()
+        raise MarkupError("the Markdown is nested too deeply (hundreds of lists or quotes inside each other); "
+                          "flatten it") from None
 
 
 def sanitize_html(raw: str) -> str:
@@ -61,10 +78,19 @@ def sanitize_html(raw: str) -> str:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if value.strip().lower().startswith("data:") and not (tag == "img" and attribute == "src"
-                                                          and DATA_IMAGE.match(value.strip())):
-        return None
-    return value
+    """Drop URLs with a scheme outside the allowlist, as a browser would read them; data: only for images.
+
+    nh3 checks href and src, but not cite, and reads "da<TAB>ta:" as data: while letting it through.
+    """
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    compact = URL_IGNORED.sub("", value).lower()  # browsers drop tabs and newlines anywhere in a URL
+    scheme = URL_SCHEME.match(compact)
+    if scheme is None:
+        return value  # a relative URL
+    if scheme.group(1) == "data":
+        return value if tag == "img" and attribute == "src" and DATA_IMAGE.match(value.strip()) else None
+    return value if scheme.group(1) in URL_SCHEMES else None
 
 
 def plain_text(fragment: str) -> str:

@@ -30,12 +30,14 @@ from tornado import httpserver, netutil, web
 from tornado.ioloop import PeriodicCallback
 from tornado.websocket import WebSocketClosedError
 
-from .builder import BuildOptions, BuildResult, build
+from .builder import BuildOptions, BuildResult, Session, build
+from .cache import Manifest
 from .errors import Severity, SourceError
 from .model import SiteConfig
 from .sources import SOURCE_DIRS
+from .write import InPlace
 
-POLL_SECONDS = 0.2  # a change is built once the sources stayed the same for one poll (editors write in steps)
+POLL_SECONDS = 0.1  # a change is built once the sources stayed the same for one poll (editors write in steps)
 BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 LIVE_CSS = re.compile(r"\.(css|jpe?g|png|gif)$", re.IGNORECASE)  # what livereload.js refreshes in place
 
@@ -77,12 +79,12 @@ def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, ou
     return 0
 
 
-def rebuild_site(options: BuildOptions, changed: list[str]) -> BuildResult:
+def rebuild_site(options: BuildOptions, changed: list[str], session: Session) -> BuildResult:
     """Rebuild after ``changed`` source files (paths relative to the source root).
 
-    The one place the preview builds: an incremental builder can replace this call.
+    Written in place, and only pages whose inputs changed are rendered again (see builder.build).
     """
-    return build(options)
+    return build(options, session=session)
 
 
 class PreviewServer:
@@ -96,10 +98,11 @@ class PreviewServer:
         self.panel = b""  # the error panel shown on every page while the last build has failed
         self.pages = 0  # files written by the last good build
         self.built = self.seen = source_snapshot(options.source)
+        self.session = Session(InPlace(options.output), Manifest.load(options.source, options.output))
 
     def build_first(self) -> None:
         """The build before serving; a failure is reported and shown, not fatal."""
-        result = rebuild_site(self.options, [])
+        result = rebuild_site(self.options, [], self.session)
         self._report(result, f"built {result.pages} files in {result.seconds:.2f} s")
 
     async def run(self, sockets: list[socket.socket], origin: str, open_browser: bool) -> None:
@@ -146,7 +149,7 @@ class PreviewServer:
         changed = sorted(k for k in current.keys() | self.built.keys() if current.get(k) != self.built.get(k))
         self.built = current
         was_failing = bool(self.problems)
-        result = rebuild_site(self.options, changed)
+        result = rebuild_site(self.options, changed, self.session)
         what = changed[0] if len(changed) == 1 else f"{len(changed)} files"
         self._report(result, f"rebuilt after {what} changed: {result.changed} files updated "
                              f"in {result.seconds:.2f} s" + ("; the errors are fixed" if was_failing else ""))

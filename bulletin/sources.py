@@ -18,6 +18,15 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 SOURCE_DIRS = ("content", "data", "templates", "static")
 MAX_YAML_NODES = 2_000_000  # far above a real site; guards against pathological files
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a long bulletin is 100 KB, a unit's ten years of figures 200 KB
+# Invisible characters that are not text: C0 and C1 controls but tab and newline, and two non-characters.
+# YAML and XML refuse them, so they would break the front matter or the feed.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# What cannot be in a published file name: controls, a backslash, bytes that are not UTF-8 (surrogate escapes).
+BAD_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\\\ud800-\udfff]")
+# ... and in YAML's escapes ("\x01", "\ud800") also lone surrogates, which UTF-8 cannot write.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 @dataclass(slots=True)
@@ -56,6 +65,7 @@ class Sources:
     pages: list[TextFile] = field(default_factory=list)
     templates: list[TextFile] = field(default_factory=list)
     static: list[tuple[str, Path]] = field(default_factory=list)  # (relative path, file)
+    unreadable_units: list[str] = field(default_factory=list)  # unit files found but not read (reported already)
 
 
 def relpath(path: Path, root: Path) -> str:
@@ -67,13 +77,30 @@ def decode_source(data: bytes, path: str, problems: Problems) -> str | None:
     """Decode UTF-8 (with or without BOM); read GB18030 with a warning; LF line ends."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith(UTF16_32_BOMS) or data.count(b"\x00") > len(data) // 8:
+        problems.error(path, 1, 1, "file is UTF-16 text or binary, not UTF-8 text; save it as UTF-8 in your editor")
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         text = _decode_legacy(data, path, exc, problems)
         if text is None:
             return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return drop_control_characters(text.replace("\r\n", "\n").replace("\r", "\n"), path, problems)
+
+
+def drop_control_characters(text: str, path: str, problems: Problems) -> str:
+    """Remove invisible control characters (pasted from Word, or a stray NUL), with a warning at the first."""
+    first = CONTROL.search(text)
+    if first is None:
+        return text
+    at = first.start()
+    line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    count = len(CONTROL.findall(text))
+    more = f" and {count - 1} more" if count > 1 else ""
+    problems.warning(path, line, col, f"invisible control character U+{ord(first.group()):04X}{more} removed; "
+                     "they are not text")
+    return CONTROL.sub("", text)
 
 
 def _decode_legacy(data: bytes, path: str, exc: UnicodeDecodeError, problems: Problems) -> str | None:
@@ -98,58 +125,123 @@ def read_text_file(file: Path, root: Path, problems: Problems) -> TextFile | Non
     """Read and decode one source file, recording any problem."""
     rel = relpath(file, root)
     try:
-        data = file.read_bytes()
+        with file.open("rb") as stream:
+            data = stream.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         problems.error(rel, 1, 1, f"cannot read file: {exc.strerror}")
+        return None
+    if len(data) > MAX_SOURCE_BYTES:
+        problems.error(rel, 1, 1, f"file is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB, the limit for a "
+                       "source file (images and attachments belong in static/)")
         return None
     text = decode_source(data, rel, problems)
     return None if text is None else TextFile(rel, text)
 
 
 def walk_files(folder: Path, root: Path, problems: Problems) -> list[Path]:
-    """Every regular file below ``folder``, sorted, skipping dot-files and links leaving the root."""
+    """Every regular file below ``folder``, sorted.
+
+    Skips dot-files; reports names that cannot be published, links that leave the site root or
+    loop, and folders that cannot be read.
+    """
     found: list[Path] = []
-    if not folder.is_dir():
-        return found
     real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+    if not folder.is_dir() or not _inside_root(folder, real_root, root, problems):
+        return found
+    real_folder = folder.resolve()
+    visited = {real_folder}  # real paths of the folders read, so that a link loop is read once
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder
+        problems.error(shown_path(where, root), 1, 1, f"cannot read folder: {exc.strerror}")
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=True):
         here = Path(dirpath)
         kept = []
         for name in sorted(dirnames):
-            if name.startswith(".") or not _inside_root(here / name, real_root, root, problems):
+            path = here / name
+            if name.startswith(".") or not _publishable(path, root, problems):
                 continue
+            if not _inside_root(path, real_root, root, problems):
+                continue
+            real = path.resolve()
+            # A link to a folder inside this one would read that folder twice, or forever if it is an ancestor.
+            if real in visited or (path.is_symlink() and real.is_relative_to(real_folder)):
+                problems.warning(relpath(path, root), 1, 1,
+                                 "symbolic link leads to a folder that is read already (or a loop); it is ignored")
+                continue
+            visited.add(real)
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             path = here / name
-            if name.startswith(".") or not _inside_root(path, real_root, root, problems):
+            if name.startswith(".") or not _publishable(path, root, problems):
+                continue
+            if not _inside_root(path, real_root, root, problems):
                 continue
             if path.is_file():
                 found.append(path)
+            else:
+                problems.warning(relpath(path, root), 1, 1,
+                                 "not a regular file (a broken link, a pipe or a device); it is ignored")
     return sorted(found)
 
 
 def _inside_root(path: Path, real_root: Path, root: Path, problems: Problems) -> bool:
+    """False (with a warning) for a symbolic link whose target is outside the site root, missing or a loop."""
     if not path.is_symlink():
         return True
-    target = path.resolve()
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        problems.warning(relpath(path, root), 1, 1, "symbolic link is broken or loops; it is ignored")
+        return False
     if target == real_root or real_root in target.parents:
         return True
     problems.warning(relpath(path, root), 1, 1, "symbolic link points outside the site folder; it is ignored")
     return False
 
 
+def _publishable(path: Path, root: Path, problems: Problems) -> bool:
+    """False (with an error) for a name with a control character, a backslash or bytes that are not UTF-8."""
+    if not BAD_NAME.search(path.name):
+        return True
+    problems.error(shown_path(path, root), 1, 1,
+                   "file name has a control character, a backslash or bytes that are not UTF-8; rename it")
+    return False
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` for a message, with unprintable characters written as escapes."""
+    try:
+        rel = relpath(path, root)
+    except ValueError:
+        rel = str(path)
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
+            return f"\\x{code - 0xDC00:02x}"
+        return "\\\\" if match.group() == "\\" else f"\\u{code:04x}"
+
+    return BAD_NAME.sub(escape, rel)
+
+
 def read_sources(root: Path, problems: Problems) -> Sources:
     """Read every source file of the site at ``root``."""
     sources = Sources(root=root)
     data = root / "data"
+    real_root = root.resolve()
     for name in ("site", "metrics"):
         file = data / f"{name}.yaml"
-        if file.is_file():
+        if file.is_file() and all(_inside_root(f, real_root, root, problems) for f in (data, file)):
             setattr(sources, name, read_text_file(file, root, problems))
     for file in walk_files(data / "units", root, problems):
         if file.suffix in (".yaml", ".yml") and file.parent == data / "units":
-            _append(sources.units, read_text_file(file, root, problems))
+            unit = read_text_file(file, root, problems)
+            _append(sources.units, unit)
+            if unit is None:
+                sources.unreadable_units.append(relpath(file, root))
     for file in walk_files(root / "content", root, problems):
         if file.suffix != ".md":
             continue
@@ -194,10 +286,17 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.error(path, line + line_offset, col, f"YAML syntax: {exc.problem or exc.context}")
+        message = exc.problem or exc.context
+        if exc.context and exc.problem and exc.context.startswith("expected"):  # "expected a single document…"
+            message = f"{exc.context}, {exc.problem}"
+        problems.error(path, line + line_offset, col, f"YAML syntax: {_one_line(message)}")
         return None
-    except yaml.YAMLError as exc:
-        problems.error(path, 1 + line_offset, 1, f"YAML: {exc}")
+    except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow; it has no mark
+        at = getattr(exc, "position", None)
+        if isinstance(at, int) and _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes
+            at = len(text.encode("utf-8", "surrogatepass")[:at].decode("utf-8", "ignore"))
+        line, col = (1, 1) if not isinstance(at, int) else (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+        problems.error(path, line + line_offset, col, f"YAML: {_one_line(getattr(exc, 'reason', None) or exc)}")
         return None
     except RecursionError:
         problems.error(path, 1 + line_offset, 1, "YAML is nested too deeply")
@@ -210,13 +309,31 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
         problems.error(path, 1 + line_offset, 1, "YAML is nested too deeply")
     except _TooLarge as exc:
         problems.error(path, exc.line, exc.col, f"YAML has more than {MAX_YAML_NODES} values; split the file")
+    except _Alias as exc:  # reported once: a billion-laughs file would otherwise give a billion lines
+        problems.error(path, exc.line, exc.col,
+                       "YAML anchors and aliases (&name, *name) are not supported; write the value out")
     return None
 
 
-class _TooLarge(Exception):
+def _one_line(message: object) -> str:
+    """A parser's message on one line, as every problem is."""
+    return " ".join(str(message).split()) or "cannot be read"
+
+
+class _Refused(Exception):
+    """A YAML file refused whole, at ``line``:``col``."""
+
     def __init__(self, path: str, line: int, col: int) -> None:
         super().__init__(path)
         self.line, self.col = line, col
+
+
+class _TooLarge(_Refused):
+    """More nodes than any real file has."""
+
+
+class _Alias(_Refused):
+    """The first alias met."""
 
 
 class _NodeReader:
@@ -229,21 +346,27 @@ class _NodeReader:
     def read(self, node: yaml.Node) -> Node | None:
         line, col = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
         if id(node) in self.seen:
-            self.problems.error(
-                self.path, line, col, "YAML anchors and aliases (&name, *name) are not supported; write the value out"
-            )
-            return None
+            raise _Alias(self.path, line, col)
         if len(self.seen) >= MAX_YAML_NODES:
             raise _TooLarge(self.path, line, col)
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             plain = not node.style  # None from the pure loader, "" from libyaml
             null = plain and node.tag == "tag:yaml.org,2002:null"
-            return Node("scalar", line, col, node.value, quoted=not plain, null=null)
+            return Node("scalar", line, col, self._text(node.value, line, col), quoted=not plain, null=null)
         if isinstance(node, yaml.SequenceNode):
             items = [self.read(child) for child in node.value]
             return Node("seq", line, col, [i for i in items if i is not None])
         return self._read_mapping(node, line, col)
+
+    def _text(self, value: str, line: int, col: int) -> str:
+        """A scalar's text without control characters written as escapes ("\\x01", "\\0", "\\ud800")."""
+        bad = NOT_TEXT.search(value)
+        if bad is None:
+            return value
+        self.problems.error(self.path, line, col, f"text has an invisible control character (U+{ord(bad.group()):04X}, "
+                            "written as an escape such as \\x01); remove it")
+        return NOT_TEXT.sub("", value)
 
     def _read_mapping(self, node: yaml.MappingNode, line: int, col: int) -> Node | None:
         mapping: dict[str, tuple[Node, Node]] = {}

@@ -31,6 +31,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False) -> Sit
     metrics = read_metrics(sources.metrics, problems)
     units = tuple(sorted(filter(None, (read_unit(f, metrics, problems) for f in sources.units)), key=lambda u: u.slug))
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
+    unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
     bulletins = [b for f in sources.bulletins if (b := read_bulletin(f, unit_slugs, problems))]
     published = [b for b in bulletins if drafts or not b.draft]
     check_unique_pages(published, problems)
@@ -243,6 +244,8 @@ def read_page(file: TextFile, problems: Problems) -> Page | None:
     if slug in RESERVED_PAGE_SLUGS:
         problems.error(file.path, 1, 1, f'a page cannot be called "{slug}": that address is used by the site itself')
         return None
+    if not slug:
+        problems.error(file.path, 1, 1, "the file name gives no usable page name; rename it with letters or digits")
     if title is None or not slug:
         return None
     return Page(slug, title, body, body_line, file.path)

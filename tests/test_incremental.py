@@ -1,0 +1,114 @@
+"""After any sequence of edits, a rebuild that reuses unchanged pages equals a clean build, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bulletin.builder import BuildOptions, Session, build
+from bulletin.cache import Manifest
+from bulletin.write import InPlace
+from conftest import SITES, output_files, run_cli, write_files
+
+EDITS = st.sampled_from([
+    "edit body", "edit title", "move date", "add bulletin", "remove bulletin", "add report", "rename unit",
+    "add unit", "edit template", "retitle site", "add static", "remove static", "add tag", "rewrite lead", "nothing",
+])
+
+
+def apply(site: Path, edit: str, n: int) -> None:
+    """Make one editor's change to ``site``."""
+    bulletins = sorted((site / "content").glob("*/*.md"))
+    if edit == "edit body" and bulletins:
+        path = bulletins[n % len(bulletins)]
+        path.write_text(path.read_text(encoding="utf-8") + f"\n补充第{n}段。\n", encoding="utf-8")
+    elif edit == "edit title" and bulletins:
+        path = bulletins[n % len(bulletins)]
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("title: ", f"title: 修订{n}", 1), encoding="utf-8")
+    elif edit == "move date" and bulletins:
+        path = bulletins[n % len(bulletins)]
+        text = path.read_text(encoding="utf-8")
+        start = text.index("date: ") + 6
+        path.write_text(text[:start] + f"2021-0{1 + n % 9}-1{n % 10}" + text[start + 10:], encoding="utf-8")
+    elif edit == "add bulletin":
+        write_files(site, {f"content/town/new-{n}.md": f"---\ntitle: 新简报{n}\ndate: 2021-05-{1 + n % 28:02}\n---\n"
+                                                     f"新简报正文{n}。见[一季度](report-q1.md)。\n"})
+    elif edit == "remove bulletin" and len(bulletins) > 2:
+        victim = bulletins[n % len(bulletins)]
+        if victim.name != "report-q1.md":  # linked from other bulletins
+            victim.unlink()
+    elif edit == "add report":
+        path = site / "data/units/town.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"  - date: 2021-09-{1 + n % 28:02}\n    metrics:\n"
+                        f"      participants: {900 + n}余\n      lectures: {n % 5}\n", encoding="utf-8")
+    elif edit == "rename unit":
+        path = site / "data/units/town.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(text.splitlines()[0], f"name: 示范街道{n}"), encoding="utf-8")
+    elif edit == "add unit":
+        write_files(site, {f"data/units/village-{n}.yaml": f"name: 新村{n}\ncategory: 村\nreports:\n"
+                                                          f"  - date: 2021-06-30\n    metrics:\n      participants: {n + 1}\n"})
+    elif edit == "edit template":
+        write_files(site, {"templates/footer.html": f"<footer><p>页脚 {n}</p></footer>\n"})
+    elif edit == "retitle site":
+        write_files(site, {"data/site.yaml": f"title: 示范街道工作简报{n}\nbase_url: https://example.org/news/\n"})
+    elif edit == "add static":
+        write_files(site, {f"static/files/f{n}.txt": f"附件{n}"})
+    elif edit == "remove static":
+        for file in sorted((site / "static").rglob("*.txt"))[:1]:
+            file.unlink()
+    elif edit == "rewrite lead" and bulletins:  # the first paragraph is the summary lists show
+        path = bulletins[n % len(bulletins)]
+        text = path.read_text(encoding="utf-8")
+        head, body = text.split("\n---\n", 1)
+        path.write_text(f"{head}\n---\n开头改为第{n}版。\n\n{body}", encoding="utf-8")
+    elif edit == "add tag" and bulletins:
+        path = bulletins[n % len(bulletins)]
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("---\n", f"---\ntags: [标签{n % 3}]\n", 1) if "tags:" not in text else text,
+                        encoding="utf-8")
+
+
+def clean_build(site: Path, into: Path) -> dict[str, bytes]:
+    """A build from a copy of the sources with no cache and no previous output."""
+    copy = into / "clean-source"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".cache", "output*"))
+    assert run_cli("build", "--source", copy, "--output", into / "clean-output", "--jobs", "1").code == 0
+    files = output_files(into / "clean-output")
+    shutil.rmtree(into / "clean-output")
+    return files
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(EDITS, st.integers(0, 50)), min_size=1, max_size=5))
+def test_reused_pages_equal_a_clean_build_after_any_edits(tmp_path_factory, edits) -> None:
+    root = tmp_path_factory.mktemp("incremental")
+    site = Path(shutil.copytree(SITES / "minimal", root / "site"))
+    warm_output, preview_output = site / "output", root / "preview"
+    session = Session(InPlace(preview_output), Manifest.load(site, preview_output))
+    assert build(BuildOptions(site, preview_output, jobs=1), session=session).ok
+    assert run_cli("build", "--source", site).code == 0
+    for edit, n in edits:
+        apply(site, edit, n)
+        assert run_cli("build", "--source", site, "--jobs", "2").code == 0  # staged, reusing pages
+        assert build(BuildOptions(site, preview_output, jobs=1), session=session).ok  # the preview, in place
+        expected = clean_build(site, root)
+        assert output_files(warm_output) == expected, edit
+        assert output_files(preview_output) == expected, edit
+
+
+def test_unchanged_rebuild_renders_nothing_and_one_edit_renders_only_its_pages(minimal_site: Path) -> None:
+    assert run_cli("build", "--source", minimal_site).code == 0
+    again = run_cli("build", "--source", minimal_site)
+    assert "(0 pages rendered, 0 files changed)" in again.out
+    page = minimal_site / "content/town/report-q1.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    edited = run_cli("build", "--source", minimal_site)
+    rendered = int(edited.out.split("(")[1].split(" pages rendered")[0])
+    # its page, its unit's page, the home and archive pages listing it, the feed: not the other bulletin
+    assert 1 <= rendered <= 8, edited.out
