@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import jinja2
 
@@ -144,9 +144,8 @@ def write_site(emitter: Emitter, sources: Sources, result: BuildResult, jobs: in
     produced: dict[str, str] = {}
     try:
         summaries = render_bulletins(emitter, jobs, result, produced, progress)
-        page_jobs = site_pages(renderer, summaries)
-        chunks = [page_jobs[i : i + GROUP] for i in range(0, len(page_jobs), GROUP)]
-        run_in_workers(emitter, chunks, _emit_pages, jobs, result, produced, progress)
+        run_in_workers(emitter, site_pages(renderer, summaries), GROUP, _emit_pages, jobs, result, produced,
+                       progress)
     except TemplateProblem as exc:
         result.problems.error(exc.path, exc.line, 1, exc.message)
         return produced
@@ -160,18 +159,21 @@ def write_site(emitter: Emitter, sources: Sources, result: BuildResult, jobs: in
 def render_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: dict[str, str],
                      progress: Callable[[int, int], None] | None) -> dict[str, str]:
     """Every bulletin page; returns their summaries (which the list pages show)."""
-    bulletins = emitter.renderer.site.bulletins
-    chunks = [bulletins[i : i + CHUNK] for i in range(0, len(bulletins), CHUNK)]
-    return run_in_workers(emitter, chunks, _emit_bulletins, jobs, result, produced, progress)
+    return run_in_workers(emitter, emitter.renderer.site.bulletins, CHUNK, _emit_bulletins, jobs, result, produced,
+                          progress)
 
 
-def run_in_workers(emitter: Emitter, chunks: list, work: Callable, jobs: int, result: BuildResult,
+def run_in_workers(emitter: Emitter, items: Sequence, size: int, work: Callable, jobs: int, result: BuildResult,
                    produced: dict[str, str], progress: Callable[[int, int], None] | None) -> dict[str, str]:
-    """Run ``work`` over ``chunks`` in ``jobs`` forked processes (in this one when few); collect what they did."""
+    """Run ``work`` over ``items``, ``size`` at a time, in ``jobs`` forked processes (in this one when few).
+
+    Workers are sent only index ranges: the items themselves they inherit through fork, unpickled.
+    """
     _WORKER.clear()
-    _WORKER.update(emitter=emitter, converter=make_markdown())
+    _WORKER.update(emitter=emitter, converter=make_markdown(), items=items)
     summaries: dict[str, str] = {}
-    total = sum(len(c) for c in chunks)
+    total = len(items)
+    chunks = [(i, min(i + size, total)) for i in range(0, total, size)]
     if jobs > 1 and total >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
         # the pool is made after _WORKER is set: forked workers inherit it instead of unpickling it;
         # unlike multiprocessing.Pool, a worker that dies (out of memory) fails the build instead of hanging it
@@ -219,25 +221,27 @@ class _Interrupted(Exception):
     """A KeyboardInterrupt inside a worker, carried to the parent (a pool loses BaseExceptions)."""
 
 
-def _in_worker(work: Callable[[list], list[tuple]], chunk: list) -> list[tuple]:
+def _in_worker(work: Callable[[tuple[int, int]], list[tuple]], chunk: tuple[int, int]) -> list[tuple]:
     try:
         return work(chunk)
     except KeyboardInterrupt:
         raise _Interrupted() from None
 
 
-def _emit_bulletins(chunk: tuple[Bulletin, ...]) -> list[tuple]:
+def _emit_bulletins(chunk: tuple[int, int]) -> list[tuple]:
     emitter: Emitter = _WORKER["emitter"]  # type: ignore[assignment]
+    bulletins: Sequence[Bulletin] = _WORKER["items"]  # type: ignore[assignment]
     out = []
-    for bulletin in chunk:
+    for bulletin in bulletins[chunk[0] : chunk[1]]:
         job, summary = emitter.renderer.bulletin_job(bulletin, _WORKER["converter"])
         out.append((*emitter.emit(job), bulletin.source_path, summary))
     return out
 
 
-def _emit_pages(chunk: list[PageJob]) -> list[tuple]:
+def _emit_pages(chunk: tuple[int, int]) -> list[tuple]:
     emitter: Emitter = _WORKER["emitter"]  # type: ignore[assignment]
-    return [(*emitter.emit(job), None, None) for job in chunk]
+    jobs: Sequence[PageJob] = _WORKER["items"]  # type: ignore[assignment]
+    return [(*emitter.emit(job), None, None) for job in jobs[chunk[0] : chunk[1]]]
 
 
 def copy_static(sources: Sources, staging: Staging | InPlace, result: BuildResult, written: set[str]) -> None:

@@ -25,7 +25,7 @@ class Fingerprinter:
         self.env = env
         self.shared = shared  # digest of what every page may use: settings, navigation, version
         self._templates: dict[str, str] = {}
-        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._memo: dict[int, tuple[object, bytes]] = {}  # by id: a page's own dicts and lists are not kept
 
     def page(self, template: str, context: Mapping[str, object]) -> str:
         """The fingerprint of one page."""
@@ -62,7 +62,7 @@ class Fingerprinter:
         if memo is not None and memo[0] is value:
             return memo[1]
         data = self._hash(value)
-        if dataclasses.is_dataclass(value) or isinstance(value, (list, tuple, dict)):
+        if dataclasses.is_dataclass(value):  # model objects, shared by many pages and alive all build long
             self._memo[key] = (value, data)  # keeps ``value`` alive, so its id is not reused
         return data
 

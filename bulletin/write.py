@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import stat
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -74,6 +76,7 @@ class Staging:
 
     def prepare(self) -> None:
         """Create an empty staging folder, after putting right what builds that died left behind."""
+        _real_folder.cache_clear()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         with _locked(self.output.parent):
             self._recover()
@@ -164,6 +167,7 @@ class InPlace:
         self.previous: set[str] | None = None  # what the last build produced; None: not known yet
 
     def prepare(self) -> None:
+        _real_folder.cache_clear()
         self.output.mkdir(parents=True, exist_ok=True)
         self.produced = set()
 
@@ -245,7 +249,18 @@ def _remove(path: Path) -> None:
 
 def _is_plain_file(path: Path) -> bool:
     """A regular file reached without following any link (the output folder itself is already resolved)."""
-    return path.is_file() and os.path.realpath(path) == str(path)
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+    except OSError:
+        return False
+    return _real_folder(str(path.parent))
+
+
+@functools.lru_cache(maxsize=65536)
+def _real_folder(folder: str) -> bool:
+    """Whether ``folder`` is reached without following a link (asked once per folder and build process)."""
+    return os.path.realpath(folder) == folder
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
