@@ -22,6 +22,7 @@ from .model import Bulletin, Site
 from .cache import BodyCache, Manifest, digest
 from .fingerprint import Fingerprinter
 from .pages import site_pages
+from .search import SearchIndexError, build_search_index
 from .render import THEME, PageJob, Renderer, TemplateProblem, make_environment
 from .sources import Sources, read_sources
 from .stats import compute_stats, stats_csv_bytes, stats_json_bytes
@@ -40,6 +41,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     jobs: int = 1
+    search_index: bool = True  # run Pagefind when the site has search (serve does it in the background)
 
 
 @dataclass(slots=True)
@@ -108,6 +110,8 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
     try:
         produced = write_site(Emitter(renderer, fingerprints, manifest, writer, writer.output),
                               loaded.sources, result, options.jobs, progress)
+        if result.ok and loaded.site.config.search and options.search_index:
+            index_search(writer.folder, result)
         if result.ok:
             writer.commit()
             for path, fingerprint in produced.items():
@@ -117,6 +121,14 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         writer.abort()  # nothing left to remove after a commit
     result.seconds = time.perf_counter() - started
     return result
+
+
+def index_search(folder: Path, result: BuildResult) -> None:
+    """The Pagefind index of the pages in ``folder``; a failure is an error of the build."""
+    try:
+        build_search_index(folder)
+    except SearchIndexError as exc:
+        result.problems.error("data/site.yaml", 1, 1, str(exc))
 
 
 @dataclass(slots=True)

@@ -129,6 +129,8 @@ class SiteConfig:
     base_url: str  # always ends with "/"
     language: str = "zh-CN"
     description: str | None = None
+    search: bool = True  # a Pagefind index and a search page
+    variants: tuple[str, ...] = ()  # mirrors in other scripts; "zh-Hant" is the one there is
 
     @property
     def base_path(self) -> str:

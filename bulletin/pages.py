@@ -34,6 +34,8 @@ def site_pages(r: Renderer, summaries: dict[str, str]) -> list[PageJob]:
     converter = make_markdown()
     jobs += [r.page_job(page, converter) for page in r.site.pages]
     jobs.append(PageJob("404.html", "404.html", dict(page_path="404.html", section="")))
+    if r.site.config.search:
+        jobs.append(PageJob("search/index.html", "search.html", dict(page_path="search/", section="search")))
     jobs.append(feed(r, r.site.bulletins, summaries, "feed.xml", r.site.config.title, with_bodies=True))
     jobs.append(sitemap(r, jobs))
     return jobs

@@ -10,6 +10,7 @@ quick second save (or a fix right after a mistake) would leave the page stale.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import errno
 import html
 import mimetypes
@@ -32,6 +33,7 @@ from tornado.websocket import WebSocketClosedError
 
 from .builder import BuildOptions, BuildResult, Session, build
 from .cache import Manifest
+from .search import SearchIndexError, build_search_index
 from .errors import Severity, SourceError
 from .model import SiteConfig
 from .sources import SOURCE_DIRS
@@ -83,8 +85,41 @@ def rebuild_site(options: BuildOptions, changed: list[str], session: Session) ->
     """Rebuild after ``changed`` source files (paths relative to the source root).
 
     Written in place, and only pages whose inputs changed are rendered again (see builder.build).
+    The first build indexes the site for search; later ones leave that to ``SearchRefresher``.
     """
-    return build(options, session=session)
+    return build(dataclasses.replace(options, search_index=not changed), session=session)
+
+
+class SearchRefresher:
+    """Re-indexes the preview for search in a background thread, so a reload never waits for it."""
+
+    def __init__(self, output: Path, err: TextIO) -> None:
+        self.output, self.err = output, err
+        self.lock = threading.Lock()
+        self.running = self.again = False
+
+    def refresh(self) -> None:
+        """Index again after a rebuild (once more at the end if asked while indexing)."""
+        if not (self.output / "pagefind").is_dir():
+            return  # the site has no search
+        with self.lock:
+            if self.running:
+                self.again = True
+                return
+            self.running = True
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                build_search_index(self.output)
+            except SearchIndexError as exc:
+                print(f"bulletin: warning: search index not updated: {exc}", file=self.err, flush=True)
+            with self.lock:
+                if not self.again:
+                    self.running = False
+                    return
+                self.again = False
 
 
 class PreviewServer:
@@ -99,6 +134,7 @@ class PreviewServer:
         self.pages = 0  # files written by the last good build
         self.built = self.seen = source_snapshot(options.source)
         self.session = Session(InPlace(options.output), Manifest.load(options.source, options.output))
+        self.search = SearchRefresher(self.output, err)
 
     def build_first(self) -> None:
         """The build before serving; a failure is reported and shown, not fatal."""
@@ -150,6 +186,8 @@ class PreviewServer:
         self.built = current
         was_failing = bool(self.problems)
         result = rebuild_site(self.options, changed, self.session)
+        if result.ok:
+            self.search.refresh()
         what = changed[0] if len(changed) == 1 else f"{len(changed)} files"
         self._report(result, f"rebuilt after {what} changed: {result.changed} files updated "
                              f"in {result.seconds:.2f} s" + ("; the errors are fixed" if was_failing else ""))

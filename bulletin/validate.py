@@ -16,7 +16,8 @@ from .quantities import QuantityError, parse_quantity
 from .sources import Node, Sources, TextFile, parse_yaml, split_front_matter
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-SITE_KEYS = ("title", "base_url", "language", "description")
+SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants")
+VARIANTS = ("zh-Hant",)
 METRIC_KEYS = ("label", "unit", "kind", "part_of")
 UNIT_KEYS = ("name", "short_name", "region", "category", "reports")
 REPORT_KEYS = ("date", "metrics")
@@ -70,7 +71,12 @@ def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | 
         return None
     base_url = base_url if base_url.endswith("/") else base_url + "/"
     language = fields.text("language") or "zh-CN"
-    return SiteConfig(title, base_url, language, fields.text("description"))
+    variants = fields.text_list("variants")
+    for variant in variants:
+        if variant not in VARIANTS:
+            fields.error_at(fields.node("variants"), f'unknown variant "{variant}"; the one there is: zh-Hant')
+    return SiteConfig(title, base_url, language, fields.text("description"), fields.boolean("search", default=True),
+                      tuple(v for v in variants if v in VARIANTS))
 
 
 def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric] | None:

@@ -103,6 +103,11 @@ class Staging:
         target.write_bytes(data)
         return True
 
+    @property
+    def folder(self) -> Path:
+        """Where this build's files are written until the swap."""
+        return self.dir
+
     def keep(self, rel: str) -> bool:
         """Take the previous output's file over unchanged (its inputs did not change); False if it cannot be."""
         target, previous = self._paths(rel)
@@ -194,7 +199,12 @@ class InPlace:
             return False
         return self.write(rel, source.read_bytes())
 
-    def commit(self, keep_folders: tuple[str, ...] = ()) -> None:
+    @property
+    def folder(self) -> Path:
+        """Where this build's files are written."""
+        return self.output
+
+    def commit(self, keep_folders: tuple[str, ...] = ("pagefind",)) -> None:
         """Remove what the last build wrote and this one did not (dot-entries and ``keep_folders`` stay)."""
         if self.previous is None:  # first build: anything in the folder may be stale
             gone = [p.relative_to(self.output).as_posix() for p in self.output.rglob("*") if not p.is_dir()]

@@ -62,5 +62,7 @@ def example_site(tmp_path: Path) -> Path:
 
 
 def output_files(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder`` by relative path, with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file below ``folder`` by relative path, with its bytes; the search index's own files
+    (pagefind/, which its indexer does not write reproducibly: SPEC section 3) are left out."""
+    return {rel: p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not (rel := p.relative_to(folder).as_posix()).startswith("pagefind/")}

@@ -39,6 +39,8 @@ class _Dangers(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.theme and tag in ("script", "svg"):
             self.in_script = tag == "script"  # the theme's own scripts and charts; checked for injected text below
+        elif self.theme and tag in ("form", "input", "button"):
+            pass  # the theme's search box; its action and attributes are checked below like any other
         elif tag in DANGEROUS_TAGS:
             self.found.append(f"<{tag}>")
         if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
