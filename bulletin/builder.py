@@ -23,6 +23,7 @@ from .cache import BodyCache, Manifest, digest
 from .fingerprint import Fingerprinter
 from .pages import site_pages
 from .search import SearchIndexError, build_search_index
+from .variants import MIRROR, is_page, mirror_page
 from .render import THEME, PageJob, Renderer, TemplateProblem, make_environment
 from .sources import Sources, read_sources
 from .stats import compute_stats, stats_csv_bytes, stats_json_bytes
@@ -141,12 +142,25 @@ class Emitter:
     writer: Staging | InPlace
     output: Path
 
-    def emit(self, job: PageJob) -> tuple[str, str, bool, bool]:
-        """(path, fingerprint, rendered, changed) for one page."""
+    @property
+    def mirrored(self) -> bool:
+        return "zh-Hant" in self.renderer.site.config.variants
+
+    def emit(self, job: PageJob) -> list[tuple[str, str, bool, bool]]:
+        """(path, fingerprint, rendered, changed) for one page, and for its traditional twin if the site has one."""
         fingerprint = self.fingerprints.page(job.template, job.context)
-        if self.manifest.unchanged(job.path, fingerprint, self.output) and self.writer.keep(job.path):
-            return job.path, fingerprint, False, False
-        return job.path, fingerprint, True, self.writer.write(job.path, self.renderer.render(job))
+        twin = MIRROR + job.path if self.mirrored and is_page(job.path) else None
+        if self.manifest.unchanged(job.path, fingerprint, self.output) and self.writer.keep(job.path) and (
+                twin is None or self.manifest.unchanged(twin, fingerprint, self.output) and self.writer.keep(twin)):
+            return [(job.path, fingerprint, False, False)] + ([(twin, fingerprint, False, False)] if twin else [])
+        data = self.renderer.render(job)
+        emitted = [(job.path, fingerprint, True, self.writer.write(job.path, data))]
+        if twin is not None:
+            config = self.renderer.site.config
+            mirrored = mirror_page(data, str(job.context.get("page_path", job.path)), config.base_url,
+                                   config.base_path, config.language)
+            emitted.append((twin, fingerprint, True, self.writer.write(twin, mirrored)))
+        return emitted
 
 
 def write_site(emitter: Emitter, sources: Sources, result: BuildResult, jobs: int,
@@ -246,14 +260,14 @@ def _emit_bulletins(chunk: tuple[int, int]) -> list[tuple]:
     out = []
     for bulletin in bulletins[chunk[0] : chunk[1]]:
         job, summary = emitter.renderer.bulletin_job(bulletin, _WORKER["converter"])
-        out.append((*emitter.emit(job), bulletin.source_path, summary))
+        out += [(*emitted, bulletin.source_path, summary) for emitted in emitter.emit(job)]
     return out
 
 
 def _emit_pages(chunk: tuple[int, int]) -> list[tuple]:
     emitter: Emitter = _WORKER["emitter"]  # type: ignore[assignment]
     jobs: Sequence[PageJob] = _WORKER["items"]  # type: ignore[assignment]
-    return [(*emitter.emit(job), None, None) for job in jobs[chunk[0] : chunk[1]]]
+    return [(*emitted, None, None) for job in jobs[chunk[0] : chunk[1]] for emitted in emitter.emit(job)]
 
 
 def copy_static(sources: Sources, staging: Staging | InPlace, result: BuildResult, written: set[str]) -> None:

@@ -18,6 +18,7 @@ from .markup import make_markdown
 from .model import Bulletin, Metric, Unit
 from .render import PageJob, Renderer, UnitLabel
 from .stats import MetricStats, UnitValue, unit_series, value_as_of
+from .variants import MIRROR
 
 FEED_SIZE = 20
 TOP_UNITS = 20  # units shown per metric on the statistics page; all of them on stats/<metric>/
@@ -194,4 +195,6 @@ def sitemap(r: Renderer, jobs: list[PageJob]) -> PageJob:
     paths: list[tuple[str, dt.date | None]] = [
         (job.path.removesuffix("index.html"), None) for job in jobs if job.path.endswith("index.html")]
     paths += [(b.url_path, b.date) for b in r.site.bulletins]
+    if "zh-Hant" in r.site.config.variants:
+        paths += [(MIRROR + path, day) for path, day in paths]
     return PageJob("sitemap.xml", "sitemap.xml", dict(paths=sorted(paths)))

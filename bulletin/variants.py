@@ -30,7 +30,9 @@ def to_traditional(text: str) -> str:
 
 
 def is_page(path: str) -> bool:
-    """Whether an output path is a page that has a mirror (HTML pages and feeds, not data or assets)."""
+    """Whether an output path is a page that has a mirror (HTML pages and feeds, not data, assets or search)."""
+    if path.startswith(("assets/", "pagefind/", MIRROR)):
+        return False
     return path == "" or path.endswith(("/", ".html", "feed.xml"))
 
 

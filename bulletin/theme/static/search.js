@@ -12,7 +12,7 @@
   if (notice) notice.hidden = true;
   var params = new URLSearchParams(window.location.search);
   var query = (params.get("q") || "").trim();
-  var chosen = { "单位": params.get("unit") || "", "年份": params.get("year") || "" };
+  var chosen = { unit: params.get("unit") || "", year: params.get("year") || "" };
   input.value = query;
 
   function text(tag, value, className) {
@@ -39,8 +39,8 @@
     var wrap = document.createElement("label");
     wrap.appendChild(document.createTextNode(label + " "));
     var select = document.createElement("select");
-    select.name = name === "单位" ? "unit" : "year";
-    select.appendChild(text("option", "全部"));
+    select.name = name;
+    select.appendChild(text("option", filterBox.getAttribute("data-all") || "全部"));
     select.firstChild.value = "";
     Object.keys(values).sort().forEach(function (value) {
       var option = text("option", value + "（" + values[value] + "）");
@@ -52,8 +52,8 @@
       chosen[name] = select.value;
       var next = new URLSearchParams();
       next.set("q", input.value.trim());
-      if (chosen["单位"]) next.set("unit", chosen["单位"]);
-      if (chosen["年份"]) next.set("year", chosen["年份"]);
+      if (chosen.unit) next.set("unit", chosen.unit);
+      if (chosen.year) next.set("year", chosen.year);
       window.location.search = next.toString();
     });
     wrap.appendChild(select);
@@ -64,9 +64,9 @@
     var pagefind = await import(bundle + "pagefind.js");
     await pagefind.options({ excerptLength: 40 });
     var filters = await pagefind.filters();
-    ["单位", "年份"].forEach(function (name) {
+    ["unit", "year"].forEach(function (name) {
       if (filters[name] && Object.keys(filters[name]).length) {
-        filterBox.appendChild(filterSelect(name, name === "单位" ? "按单位" : "按年份", filters[name]));
+        filterBox.appendChild(filterSelect(name, filterBox.getAttribute("data-" + name) || name, filters[name]));
         filterBox.hidden = false;
       }
     });
