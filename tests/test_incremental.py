@@ -41,7 +41,7 @@ def apply(site: Path, edit: str, n: int) -> None:
         victim = bulletins[n % len(bulletins)]
         if victim.name != "report-q1.md":  # linked from other bulletins
             victim.unlink()
-    elif edit == "add report":
+    elif edit == "add report" and f"2021-09-{1 + n % 28:02}" not in (site / "data/units/town.yaml").read_text("utf-8"):
         path = site / "data/units/town.yaml"
         path.write_text(path.read_text(encoding="utf-8") + f"  - date: 2021-09-{1 + n % 28:02}\n    metrics:\n"
                         f"      participants: {900 + n}余\n      lectures: {n % 5}\n", encoding="utf-8")
@@ -55,7 +55,8 @@ def apply(site: Path, edit: str, n: int) -> None:
     elif edit == "edit template":
         write_files(site, {"templates/footer.html": f"<footer><p>页脚 {n}</p></footer>\n"})
     elif edit == "retitle site":
-        write_files(site, {"data/site.yaml": f"title: 示范街道工作简报{n}\nbase_url: https://example.org/news/\n"})
+        write_files(site, {"data/site.yaml": f"title: 示范街道工作简报{n}\nbase_url: https://example.org/news/\n"
+                                             "search: false\n"})
     elif edit == "add static":
         write_files(site, {f"static/files/f{n}.txt": f"附件{n}"})
     elif edit == "remove static":

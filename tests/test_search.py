@@ -71,6 +71,7 @@ def test_site_with_search_off_builds_without_pagefind(minimal_site: Path, monkey
 
 
 def test_search_without_pagefind_is_an_error_saying_what_to_do(minimal_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_files(minimal_site, {"data/site.yaml": "title: 示范\nbase_url: https://example.org/news/\n"})  # search on
     monkeypatch.setattr("bulletin.search.pagefind_executable", lambda: None)
     run = run_cli("build", "--source", minimal_site)
     assert run.code == 1
