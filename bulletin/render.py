@@ -13,12 +13,12 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .charts import completion_bar, line_chart, percent
+from .charts import percent
 from .errors import Problems
 from .links import LinkIndex, make_link_index, rewrite_links
 from .cache import BodyCache
 from .lists import tag_slug
-from .markup import MarkupError, convert_markdown, make_markdown, sanitize_html, summarize
+from .markup import MarkupError, convert_markdown, sanitize_html, summarize
 from .model import Bulletin, Page, Site, Unit
 from .quantities import format_number, format_quantity
 from .sources import TextFile

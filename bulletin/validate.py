@@ -9,7 +9,7 @@ from slugify import slugify
 
 from .checks import check_figures
 from .errors import Problems
-from .fields import Fields, did_you_mean, read_date
+from .fields import Fields, did_you_mean
 from .links import check_links, make_link_index
 from .model import Bulletin, Location, Metric, MetricKind, Page, Quantity, Report, Site, SiteConfig, Unit
 from .quantities import QuantityError, parse_quantity

@@ -7,6 +7,7 @@ import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -52,13 +53,35 @@ def minimal_site(tmp_path: Path) -> Path:
     return Path(shutil.copytree(SITES / "minimal", tmp_path / "site"))
 
 
-@pytest.fixture
-def example_site(tmp_path: Path) -> Path:
-    """A copy of the repository's example site (its data/ and content/)."""
-    root = tmp_path / "example"
+def copy_example(root: Path) -> Path:
+    """Copy the repository's example site (its data/ and content/) to ``root``."""
     for folder in ("data", "content"):
         shutil.copytree(REPO / folder, root / folder)
     return root
+
+
+@pytest.fixture
+def example_site(tmp_path: Path) -> Path:
+    """A copy of the repository's example site, to change."""
+    return copy_example(tmp_path / "example")
+
+
+@pytest.fixture(scope="session")
+def example_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site built once for the whole run: read it, never change it."""
+    root = copy_example(tmp_path_factory.mktemp("example"))
+    run = run_cli("build", "--source", root, "--quiet")
+    assert run.code == 0, run.err
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium for a test file (Playwright's sync API allows one at a time)."""
+    from browser import launch_chromium
+
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 def output_files(folder: Path) -> dict[str, bytes]:

@@ -8,14 +8,13 @@ reporting one figure (so the statistics page links to stats/participants/ with a
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from conftest import REPO, run_cli, write_files
+from conftest import copy_example, run_cli, write_files
 
 BASE = "/dsxx/"
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -42,9 +41,7 @@ WIDTHS = {"phone": 360, "desktop": 1280}
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("a11y")
-    for folder in ("data", "content"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_example(tmp_path_factory.mktemp("a11y"))
     files = {}
     for n in range(20):
         files[f"content/yunxi/2020-{n + 1:02d}.md"] = (
@@ -65,14 +62,6 @@ def site(output: Path) -> Iterator[str]:
 
     with serve_output(output, BASE) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from browser import launch_chromium
-
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import copy_example, run_cli
 
 BASE = "/dsxx/"
 BULLETIN = "units/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu/"
@@ -23,9 +22,7 @@ LINK_PARAGRAPH = "\n更多信息见[株洲市人民政府网站](https://www.zhu
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("print")
-    for folder in ("data", "content"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_example(tmp_path_factory.mktemp("print"))
     bulletin = root / "content/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu.md"
     bulletin.write_text(bulletin.read_text(encoding="utf-8") + LINK_PARAGRAPH, encoding="utf-8")
     assert run_cli("build", "--source", root, "--quiet").code == 0

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from browser import chromium_page
-from conftest import REPO, output_files, run_cli, write_files
+from conftest import output_files, run_cli, write_files
 from static_server import serve_output
 
 
 @pytest.fixture(scope="module")
-def searchable(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("search")
-    for folder in ("data", "content"):
-        shutil.copytree(REPO / folder, root / folder)
-    assert run_cli("build", "--source", root, "--quiet").code == 0
-    return root / "output"
+def searchable(example_output: Path) -> Path:
+    return example_output
 
 
 def test_build_writes_a_search_index_and_page_and_a_search_box_on_every_page(searchable: Path) -> None:

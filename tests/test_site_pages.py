@@ -53,16 +53,8 @@ def target_file(output: Path, base_path: str, url: str) -> Path | None:
 
 
 @pytest.fixture(scope="module")
-def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-    from conftest import REPO
-
-    root = tmp_path_factory.mktemp("example")
-    for folder in ("data", "content"):
-        shutil.copytree(REPO / folder, root / folder)
-    run = run_cli("build", "--source", root, "--output", root / "output", "--quiet")
-    assert run.code == 0, run.err
-    return root / "output"
+def built_example(example_output: Path) -> Path:
+    return example_output
 
 
 def test_example_site_has_every_page_of_the_spec(built_example: Path) -> None:

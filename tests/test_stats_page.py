@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -14,19 +13,15 @@ import pytest
 
 from bulletin.model import Qualifier, Quantity
 from bulletin.quantities import format_quantity
-from conftest import REPO, run_cli
+from conftest import REPO
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("stats")
-    for folder in ("data", "content"):
-        shutil.copytree(REPO / folder, root / folder)
-    assert run_cli("build", "--source", root, "--quiet").code == 0
-    return root / "output"
+def built(example_output: Path) -> Path:
+    return example_output
 
 
 def sections(page: str) -> dict[str, str]:

@@ -5,13 +5,11 @@ scrolling on a 360 px phone at any text size."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from conftest import REPO, run_cli
 
 BASE = "/dsxx/"
 BULLETIN = "units/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu/"
@@ -20,12 +18,8 @@ CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' d
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("theme")
-    for folder in ("data", "content"):
-        shutil.copytree(REPO / folder, root / folder)
-    assert run_cli("build", "--source", root, "--quiet").code == 0
-    return root / "output"
+def output(example_output: Path) -> Path:
+    return example_output
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +28,6 @@ def site(output: Path) -> Iterator[str]:
 
     with serve_output(output, BASE) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from browser import launch_chromium
-
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 def body_px(page) -> float:

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from browser import chromium_page
-from conftest import REPO, run_cli, write_files
+from conftest import run_cli, write_files
 from static_server import serve_output
 
 SWITCH = re.compile(r'<a class="variant-switch" href="([^"]+)" hreflang="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
-def mirrored(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("variants")
-    for folder in ("data", "content"):
-        shutil.copytree(REPO / folder, root / folder)
-    assert "variants: [zh-Hant]" in (root / "data/site.yaml").read_text(encoding="utf-8")
-    assert run_cli("build", "--source", root, "--quiet").code == 0
-    return root / "output"
+def mirrored(example_output: Path) -> Path:
+    assert "variants: [zh-Hant]" in (example_output.parent / "data/site.yaml").read_text(encoding="utf-8")
+    return example_output
 
 
 def pages(output: Path) -> list[str]:
