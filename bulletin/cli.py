@@ -130,7 +130,7 @@ def run_build(options: BuildOptions, quiet: bool, out: TextIO, err: TextIO) -> i
     progress = None
     if not quiet and out.isatty():
         def progress(done: int, total: int) -> None:
-            print(f"\rrendering bulletins {done}/{total}", end="", file=out, flush=True)
+            print(f"\rrendering: {done}/{total} pages   ", end="", file=out, flush=True)
     try:
         result = build(options, progress)
     except BrokenProcessPool:
@@ -142,7 +142,7 @@ def run_build(options: BuildOptions, quiet: bool, out: TextIO, err: TextIO) -> i
               "the previous output was left as it was", file=err)
         return 1
     if progress:
-        print("\r", end="", file=out)
+        print("\r" + " " * 40 + "\r", end="", file=out)
     print_problems(result.problems, err)
     if not result.ok:
         print(f"{len(result.problems.errors)} error(s); the previous output was left as it was", file=err)
