@@ -114,6 +114,7 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         if result.ok and loaded.site.config.search and options.search_index:
             index_search(writer.folder, result)
         if result.ok:
+            writer.adopt(produced)
             writer.commit()
             for path, fingerprint in produced.items():
                 manifest.record(path, fingerprint, writer.output / path)

@@ -8,7 +8,7 @@ import shutil
 import stat
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .sources import SOURCE_DIRS
 
@@ -108,6 +108,9 @@ class Staging:
         """Where this build's files are written until the swap."""
         return self.dir
 
+    def adopt(self, paths: Iterable[str]) -> None:
+        """Files written by worker processes: the staging folder holds them already."""
+
     def keep(self, rel: str) -> bool:
         """Take the previous output's file over unchanged (its inputs did not change); False if it cannot be."""
         target, previous = self._paths(rel)
@@ -203,6 +206,10 @@ class InPlace:
     def folder(self) -> Path:
         """Where this build's files are written."""
         return self.output
+
+    def adopt(self, paths: Iterable[str]) -> None:
+        """Count files written by worker processes (their own copies of this object) as produced."""
+        self.produced.update(paths)
 
     def commit(self, keep_folders: tuple[str, ...] = ("pagefind",)) -> None:
         """Remove what the last build wrote and this one did not (dot-entries and ``keep_folders`` stay)."""

@@ -113,3 +113,14 @@ def test_unchanged_rebuild_renders_nothing_and_one_edit_renders_only_its_pages(m
     rendered = int(edited.out.split("(")[1].split(" pages rendered")[0])
     # its page, its unit's page, the home and archive pages listing it, the feed: not the other bulletin
     assert 1 <= rendered <= 8, edited.out
+
+
+def test_preview_with_worker_processes_keeps_every_page(minimal_site: Path, tmp_path: Path) -> None:
+    write_files(minimal_site, {f"content/town/m{n:03d}.md": f"---\ntitle: 第{n}期\ndate: 2021-04-{1 + n % 28:02}\n---\n"
+                                                          f"正文{n}。\n" for n in range(80)})  # enough for the pool
+    preview = tmp_path / "preview"
+    session = Session(InPlace(preview), Manifest.load(minimal_site, preview))
+    assert build(BuildOptions(minimal_site, preview, jobs=2), session=session).ok
+    apply(minimal_site, "edit title", 3)
+    assert build(BuildOptions(minimal_site, preview, jobs=2), session=session).ok
+    assert output_files(preview) == clean_build(minimal_site, tmp_path)
