@@ -47,7 +47,7 @@ def pages(output: Path, root: str) -> dict[str, str]:
         found["unit"] = newest.rsplit("/", 1)[0] + "/"
         found["bulletin"] = newest + "/"
     if (output / "search/index.html").is_file():
-        found["search"] = "search/"
+        found["search"] = "search/?q=%E5%AE%9E%E4%BA%8B"  # 实事
     return {name: found[name] for name in ("home", "unit", "bulletin", "statistics", "search") if name in found}
 
 
@@ -64,6 +64,8 @@ def shoot(output: Path, root: str, target: Path) -> list[Path]:
             page = context.new_page()
             for name, path in pages(output, root).items():
                 page.goto(site + path)
+                if path.startswith("search/"):
+                    page.wait_for_selector("#search-results li")
                 page.evaluate("document.fonts.ready")
                 file = target / f"{name}-{size}.png"
                 page.screenshot(path=str(file), type="png", full_page=False, animations="disabled", caret="hide")
