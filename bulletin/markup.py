@@ -64,10 +64,16 @@ def convert_markdown(converter: markdown.Markdown, text: str) -> str:
                           "flatten it") from None
 
 
+H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+
+
 def sanitize_html(raw: str) -> str:
-    """Keep only allowlisted tags, attributes and URL schemes (data: only for images)."""
+    """Keep only allowlisted tags, attributes and URL schemes (data: only for images).
+
+    A body's ``# heading`` becomes an h2: the page's own title is its one h1.
+    """
     return nh3.clean(
-        raw,
+        H1.sub(r"<\1h2", raw),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES | {"data"},

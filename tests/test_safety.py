@@ -483,3 +483,7 @@ def test_output_onto_a_source_folder_reached_through_a_link_is_refused(minimal_s
     run = run_cli("build", "--source", minimal_site, "--output", real_content)
     assert run.code == 2 and "would replace the source folder" in run.err
     assert tree(real_content) == before
+
+
+def test_a_top_level_heading_in_a_body_becomes_a_second_level_heading() -> None:
+    assert render("# 一、主要做法\n\n正文。\n") == "<h2>一、主要做法</h2>\n<p>正文。</p>"
