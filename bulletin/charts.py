@@ -11,6 +11,8 @@ import re
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal
 from html import escape
 
+from .quantities import format_number
+
 NO_DATA = "暂无数据"
 
 _WIDTH = 480
@@ -30,13 +32,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def _text(value: str) -> str:
     """Escape text for XML content or a double-quoted attribute."""
     return escape(_NOT_XML.sub("", value), quote=True)
-
-
-def number_text(value: Decimal) -> str:
-    """Digits without exponent or trailing zeros: 1.4E+4 -> 14000, 2.50 -> 2.5."""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(_CONTEXT), "f")
 
 
 def _coord(value: float) -> str:
@@ -77,7 +72,7 @@ def line_chart(points: list[tuple[str, Decimal | None]], *, title: str, unit: st
     values = [value for _, value in points if value is not None]
     if not values:
         return _no_data(title=title, id_prefix=id_prefix)
-    desc = "；".join(f"{label}：{NO_DATA if value is None else number_text(value)}" for label, value in points)
+    desc = "；".join(f"{label}：{NO_DATA if value is None else format_number(value)}" for label, value in points)
     out = _open(id_prefix, title, desc, _HEIGHT, "line")
 
     step, steps = nice_scale(max(values))
@@ -101,7 +96,7 @@ def line_chart(points: list[tuple[str, Decimal | None]], *, title: str, unit: st
         )
         out.append(
             f'<text x="{_LEFT - 6}" y="{_coord(y(grid_value) + 4)}" text-anchor="end" fill="{_INK}">'
-            f"{number_text(grid_value)}</text>"
+            f"{format_number(grid_value)}</text>"
         )
 
     stride = math.ceil(len(points) / _MAX_X_LABELS)
@@ -125,7 +120,7 @@ def line_chart(points: list[tuple[str, Decimal | None]], *, title: str, unit: st
         if value is None:
             continue
         cx, cy = _coord(x(index)), _coord(y(value))
-        text = number_text(value)
+        text = format_number(value)
         out.append(
             f'<circle class="marker" cx="{cx}" cy="{cy}" r="4" fill="#fff" stroke="{_INK}" stroke-width="2">'
             f"<title>{_text(f'{label}：{text} {unit}')}</title></circle>"
@@ -173,9 +168,9 @@ def percent(done: Decimal, whole: Decimal) -> Decimal | None:
 
 def completion_text(done: Decimal, whole: Decimal, *, label: str, unit: str) -> str:
     """`已办结 38 / 50 项，76%`; without the percentage when the whole is not positive."""
-    text = f"{label} {number_text(done)} / {number_text(whole)} {unit}"
+    text = f"{label} {format_number(done)} / {format_number(whole)} {unit}"
     share = percent(done, whole)
-    return text if share is None else f"{text}，{number_text(share)}%"
+    return text if share is None else f"{text}，{format_number(share)}%"
 
 
 def completion_bar(done: Decimal, whole: Decimal, *, label: str, unit: str, id_prefix: str) -> str:

@@ -76,13 +76,13 @@ def unit_pages(r: Renderer, unit: Unit, summaries: dict[str, str]) -> Iterator[P
     """A unit's pages (figures and charts on the first) and its own feed."""
     base = f"units/{unit.slug}/"
     bulletins = r.by_unit.get(unit.slug, [])
+    figures, metrics = latest_figures(r, unit), reported_metrics(r, unit)
     for pager in paginate(bulletins, base):
         first = pager.number == 1
         yield PageJob(pager.path + "index.html", "unit.html", dict(
             listed(r, pager, summaries), unit=unit, section="units", bulletin_count=len(bulletins),
-            latest_figures=latest_figures(r, unit) if first else [],
-            report_metrics=reported_metrics(r, unit) if first else [],
-            charts=unit_charts(r, unit) if first else []))
+            latest_figures=figures if first else [], report_metrics=metrics if first else [],
+            charts=unit_charts(r, unit, figures, metrics) if first else []))
     yield feed(r, bulletins, summaries, base + "feed.xml", f"{unit.name} - {r.site.config.title}", with_bodies=False)
 
 
@@ -159,11 +159,12 @@ def reported_metrics(r: Renderer, unit: Unit) -> list[Metric]:
     return [m for m in r.site.metrics if m.key in keys]
 
 
-def unit_charts(r: Renderer, unit: Unit) -> list[tuple[Metric, Markup]]:
+def unit_charts(r: Renderer, unit: Unit, figures: list[tuple[Metric, UnitValue]],
+                metrics: list[Metric]) -> list[tuple[Metric, Markup]]:
     """For each metric the unit reports: its value over time, or its completion ratio for parts."""
     charts = []
-    latest = dict(latest_figures(r, unit))
-    for metric in reported_metrics(r, unit):
+    latest = dict(figures)
+    for metric in metrics:
         prefix = f"{unit.slug}-{metric.key}"
         whole = latest.get(r.site.metric(metric.part_of)) if metric.part_of else None
         part = latest.get(metric)

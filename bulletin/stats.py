@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from bulletin.model import Metric, MetricKind, Qualifier, Quantity, Site, Unit
+from bulletin.quantities import format_number
 
 # Sums are exact: with the largest precision libmpdec allows, an addition never rounds
 # (the result is only as long as it needs to be). Division is never done in this context.
@@ -193,13 +194,6 @@ def _ratio(part: Quantity | None, whole: Quantity | None) -> Decimal | None:
     return _RATIO.divide(part.value, whole.value)
 
 
-def plain_number(value: Decimal) -> str:
-    """Digits without exponent or trailing zeros: 1.4E+4 -> 14000, 166.30 -> 166.3."""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(_EXACT), "f")
-
-
 def _json_number(value: Decimal) -> int | float:
     # Integers where integral (JSON has no decimals; a float is the nearest it can say otherwise).
     if value == value.to_integral_value():
@@ -263,7 +257,7 @@ def stats_csv_bytes(site: Site) -> bytes:
     UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly.
     """
     rows = [
-        (unit.slug, key, report.date.isoformat(), plain_number(q.value), q.qualifier.value)
+        (unit.slug, key, report.date.isoformat(), format_number(q.value), q.qualifier.value)
         for unit in site.units
         for report in unit.reports
         for key, q in report.values.items()

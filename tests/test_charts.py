@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulletin.charts import completion_bar, completion_text, line_chart, nice_scale, number_text
+from bulletin.charts import completion_bar, completion_text, line_chart, nice_scale
+from bulletin.quantities import format_number
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -214,4 +215,4 @@ def test_completion_bar_escapes_its_label():
 
 @pytest.mark.parametrize("value, text", [(Decimal("1.4E+4"), "14000"), (Decimal("2.50"), "2.5"), (Decimal("0.000001"), "0.000001"), (Decimal("600.0"), "600")])
 def test_number_text_has_no_exponent_and_no_trailing_zero(value, text):
-    assert number_text(value) == text
+    assert format_number(value) == text  # the numbers charts print
