@@ -17,7 +17,6 @@ from typing import Callable, Iterable, Sequence
 import jinja2
 
 from .errors import Problems
-from .markup import make_markdown
 from .model import Bulletin, Site
 from .cache import BodyCache, Manifest, digest
 from .fingerprint import Fingerprinter
@@ -119,10 +118,16 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
             for path, fingerprint in produced.items():
                 manifest.record(path, fingerprint, writer.output / path)
             manifest.save(set(produced))
+            renderer.cache.save_facts(body_keys(renderer))
     finally:
         writer.abort()  # nothing left to remove after a commit
     result.seconds = time.perf_counter() - started
     return result
+
+
+def body_keys(renderer: Renderer) -> set[str]:
+    """The body cache keys of this build's bulletins and pages."""
+    return {renderer.cache.key(item.body) for item in (*renderer.site.bulletins, *renderer.site.pages)}
 
 
 def index_search(folder: Path, result: BuildResult) -> None:
@@ -149,7 +154,8 @@ class Emitter:
 
     def emit(self, job: PageJob) -> list[tuple[str, str, bool, bool]]:
         """(path, fingerprint, rendered, changed) for one page, and for its traditional twin if the site has one."""
-        fingerprint = self.fingerprints.page(job.template, job.context)
+        inputs = self.renderer.body_inputs(job.body) if job.body else None
+        fingerprint = self.fingerprints.page(job.template, job.context, inputs)
         twin = MIRROR + job.path if self.mirrored and is_page(job.path) else None
         if self.manifest.unchanged(job.path, fingerprint, self.output) and self.writer.keep(job.path) and (
                 twin is None or self.manifest.unchanged(twin, fingerprint, self.output) and self.writer.keep(twin)):
@@ -186,19 +192,22 @@ def write_site(emitter: Emitter, sources: Sources, result: BuildResult, jobs: in
 def render_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: dict[str, str],
                      progress: Callable[[int, int], None] | None) -> dict[str, str]:
     """Every bulletin page; returns their summaries (which the list pages show)."""
-    return run_in_workers(emitter, emitter.renderer.site.bulletins, CHUNK, _emit_bulletins, jobs, result, produced,
-                          progress)
+    renderer = emitter.renderer
+    run_in_workers(emitter, renderer.site.bulletins, CHUNK, _emit_bulletins, jobs, result, produced, progress)
+    facts = renderer.cache.facts
+    return {b.source_path: b.summary or facts[renderer.cache.key(b.body)].summary for b in renderer.site.bulletins}
 
 
 def run_in_workers(emitter: Emitter, items: Sequence, size: int, work: Callable, jobs: int, result: BuildResult,
-                   produced: dict[str, str], progress: Callable[[int, int], None] | None) -> dict[str, str]:
+                   produced: dict[str, str], progress: Callable[[int, int], None] | None) -> None:
     """Run ``work`` over ``items``, ``size`` at a time, in ``jobs`` forked processes (in this one when few).
 
     Workers are sent only index ranges: the items themselves they inherit through fork, unpickled.
+    What they learn of bodies they render goes into the body cache's facts.
     """
     _WORKER.clear()
-    _WORKER.update(emitter=emitter, converter=make_markdown(), items=items)
-    summaries: dict[str, str] = {}
+    _WORKER.update(emitter=emitter, items=items)
+    cache = emitter.renderer.cache
     total = len(items)
     chunks = [(i, min(i + size, total)) for i in range(0, total, size)]
     if jobs > 1 and total >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
@@ -206,24 +215,22 @@ def run_in_workers(emitter: Emitter, items: Sequence, size: int, work: Callable,
         # unlike multiprocessing.Pool, a worker that dies (out of memory) fails the build instead of hanging it
         pool = ProcessPoolExecutor(min(jobs, len(chunks)), multiprocessing.get_context("fork"), _quiet_worker)
         try:
-            _collect(pool.map(functools.partial(_in_worker, work), chunks), summaries, result, produced, total,
-                     progress)
+            _collect(pool.map(functools.partial(_in_worker, work), chunks), cache, result, produced, total, progress)
         except _Interrupted:
             raise KeyboardInterrupt from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     else:
-        _collect(map(work, chunks), summaries, result, produced, total, progress)
-    return summaries
+        _collect(map(work, chunks), cache, result, produced, total, progress)
 
 
-def _collect(outcomes: Iterable[list[tuple]], summaries: dict[str, str], result: BuildResult,
+def _collect(outcomes: Iterable[list[tuple]], cache: BodyCache, result: BuildResult,
              produced: dict[str, str], total: int, progress: Callable[[int, int], None] | None) -> None:
     done = 0
     for chunk in outcomes:
-        for path, fingerprint, rendered, changed, source_path, summary in chunk:
-            if source_path is not None:
-                summaries[source_path] = summary
+        for path, fingerprint, rendered, changed, learned in chunk:
+            if learned is not None:
+                cache.learn(*learned)
             produced[path] = fingerprint
             result.pages += 1
             result.rendered += rendered
@@ -260,15 +267,16 @@ def _emit_bulletins(chunk: tuple[int, int]) -> list[tuple]:
     bulletins: Sequence[Bulletin] = _WORKER["items"]  # type: ignore[assignment]
     out = []
     for bulletin in bulletins[chunk[0] : chunk[1]]:
-        job, summary = emitter.renderer.bulletin_job(bulletin, _WORKER["converter"])
-        out += [(*emitted, bulletin.source_path, summary) for emitted in emitter.emit(job)]
+        body = emitter.renderer.body(bulletin)
+        learned = (body.key, body.facts) if body.learned else None
+        out += [(*emitted, learned) for emitted in emitter.emit(emitter.renderer.bulletin_job(bulletin, body))]
     return out
 
 
 def _emit_pages(chunk: tuple[int, int]) -> list[tuple]:
     emitter: Emitter = _WORKER["emitter"]  # type: ignore[assignment]
     jobs: Sequence[PageJob] = _WORKER["items"]  # type: ignore[assignment]
-    return [(*emitted, None, None) for job in jobs[chunk[0] : chunk[1]] for emitted in emitter.emit(job)]
+    return [(*emitted, None) for job in jobs[chunk[0] : chunk[1]] for emitted in emitter.emit(job)]
 
 
 def copy_static(sources: Sources, staging: Staging | InPlace, result: BuildResult, written: set[str]) -> None:

@@ -2,6 +2,8 @@
 
 - rendered bulletin bodies, keyed by a hash of the Markdown source, the Markdown settings and
   the package version, so a warm build parses no Markdown that did not change;
+- what lists and fingerprints need of each body (its summary and the URLs it links to), so that a
+  page whose inputs did not change needs neither its body's HTML nor its Markdown;
 - the manifest of the last build into an output folder: for each file, the fingerprint of what
   it was made of and the size and modification time it was written with, so a page whose
   inputs did not change is taken over from the previous output instead of rendered again.
@@ -41,14 +43,29 @@ MARKUP_SETTINGS = _markup_settings()
 
 
 @dataclass(frozen=True, slots=True)
+class BodyFacts:
+    """What is known of a rendered body without its HTML: the summary lists show, the URLs it links to."""
+
+    summary: str
+    urls: tuple[str, ...]  # href and src values of the sanitised HTML, before links are rewritten
+
+
+@dataclass(slots=True)
 class BodyCache:
-    """Sanitised HTML of Markdown bodies, one small file each; every process may read and write it."""
+    """HTML of Markdown bodies, one small file each (every process may read and write them), and their facts.
+
+    The facts are one file, written by the building process only, at the end of a good build.
+    """
 
     folder: Path | None  # None: caching switched off
+    facts: dict[str, BodyFacts] = field(default_factory=dict)
+    learned: bool = False  # facts were added since they were read
 
     @classmethod
     def for_site(cls, source: Path) -> BodyCache:
-        return cls(source / CACHE_DIR / "bodies")
+        cache = cls(source / CACHE_DIR / "bodies")
+        cache.facts = _read_facts(cache.folder / "facts.json")  # type: ignore[operator]
+        return cache
 
     @staticmethod
     def key(markdown_text: str) -> str:
@@ -78,6 +95,44 @@ class BodyCache:
             os.replace(temporary, path)
         except OSError:
             temporary.unlink(missing_ok=True)
+
+    def learn(self, key: str, facts: BodyFacts) -> None:
+        self.facts[key] = facts
+        self.learned = True
+
+    def save_facts(self, keys: set[str]) -> None:
+        """Keep the facts of the bodies in ``keys`` (this build's) for the next build."""
+        kept = {k: v for k, v in self.facts.items() if k in keys}
+        if len(kept) == len(self.facts) and not self.learned:
+            return
+        self.facts, self.learned = kept, False
+        if self.folder is not None:
+            _write_json(self.folder / "facts.json",
+                        {k: [v.summary, list(v.urls)] for k, v in sorted(self.facts.items())})
+
+
+def _read_facts(path: Path) -> dict[str, BodyFacts]:
+    """The facts file, without any entry that is not as written by ``save_facts``."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {key: BodyFacts(entry[0], tuple(entry[1])) for key, entry in entries.items()
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+            and isinstance(entry[1], list) and all(isinstance(url, str) for url in entry[1])}
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Replace ``path`` whole with ``data``; a cache that cannot be written is simply not used next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 @dataclass(slots=True)
@@ -117,10 +172,4 @@ class Manifest:
         if self.path is None:
             return
         self.entries = {k: v for k, v in self.entries.items() if k in keep}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(self.entries, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # the next build renders everything; nothing is lost
+        _write_json(self.path, dict(sorted(self.entries.items())))  # if it cannot be, the next build renders all

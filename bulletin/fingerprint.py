@@ -1,18 +1,21 @@
 """Fingerprints of the inputs of each page: equal fingerprints, equal bytes.
 
-A page is made of its template (with every template it extends, includes or imports) and the
-context it is rendered with. Both are hashed; values that many pages share (a bulletin, a unit,
-the statistics) are hashed once per build.
+A page is made of its template (with every template it extends, includes or imports), the
+context it is rendered with and, for a page with a Markdown body, that body's source and where
+its links point. All are hashed; values that many pages share (a unit, the statistics) are hashed
+once per build, and a bulletin or page is known by the digest of its source file.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from typing import Mapping
 
 import jinja2
 from jinja2 import meta
+from markupsafe import Markup
 
 from . import __version__
 from .cache import digest
@@ -27,14 +30,17 @@ class Fingerprinter:
         self._templates: dict[str, str] = {}
         self._memo: dict[int, tuple[object, bytes]] = {}  # by id: a page's own dicts and lists are not kept
 
-    def page(self, template: str, context: Mapping[str, object]) -> str:
-        """The fingerprint of one page."""
+    def page(self, template: str, context: Mapping[str, object], body: tuple[str | None, ...] | None = None) -> str:
+        """The fingerprint of one page; ``body`` what its Markdown body's HTML is made of, if it has one."""
         h = hashlib.blake2b(digest_size=16)
         h.update(self.template(template).encode())
         h.update(self.shared.encode())
         for name in sorted(context):
             h.update(name.encode())
             h.update(self.value(context[name]))
+        if body is not None:
+            h.update(b"body")
+            h.update(self.value(body))
         return h.hexdigest()
 
     def template(self, name: str, seen: frozenset[str] = frozenset()) -> str:
@@ -55,8 +61,15 @@ class Fingerprinter:
 
     def value(self, value: object) -> bytes:
         """Stable bytes for a context value; large immutable values are hashed once."""
-        if isinstance(value, (str, int, float, bool)) or value is None:
-            return f"{type(value).__name__}:{value!r}".encode()
+        kind = type(value)
+        if kind is str or kind is Markup:  # Markup is written as is, str escaped: not the same page
+            data = value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
+            return b"%s%d:%s" % (kind.__name__.encode(), len(data), data)
+        if kind in (int, float, bool) or value is None:
+            return f"{kind.__name__}:{value!r}".encode()
+        source = getattr(value, "source_digest", None)  # a bulletin or page: what its source file says
+        if source:
+            return f"{kind.__name__}@{source}".encode()
         key = id(value)
         memo = self._memo.get(key)
         if memo is not None and memo[0] is value:
@@ -73,7 +86,12 @@ class Fingerprinter:
         if isinstance(value, (list, tuple)):
             return hashlib.blake2b(b"[" + b",".join(self.value(v) for v in value) + b"]", digest_size=16).digest()
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = [f.name.encode() + b"=" + self.value(getattr(value, f.name)) for f in dataclasses.fields(value)]
+            fields = [name.encode() + b"=" + self.value(getattr(value, name)) for name in _field_names(type(value))]
             name = type(value).__name__.encode()
             return hashlib.blake2b(name + b"(" + b",".join(fields) + b")", digest_size=16).digest()
         return repr(value).encode("utf-8", "surrogatepass")
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))

@@ -84,6 +84,11 @@ def check_links(index: LinkIndex, source_path: str, body: str, body_line: int, p
                 problems.error(source_path, line, col, f"link target {problem}")
 
 
+def link_attributes(html_text: str) -> list[tuple[str, str]]:
+    """(attribute, value as written) of every href and src of sanitised HTML."""
+    return ATTRIBUTE.findall(html_text)
+
+
 def rewrite_links(html_text: str, index: LinkIndex, source_path: str) -> str:
     """Point href/src attributes of sanitised HTML that name source files at the published pages."""
 

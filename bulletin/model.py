@@ -102,6 +102,7 @@ class Bulletin:
     author: str | None = None
     tags: tuple[str, ...] = ()
     draft: bool = False
+    source_digest: str = field(default="", compare=False, repr=False)  # of the file all of this was read from
 
     @property
     def url_path(self) -> str:
@@ -117,6 +118,7 @@ class Page:
     body: str
     body_line: int
     source_path: str
+    source_digest: str = field(default="", compare=False, repr=False)  # of the file all of this was read from
 
     @property
     def url_path(self) -> str:

@@ -14,7 +14,6 @@ from markupsafe import Markup
 
 from .charts import completion_bar, line_chart
 from .lists import Pager, by_tag, by_year_and_month, paginate
-from .markup import make_markdown
 from .model import Bulletin, Metric, Unit
 from .render import PageJob, Renderer, UnitLabel
 from .stats import MetricStats, UnitValue, unit_series, value_as_of
@@ -32,8 +31,7 @@ def site_pages(r: Renderer, summaries: dict[str, str]) -> list[PageJob]:
     jobs += archive_pages(r, summaries)
     jobs += tag_pages(r, summaries)
     jobs += statistics_pages(r)
-    converter = make_markdown()
-    jobs += [r.page_job(page, converter) for page in r.site.pages]
+    jobs += [r.page_job(page) for page in r.site.pages]
     jobs.append(PageJob("404.html", "404.html", dict(page_path="404.html", section="")))
     if r.site.config.search:
         jobs.append(PageJob("search/index.html", "search.html", dict(page_path="search/", section="search")))
@@ -182,10 +180,8 @@ def unit_charts(r: Renderer, unit: Unit, figures: list[tuple[Metric, UnitValue]]
 def feed(r: Renderer, bulletins: Sequence[Bulletin], summaries: dict[str, str], path: str, title: str,
          with_bodies: bool) -> PageJob:
     """Atom feed of the latest of ``bulletins`` (newest first); the site's feed carries their bodies."""
-    converter = make_markdown()
     # the body as plain str, so that autoescape writes it as text: Atom's type="html" wants it escaped
-    entries = [(b, summaries.get(b.source_path, ""),
-                r.body_html(converter, b.body, b.source_path) if with_bodies else None)
+    entries = [(b, summaries.get(b.source_path, ""), r.body_html(r.body(b)) if with_bodies else None)
                for b in bulletins[:FEED_SIZE]]
     labels: dict[str, UnitLabel] = {b.unit: r.unit_labels[b.unit] for b, _, _ in entries}
     return PageJob(path, "feed.xml", dict(entries=entries, feed_path=path, feed_title=title, unit_labels=labels))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import traceback
 from decimal import Decimal
 from dataclasses import dataclass, field
@@ -10,15 +11,16 @@ from pathlib import Path
 from typing import Mapping
 
 import jinja2
+import markdown
 from markupsafe import Markup
 
 from . import __version__
 from .charts import percent
 from .errors import Problems
-from .links import LinkIndex, make_link_index, rewrite_links
-from .cache import BodyCache
+from .links import LinkIndex, link_attributes, make_link_index, resolve, rewrite_links
+from .cache import BodyCache, BodyFacts
 from .lists import tag_slug
-from .markup import MarkupError, convert_markdown, sanitize_html, summarize
+from .markup import MarkupError, convert_markdown, make_markdown, sanitize_html, summarize
 from .model import Bulletin, Page, Site, Unit
 from .quantities import format_number, format_quantity
 from .sources import TextFile
@@ -69,13 +71,29 @@ def date_zh(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+@dataclass(slots=True)
+class Body:
+    """A Markdown body on its way to HTML: its cache key, what is known of it, and its HTML once made."""
+
+    source_path: str
+    markdown: str
+    key: str
+    facts: BodyFacts | None = None  # known from an earlier build, or once the HTML is made
+    html: str | None = None  # sanitised, links not yet pointed at pages
+    learned: bool = False  # the facts were learned in this build
+
+
 @dataclass(frozen=True, slots=True)
 class PageJob:
-    """One output file to render: its path, its template and the context only it uses."""
+    """One output file to render: its path, its template, the context only it uses and its Markdown body.
+
+    The body is made into HTML (the context's ``body``) only when the page is rendered.
+    """
 
     path: str
     template: str
     context: Mapping[str, object]
+    body: Body | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +120,14 @@ class Renderer:
     stats: Stats
     env: jinja2.Environment
     site_template_names: frozenset[str] = frozenset()
-    cache: BodyCache = BodyCache(None)
+    cache: BodyCache = field(default_factory=lambda: BodyCache(None))
     by_unit: dict[str, list[Bulletin]] = field(default_factory=dict)
     position: dict[str, int] = field(default_factory=dict)
     units_by_slug: dict[str, Unit] = field(default_factory=dict)
     unit_labels: dict[str, UnitLabel] = field(default_factory=dict)
     nav: tuple[NavLink, ...] = ()
     links: LinkIndex | None = None
+    _converter: markdown.Markdown | None = None
 
     def __post_init__(self) -> None:
         site = self.site
@@ -136,14 +155,15 @@ class Renderer:
 
     def render(self, job: PageJob) -> bytes:
         """Render one page."""
+        context = dict(job.context, body=Markup(self.body_html(job.body))) if job.body else job.context
         try:
-            html = self.env.get_template(job.template).render(
-                url=self.url, absolute_url=self.absolute_url, **self.shared_context(), **job.context)
+            text = self.env.get_template(job.template).render(
+                url=self.url, absolute_url=self.absolute_url, **self.shared_context(), **context)
         except TemplateProblem:
             raise
         except Exception as exc:  # a site template can fail in any way; report where, not a traceback
             raise self._locate(exc) from None
-        return html.encode("utf-8")
+        return text.encode("utf-8")
 
     def _locate(self, exc: Exception) -> TemplateProblem:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
@@ -153,38 +173,68 @@ class Renderer:
                 return TemplateProblem(where, frame.lineno or 1, f"template error: {exc}")
         return TemplateProblem("templates", 1, f"template error: {exc}")
 
-    def body_html(self, converter: object, markdown_text: str, source_path: str) -> str:
-        """A Markdown body as safe HTML (from the cache when unchanged), links pointing at pages."""
-        key = self.cache.key(markdown_text)
-        raw = self.cache.get(key)
+    # -- bodies ------------------------------------------------------------------------
+    def body(self, item: Bulletin | Page) -> Body:
+        """The body of a bulletin or page, its facts known (made into HTML now if they were not)."""
+        key = self.cache.key(item.body)
+        body = Body(item.source_path, item.body, key, self.cache.facts.get(key))
+        if body.facts is None:
+            self._make_html(body)
+        return body
+
+    def _make_html(self, body: Body) -> None:
+        raw = self.cache.get(body.key)
         if raw is None:
             try:
-                raw = convert_markdown(converter, markdown_text)  # type: ignore[arg-type]
+                raw = convert_markdown(self.converter(), body.markdown)
             except MarkupError as exc:  # reported like a template problem, at the source file
-                raise TemplateProblem(source_path, 1, str(exc)) from None
-            self.cache.put(key, raw)
+                raise TemplateProblem(body.source_path, 1, str(exc)) from None
+            self.cache.put(body.key, raw)
         # sanitised on every build: a cache file planted in the repository must not bypass the sanitiser
-        return rewrite_links(sanitize_html(raw), self.links, source_path)  # type: ignore[arg-type]
+        body.html = sanitize_html(raw)
+        if body.facts is None:
+            body.facts = BodyFacts(summarize(body.html), tuple(url for _, url in link_attributes(body.html)))
+            body.learned = True
+            self.cache.learn(body.key, body.facts)
+
+    def body_html(self, body: Body) -> str:
+        """A body as safe HTML, links pointing at pages."""
+        if body.html is None:
+            self._make_html(body)
+        return rewrite_links(body.html, self.links, body.source_path)  # type: ignore[arg-type]
+
+    def body_inputs(self, body: Body) -> tuple[str | None, ...]:
+        """What the body's HTML is made of: its cache key (Markdown, settings) and where its links point."""
+        return (body.key, *(resolve(self.links, body.source_path, html.unescape(url))[0]  # type: ignore[arg-type]
+                            for url in body.facts.urls))  # type: ignore[union-attr]
+
+    def converter(self) -> markdown.Markdown:
+        """This process's Markdown converter (made on first use: a worker gets its own copy)."""
+        if self._converter is None:
+            self._converter = make_markdown()
+        return self._converter
 
     # -- bulletins -------------------------------------------------------------------
-    def bulletin_job(self, bulletin: Bulletin, converter: object) -> tuple[PageJob, str]:
-        """One bulletin's page to render, and its summary."""
-        body = self.body_html(converter, bulletin.body, bulletin.source_path)
-        summary = bulletin.summary or summarize(body)
+    def bulletin_job(self, bulletin: Bulletin, body: Body) -> PageJob:
+        """One bulletin's page to render."""
         siblings = self.by_unit[bulletin.unit]
         index = self.position[bulletin.source_path]
         newer = siblings[index - 1] if index > 0 else None
         older = siblings[index + 1] if index + 1 < len(siblings) else None
-        context = dict(page_path=bulletin.url_path, bulletin=bulletin, body=Markup(body), summary=summary,
+        context = dict(page_path=bulletin.url_path, bulletin=bulletin, summary=self.summary(bulletin, body),
                        unit=self.unit_labels[bulletin.unit], newer=_neighbour(newer), older=_neighbour(older),
                        section="units")
-        return PageJob(bulletin.url_path + "index.html", "bulletin.html", context), summary
+        return PageJob(bulletin.url_path + "index.html", "bulletin.html", context, body)
 
-    def page_job(self, page: Page, converter: object) -> PageJob:
+    @staticmethod
+    def summary(bulletin: Bulletin, body: Body) -> str:
+        """The summary lists show: the front matter's, else the body's first sentences."""
+        return bulletin.summary or body.facts.summary  # type: ignore[union-attr]
+
+    def page_job(self, page: Page) -> PageJob:
         """A free-standing page from content/pages/."""
-        body = Markup(self.body_html(converter, page.body, page.source_path))
-        return PageJob(page.url_path + "index.html", "page.html",
-                       dict(page_path=page.url_path, page=page, section=page.slug, body=body))
+        return PageJob(page.url_path + "index.html", "page.html", dict(page_path=page.url_path, page=page,
+                                                                      section=page.slug), self.body(page))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from slugify import slugify
 
+from .cache import digest
 from .checks import check_figures
 from .errors import Problems
 from .fields import Fields, did_you_mean
@@ -238,7 +239,7 @@ def read_bulletin(file: TextFile, units: set[str], problems: Problems) -> Bullet
     if unit is None or unit not in units or title is None or day is None or not slug:
         return None
     return Bulletin(unit, slug, title, day, body, body_line, file.path, fields.text("summary"), fields.text("source"),
-                    fields.text("author"), fields.text_list("tags"), fields.boolean("draft"))
+                    fields.text("author"), fields.text_list("tags"), fields.boolean("draft"), file_digest(file))
 
 
 def read_page(file: TextFile, problems: Problems) -> Page | None:
@@ -254,7 +255,12 @@ def read_page(file: TextFile, problems: Problems) -> Page | None:
         problems.error(file.path, 1, 1, "the file name gives no usable page name; rename it with letters or digits")
     if title is None or not slug:
         return None
-    return Page(slug, title, body, body_line, file.path)
+    return Page(slug, title, body, body_line, file.path, file_digest(file))
+
+
+def file_digest(file: TextFile) -> str:
+    """What a bulletin or page read from ``file`` is known by: the same path and text make the same one."""
+    return digest(file.path, file.text)
 
 
 def check_unique_pages(items: list[Bulletin] | tuple[Page, ...], problems: Problems) -> None:
