@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Sequence
 import jinja2
 
 from .errors import Problems
+from .memo import ParseMemo
 from .model import Bulletin, Site
 from .cache import BodyCache, Manifest, digest
 from .fingerprint import Fingerprinter
@@ -67,11 +68,16 @@ class Loaded:
     problems: Problems = field(default_factory=Problems)
 
 
-def load(options: BuildOptions) -> Loaded:
-    """Read and validate every source file, templates included; writes nothing."""
+def load(options: BuildOptions, memo: ParseMemo | None = None) -> Loaded:
+    """Read and validate every source file, templates included; writes nothing.
+
+    With a memo (the preview's), files that did not change since the last load are not read again.
+    """
     problems = Problems()
-    sources = read_sources(options.source, problems)
-    site = load_site(sources, problems, drafts=options.drafts)
+    sources = read_sources(options.source, problems, memo)
+    site = load_site(sources, problems, drafts=options.drafts, memo=memo)
+    if memo is not None:
+        memo.turn()
     env = make_environment(sources.templates, problems)
     if site is not None and options.base_url:
         base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
@@ -87,6 +93,7 @@ class Session:
 
     writer: InPlace
     manifest: Manifest
+    memo: ParseMemo = field(default_factory=ParseMemo)
 
 
 def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None,
@@ -96,7 +103,7 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
     Pages whose inputs did not change since the last build are taken over, not rendered again.
     """
     started = time.perf_counter()
-    loaded = load(options)
+    loaded = load(options, session.memo if session else None)
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         return result

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from .cache import digest
 from .errors import Problems
 
 # [text](target "title") and ![alt](target); <a href="…"> and <img src="…"> in raw HTML
@@ -39,6 +40,12 @@ def make_link_index(published: list, pages: tuple | list, unit_slugs: set[str] |
     for slug in unit_slugs:
         targets[f"data/units/{slug}.yaml"] = targets[f"data/units/{slug}.yml"] = f"units/{slug}/"
     return LinkIndex(targets, frozenset(b.source_path for b in drafts), frozenset(static), base_path)
+
+
+def index_digest(index: LinkIndex) -> str:
+    """A digest of everything a link may resolve to: equal digests, equal resolutions."""
+    return digest(repr(sorted(index.pages.items())), repr(sorted(index.drafts)), repr(sorted(index.static)),
+                  index.base_path)
 
 
 def resolve(index: LinkIndex, source_path: str, target: str) -> tuple[str | None, str | None]:

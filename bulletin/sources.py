@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .errors import Problems
+from .memo import ParseMemo
 
 try:  # libyaml is ~8x faster; its marks are the same as the pure loader's
     from yaml import CSafeLoader as _Loader
@@ -121,11 +123,20 @@ def _decode_legacy(data: bytes, path: str, exc: UnicodeDecodeError, problems: Pr
     return text
 
 
-def read_text_file(file: Path, root: Path, problems: Problems) -> TextFile | None:
-    """Read and decode one source file, recording any problem."""
-    rel = relpath(file, root)
+def read_text_file(found: Found, problems: Problems, memo: ParseMemo | None = None) -> TextFile | None:
+    """Read and decode one source file, recording any problem (read again only if changed, with a memo)."""
+    if memo is None:
+        return _read_text_file(found.path, found.rel, problems)
     try:
-        with file.open("rb") as stream:
+        stat = found.stat or os.stat(found.path)
+    except OSError:
+        return _read_text_file(found.path, found.rel, problems)  # which reports why
+    return memo.read(found.rel, stat, lambda problems: _read_text_file(found.path, found.rel, problems), problems)
+
+
+def _read_text_file(file: str, rel: str, problems: Problems) -> TextFile | None:
+    try:
+        with open(file, "rb") as stream:
             data = stream.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         problems.error(rel, 1, 1, f"cannot read file: {exc.strerror}")
@@ -138,13 +149,22 @@ def read_text_file(file: Path, root: Path, problems: Problems) -> TextFile | Non
     return None if text is None else TextFile(rel, text)
 
 
-def walk_files(folder: Path, root: Path, problems: Problems) -> list[Path]:
-    """Every regular file below ``folder``, sorted.
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A source file found by ``walk_files``."""
+
+    rel: str  # relative to the site root, with forward slashes
+    path: str  # what to open
+    stat: os.stat_result | None = None  # of a regular file found as such (not through a link)
+
+
+def walk_files(folder: Path, root: Path, problems: Problems) -> list[Found]:
+    """Every regular file below ``folder``, sorted by path.
 
     Skips dot-files; reports names that cannot be published, links that leave the site root or
     loop, and folders that cannot be read.
     """
-    found: list[Path] = []
+    found: list[Found] = []
     real_root = root.resolve()
     if not folder.is_dir() or not _inside_root(folder, real_root, root, problems):
         return found
@@ -155,36 +175,55 @@ def walk_files(folder: Path, root: Path, problems: Problems) -> list[Path]:
         where = Path(exc.filename) if exc.filename else folder
         problems.error(shown_path(where, root), 1, 1, f"cannot read folder: {exc.strerror}")
 
+    real_of = {str(folder): real_folder}  # real path of each folder walked (a link's is its target's)
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=True):
-        here = Path(dirpath)
+        here, real_here = Path(dirpath), real_of[dirpath]
+        prefix = here.relative_to(root).as_posix() + "/"
         kept = []
         for name in sorted(dirnames):
             path = here / name
             if name.startswith(".") or not _publishable(path, root, problems):
                 continue
-            if not _inside_root(path, real_root, root, problems):
+            link = os.path.islink(path)
+            if link and not _inside_root(path, real_root, root, problems):
                 continue
-            real = path.resolve()
+            real = path.resolve() if link else real_here / name
             # A link to a folder inside this one would read that folder twice, or forever if it is an ancestor.
-            if real in visited or (path.is_symlink() and real.is_relative_to(real_folder)):
+            if real in visited or (link and real.is_relative_to(real_folder)):
                 problems.warning(relpath(path, root), 1, 1,
                                  "symbolic link leads to a folder that is read already (or a loop); it is ignored")
                 continue
             visited.add(real)
+            real_of[os.path.join(dirpath, name)] = real
             kept.append(name)
         dirnames[:] = kept
-        for name in sorted(filenames):
-            path = here / name
-            if name.startswith(".") or not _publishable(path, root, problems):
+        for name in filenames:
+            if name.startswith("."):
                 continue
-            if not _inside_root(path, real_root, root, problems):
+            file = os.path.join(dirpath, name)
+            if BAD_NAME.search(name):
+                _publishable(Path(file), root, problems)  # reports it
                 continue
-            if path.is_file():
-                found.append(path)
+            regular = _regular_file(file)
+            if regular is not None:
+                found.append(Found(prefix + name, file, regular))
+            elif not _inside_root(Path(file), real_root, root, problems):
+                continue
+            elif os.path.isfile(file):
+                found.append(Found(prefix + name, file))
             else:
-                problems.warning(relpath(path, root), 1, 1,
+                problems.warning(prefix + name, 1, 1,
                                  "not a regular file (a broken link, a pipe or a device); it is ignored")
-    return sorted(found)
+    return sorted(found, key=lambda f: f.rel.split("/"))
+
+
+def _regular_file(path: str) -> os.stat_result | None:
+    """The status of a regular file that is not a link (one system call: the usual case, checked first)."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    return status if stat.S_ISREG(status.st_mode) else None
 
 
 def _inside_root(path: Path, real_root: Path, root: Path, problems: Problems) -> bool:
@@ -227,30 +266,29 @@ def shown_path(path: Path, root: Path) -> str:
     return BAD_NAME.sub(escape, rel)
 
 
-def read_sources(root: Path, problems: Problems) -> Sources:
-    """Read every source file of the site at ``root``."""
+def read_sources(root: Path, problems: Problems, memo: ParseMemo | None = None) -> Sources:
+    """Read every source file of the site at ``root`` (with a memo, only those changed since the last time)."""
     sources = Sources(root=root)
     data = root / "data"
     real_root = root.resolve()
     for name in ("site", "metrics"):
         file = data / f"{name}.yaml"
         if file.is_file() and all(_inside_root(f, real_root, root, problems) for f in (data, file)):
-            setattr(sources, name, read_text_file(file, root, problems))
-    for file in walk_files(data / "units", root, problems):
-        if file.suffix in (".yaml", ".yml") and file.parent == data / "units":
-            unit = read_text_file(file, root, problems)
+            setattr(sources, name, read_text_file(Found(f"data/{name}.yaml", str(file)), problems, memo))
+    for found in walk_files(data / "units", root, problems):
+        if found.rel.endswith((".yaml", ".yml")) and found.rel.count("/") == 2:
+            unit = read_text_file(found, problems, memo)
             _append(sources.units, unit)
             if unit is None:
-                sources.unreadable_units.append(relpath(file, root))
-    for file in walk_files(root / "content", root, problems):
-        if file.suffix != ".md":
-            continue
-        kind = sources.pages if file.parent == root / "content" / "pages" else sources.bulletins
-        _append(kind, read_text_file(file, root, problems))
-    for file in walk_files(root / "templates", root, problems):
-        _append(sources.templates, read_text_file(file, root, problems))
-    static = root / "static"
-    sources.static = [(relpath(f, static), f) for f in walk_files(static, root, problems)]
+                sources.unreadable_units.append(found.rel)
+    for found in walk_files(root / "content", root, problems):
+        if found.rel.endswith(".md"):
+            kind = sources.pages if found.rel.startswith("content/pages/") and found.rel.count("/") == 2 else sources.bulletins
+            _append(kind, read_text_file(found, problems, memo))
+    for found in walk_files(root / "templates", root, problems):
+        _append(sources.templates, read_text_file(found, problems, memo))
+    sources.static = [(found.rel.removeprefix("static/"), Path(found.path))
+                      for found in walk_files(root / "static", root, problems)]
     return sources
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import PurePosixPath
 
@@ -11,7 +12,8 @@ from .cache import digest
 from .checks import check_figures
 from .errors import Problems
 from .fields import Fields, did_you_mean
-from .links import check_links, make_link_index
+from .links import check_links, index_digest, make_link_index
+from .memo import ParseMemo
 from .model import Bulletin, Location, Metric, MetricKind, Page, Quantity, Report, Site, SiteConfig, Unit
 from .quantities import QuantityError, parse_quantity
 from .sources import Node, Sources, TextFile, parse_yaml, split_front_matter
@@ -27,30 +29,46 @@ PAGE_KEYS = ("title", "summary")
 RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", "404", "pagefind", "search", "zh-hant"}
 
 
-def load_site(sources: Sources, problems: Problems, drafts: bool = False) -> Site | None:
-    """Validate every source file into a Site; None when any error was found."""
-    config = read_site_config(sources.site, problems)
-    metrics = read_metrics(sources.metrics, problems)
-    units = tuple(sorted(filter(None, (read_unit(f, metrics, problems) for f in sources.units)), key=lambda u: u.slug))
+def load_site(sources: Sources, problems: Problems, drafts: bool = False, memo: ParseMemo | None = None) -> Site | None:
+    """Validate every source file into a Site; None when any error was found.
+
+    With a memo, what was read from a file that did not change is taken from it instead of parsed again.
+    """
+    memo = memo or ParseMemo()
+    config = memo.remember("site", (sources.site,), (), lambda found: read_site_config(sources.site, found), problems)
+    metrics = memo.remember("metrics", (sources.metrics,), (), lambda found: read_metrics(sources.metrics, found),
+                            problems)
+    units = tuple(sorted(filter(None, (memo.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics),
+                                                     problems) for f in sources.units)), key=lambda u: u.slug))
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
     unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
-    bulletins = [b for f in sources.bulletins if (b := read_bulletin(f, unit_slugs, problems))]
+    bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, memo))]
     published = [b for b in bulletins if drafts or not b.draft]
     check_unique_pages(published, problems)
-    pages = tuple(p for f in sources.pages if (p := read_page(f, problems)))
+    pages = tuple(p for f in sources.pages
+                  if (p := memo.remember(f.path, (f,), (), functools.partial(read_page, f), problems)))
     check_unique_pages(pages, problems)
     base_path = config.base_path if config else "/"
     static = [rel for rel, _ in sources.static]
     index = make_link_index(published, pages, unit_slugs, static, base_path,
                             [b for b in bulletins if b.draft and not drafts])
+    targets = index_digest(index)
     for item in [*published, *pages]:
-        check_links(index, item.source_path, item.body, item.body_line, problems)
+        memo.remember(("links", item.source_path), (item,), targets,
+                      functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
     if problems.has_errors or config is None:
         return None
     published.sort(key=lambda b: (-b.date.toordinal(), b.unit, b.slug))
     return Site(config, tuple((metrics or {}).values()), units, tuple(published), pages, tuple(static))
+
+
+def _read_bulletin(file: TextFile, units: set[str], problems: Problems, memo: ParseMemo) -> Bulletin | None:
+    """read_bulletin, from the memo while the file is unchanged and its unit exists (else a hint names the others)."""
+    if _unit_folder(file) not in units:
+        return read_bulletin(file, units, problems)
+    return memo.remember(file.path, (file,), (), lambda found: read_bulletin(file, units, found), problems)
 
 
 def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | None:
@@ -223,10 +241,9 @@ def read_front_matter(file: TextFile, problems: Problems, what: str) -> tuple[Fi
 
 def read_bulletin(file: TextFile, units: set[str], problems: Problems) -> Bulletin | None:
     """content/<unit>/<name>.md -> Bulletin."""
-    parts = PurePosixPath(file.path).parts
     fields, body, body_line = read_front_matter(file, problems, "a bulletin")
     fields.check_known(BULLETIN_KEYS)
-    unit = parts[1] if len(parts) == 3 else None
+    unit = _unit_folder(file)
     if unit is None:
         problems.error(file.path, 1, 1, "a bulletin belongs in content/<unit>/, one folder below content/")
     elif unit not in units:
@@ -240,6 +257,12 @@ def read_bulletin(file: TextFile, units: set[str], problems: Problems) -> Bullet
         return None
     return Bulletin(unit, slug, title, day, body, body_line, file.path, fields.text("summary"), fields.text("source"),
                     fields.text("author"), fields.text_list("tags"), fields.boolean("draft"), file_digest(file))
+
+
+def _unit_folder(file: TextFile) -> str | None:
+    """The unit a bulletin's folder names: content/<unit>/<name>.md."""
+    parts = PurePosixPath(file.path).parts
+    return parts[1] if len(parts) == 3 else None
 
 
 def read_page(file: TextFile, problems: Problems) -> Page | None:
