@@ -21,7 +21,8 @@ from .memo import ParseMemo
 from .model import Bulletin, Site
 from .cache import BodyCache, Manifest, digest
 from .fingerprint import Fingerprinter
-from .pages import site_pages
+from .pages import site_pages, statistics_pages
+from .stamp import BuildStamp, source_state
 from .search import SearchIndexError, build_search_index
 from .variants import MIRROR, is_page, mirror_page
 from .render import THEME, PageJob, Renderer, TemplateProblem, make_environment
@@ -94,29 +95,42 @@ class Session:
     writer: InPlace
     manifest: Manifest
     memo: ParseMemo = field(default_factory=ParseMemo)
+    cache: BodyCache | None = None  # the body cache's facts, read once
 
 
 def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None,
-          session: Session | None = None) -> BuildResult:
+          session: Session | None = None, changed: Sequence[str] = ()) -> BuildResult:
     """Build the site into ``options.output``; on any error the previous output stays as it was.
 
     Pages whose inputs did not change since the last build are taken over, not rendered again.
+    In a preview, the pages of the ``changed`` source files are written first (see ``pages_of``).
     """
     started = time.perf_counter()
+    stamp = BuildStamp.of(options.source, options.output) if session is None else None
+    if stamp is not None:  # the command line: nothing to do if nothing changed since the last build
+        state = source_state(options.source, (options.base_url, options.drafts, options.search_index))
+        last = None if Staging(options.output).interrupted() else stamp.unchanged(state, options.output)
+        if last is not None:
+            return BuildResult(Problems(last[1]), pages=last[0], seconds=time.perf_counter() - started)
     loaded = load(options, session.memo if session else None)
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         return result
     stats = compute_stats(loaded.site)
     templates = frozenset(f.path.removeprefix("templates/") for f in loaded.sources.templates)
-    renderer = Renderer(loaded.site, stats, loaded.env, templates, BodyCache.for_site(options.source))
+    cache = session.cache if session and session.cache else BodyCache.for_site(options.source)
+    if session is not None:
+        session.cache = cache
+    renderer = Renderer(loaded.site, stats, loaded.env, templates, cache)
     fingerprints = Fingerprinter(loaded.env, digest(*(repr(v) for v in renderer.shared_context().values())))
     manifest = session.manifest if session else Manifest.load(options.source, options.output)
     writer = session.writer if session else Staging(options.output)
     writer.prepare()
+    emitter = Emitter(renderer, fingerprints, manifest, writer, writer.output)
     try:
-        produced = write_site(Emitter(renderer, fingerprints, manifest, writer, writer.output),
-                              loaded.sources, result, options.jobs, progress)
+        if session is not None and changed:
+            emitter.emit_first(pages_of(renderer, changed), result)
+        produced = write_site(emitter, loaded.sources, result, options.jobs, progress)
         if result.ok and loaded.site.config.search and options.search_index:
             index_search(writer.folder, result)
         if result.ok:
@@ -126,10 +140,21 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
                 manifest.record(path, fingerprint, writer.output / path)
             manifest.save(set(produced))
             renderer.cache.save_facts(body_keys(renderer))
+            if stamp is not None:
+                stamp.save(state, writer.output, result.pages, result.problems)
     finally:
         writer.abort()  # nothing left to remove after a commit
     result.seconds = time.perf_counter() - started
     return result
+
+
+def pages_of(renderer: Renderer, changed: Sequence[str]) -> list[PageJob]:
+    """The pages an editor looks at after saving ``changed``: a bulletin's own page; statistics after data."""
+    edited = set(changed)
+    jobs = [renderer.bulletin_job(b, renderer.body(b)) for b in renderer.site.bulletins if b.source_path in edited]
+    if any(path.startswith("data/") for path in edited):
+        jobs += statistics_pages(renderer)
+    return jobs
 
 
 def body_keys(renderer: Renderer) -> set[str]:
@@ -154,6 +179,15 @@ class Emitter:
     manifest: Manifest
     writer: Staging | InPlace
     output: Path
+    first: dict[str, tuple[str, list[tuple[str, str, bool, bool]]]] = field(default_factory=dict)
+
+    def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> None:
+        """Write these pages now; when the whole site is emitted, they are taken as they are."""
+        for job in jobs:
+            emitted = self.emit(job)
+            self.first[job.path] = (emitted[0][1], [(path, fp, False, False) for path, fp, _, _ in emitted])
+            result.rendered += sum(rendered for _, _, rendered, _ in emitted)
+            result.changed += sum(changed for _, _, _, changed in emitted)
 
     @property
     def mirrored(self) -> bool:
@@ -163,6 +197,9 @@ class Emitter:
         """(path, fingerprint, rendered, changed) for one page, and for its traditional twin if the site has one."""
         inputs = self.renderer.body_inputs(job.body) if job.body else None
         fingerprint = self.fingerprints.page(job.template, job.context, inputs)
+        first = self.first.get(job.path)
+        if first is not None and first[0] == fingerprint:
+            return first[1]
         twin = MIRROR + job.path if self.mirrored and is_page(job.path) else None
         if self.manifest.unchanged(job.path, fingerprint, self.output) and self.writer.keep(job.path) and (
                 twin is None or self.manifest.unchanged(twin, fingerprint, self.output) and self.writer.keep(twin)):

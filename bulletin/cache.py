@@ -107,7 +107,7 @@ class BodyCache:
             return
         self.facts, self.learned = kept, False
         if self.folder is not None:
-            _write_json(self.folder / "facts.json",
+            write_json(self.folder / "facts.json",
                         {k: [v.summary, list(v.urls)] for k, v in sorted(self.facts.items())})
 
 
@@ -124,7 +124,7 @@ def _read_facts(path: Path) -> dict[str, BodyFacts]:
             and isinstance(entry[1], list) and all(isinstance(url, str) for url in entry[1])}
 
 
-def _write_json(path: Path, data: object) -> None:
+def write_json(path: Path, data: object) -> None:
     """Replace ``path`` whole with ``data``; a cache that cannot be written is simply not used next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,4 +172,4 @@ class Manifest:
         if self.path is None:
             return
         self.entries = {k: v for k, v in self.entries.items() if k in keep}
-        _write_json(self.path, dict(sorted(self.entries.items())))  # if it cannot be, the next build renders all
+        write_json(self.path, dict(sorted(self.entries.items())))  # if it cannot be, the next build renders all

@@ -14,11 +14,11 @@ import dataclasses
 import errno
 import html
 import mimetypes
-import os
 import re
 import signal
 import socket
 import threading
+import time
 import webbrowser
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -36,10 +36,9 @@ from .cache import Manifest
 from .search import SearchIndexError, build_search_index
 from .errors import Severity, SourceError
 from .model import SiteConfig
-from .sources import SOURCE_DIRS
+from .watch import POLL_SECONDS, SAFETY_POLL_SECONDS, SourceWatcher, source_snapshot
 from .write import InPlace
 
-POLL_SECONDS = 0.1  # a change is built once the sources stayed the same for one poll (editors write in steps)
 BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 LIVE_CSS = re.compile(r"\.(css|jpe?g|png|gif)$", re.IGNORECASE)  # what livereload.js refreshes in place
 
@@ -87,7 +86,7 @@ def rebuild_site(options: BuildOptions, changed: list[str], session: Session) ->
     Written in place, and only pages whose inputs changed are rendered again (see builder.build).
     The first build indexes the site for search; later ones leave that to ``SearchRefresher``.
     """
-    return build(dataclasses.replace(options, search_index=not changed), session=session)
+    return build(dataclasses.replace(options, search_index=not changed), session=session, changed=changed)
 
 
 class SearchRefresher:
@@ -135,6 +134,8 @@ class PreviewServer:
         self.built = self.seen = source_snapshot(options.source)
         self.session = Session(InPlace(options.output), Manifest.load(options.source, options.output))
         self.search = SearchRefresher(self.output, err)
+        self.events = False  # file events are watched (else the poll is the only watcher)
+        self.polled = 0.0  # when the sources were last polled
 
     def build_first(self) -> None:
         """The build before serving; a failure is reported and shown, not fatal."""
@@ -154,6 +155,8 @@ class PreviewServer:
                 pass
         server = httpserver.HTTPServer(make_app(self))
         server.add_sockets(sockets)
+        events = SourceWatcher(self.options.source, lambda changed: loop.call_soon_threadsafe(self.saved, changed))
+        self.events = events.start()
         watcher = PeriodicCallback(self.poll, POLL_SECONDS * 1000)
         watcher.start()
         url = origin + quote(self.base_path)
@@ -164,6 +167,7 @@ class PreviewServer:
             await stop.wait()
         finally:
             watcher.stop()
+            events.stop()
             server.stop()
             for page in list(LiveReloadHandler.waiters):
                 page.close()
@@ -175,7 +179,14 @@ class PreviewServer:
                 loop.remove_signal_handler(number)
 
     def poll(self) -> None:
-        """Rebuild once the sources changed and then stayed the same for one poll; reload the open pages."""
+        """Rebuild once the sources changed and then stayed the same for one poll; reload the open pages.
+
+        With file events, this only catches what they missed, once a second.
+        """
+        now = time.monotonic()
+        if self.events and now - self.polled < SAFETY_POLL_SECONDS:
+            return
+        self.polled = now
         current = source_snapshot(self.options.source)
         if current != self.seen:
             self.seen = current  # still being written: wait for the next poll
@@ -184,6 +195,15 @@ class PreviewServer:
             return
         changed = sorted(k for k in current.keys() | self.built.keys() if current.get(k) != self.built.get(k))
         self.built = current
+        self.rebuild(changed)
+
+    def saved(self, changed: list[str]) -> None:
+        """File events said these sources changed: rebuild now (the poll then finds nothing new)."""
+        self.rebuild(changed)
+        self.built = self.seen = source_snapshot(self.options.source)
+
+    def rebuild(self, changed: list[str]) -> None:
+        """Rebuild after ``changed`` sources, report, and reload the open pages if anything they show changed."""
         was_failing = bool(self.problems)
         result = rebuild_site(self.options, changed, self.session)
         if result.ok:
@@ -320,24 +340,6 @@ def _reload_path(changed: list[str]) -> str:
     if len(changed) == 1 and changed[0].startswith("static/") and LIVE_CSS.search(changed[0]):
         return changed[0].removeprefix("static/")
     return "*"
-
-
-def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(modification time, size) of every file under content/, data/, templates/ and static/."""
-    found: dict[str, tuple[int, int]] = {}
-    for folder in SOURCE_DIRS:
-        for dirpath, dirnames, filenames in os.walk(root / folder, followlinks=True):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            prefix = Path(dirpath).relative_to(root).as_posix()
-            for name in filenames:
-                if name.startswith(".") or name.endswith("~"):  # editors' swap, lock and backup files
-                    continue
-                try:
-                    stat = os.stat(os.path.join(dirpath, name))
-                except OSError:  # removed while we looked
-                    continue
-                found[f"{prefix}/{name}"] = (stat.st_mtime_ns, stat.st_size)
-    return found
 
 
 def site_base_path(options: BuildOptions) -> str:

@@ -261,7 +261,7 @@ def read_bulletin(file: TextFile, units: set[str], problems: Problems) -> Bullet
 
 def _unit_folder(file: TextFile) -> str | None:
     """The unit a bulletin's folder names: content/<unit>/<name>.md."""
-    parts = PurePosixPath(file.path).parts
+    parts = file.path.split("/")
     return parts[1] if len(parts) == 3 else None
 
 

@@ -82,6 +82,12 @@ class Staging:
             self._recover()
         self.dir.mkdir()
 
+    def interrupted(self) -> bool:
+        """True when a build that died left a staging or old folder for ``prepare`` to put right."""
+        prefixes = {self._sibling(kind, "").name for kind in ("staging", "old")}  # ".output.staging-", ...
+        return any(path.name.rsplit("-", 1)[0] + "-" in prefixes
+                   for path in self.output.parent.glob(f".{self.output.name}.*-*"))
+
     def _recover(self) -> None:
         """Bring back the previous output and its dot-entries if a build was killed while swapping."""
         for old in sorted(self.output.parent.glob(self._sibling("old", "*").name)):

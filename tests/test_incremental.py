@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -123,4 +125,75 @@ def test_preview_with_worker_processes_keeps_every_page(minimal_site: Path, tmp_
     assert build(BuildOptions(minimal_site, preview, jobs=2), session=session).ok
     apply(minimal_site, "edit title", 3)
     assert build(BuildOptions(minimal_site, preview, jobs=2), session=session).ok
+    assert output_files(preview) == clean_build(minimal_site, tmp_path)
+
+
+def _age(site: Path, seconds: int = 5) -> None:
+    """Date every source file ``seconds`` back, as if saved a while ago (a stamp trusts only settled files)."""
+    past = time.time_ns() - seconds * 1_000_000_000
+    for path in site.rglob("*"):
+        if path.is_file() and ".cache" not in path.parts:
+            os.utime(path, ns=(past, past))
+
+
+def test_a_build_with_nothing_changed_does_nothing_and_repeats_the_warnings(minimal_site: Path) -> None:
+    write_files(minimal_site, {"content/town/gbk.md": "---\ntitle: 旧编码\ndate: 2021-02-01\n---\n正文。\n".encode("gb18030")})
+    _age(minimal_site)
+    first = run_cli("build", "--source", minimal_site)
+    output = minimal_site / "output"
+    times = {p: p.stat().st_mtime_ns for p in output.rglob("*")}
+    again = run_cli("build", "--source", minimal_site)
+    assert again.code == 0 and again.lines == first.lines and len(first.lines) == 1
+    assert "(0 pages rendered, 0 files changed)" in again.out
+    assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == times
+
+
+def test_a_changed_or_deleted_output_file_is_put_back_by_the_next_build(minimal_site: Path) -> None:
+    _age(minimal_site)
+    assert run_cli("build", "--source", minimal_site).code == 0
+    page = minimal_site / "output/units/town/report-q1/index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    (minimal_site / "output/404.html").unlink()
+    assert run_cli("build", "--source", minimal_site).code == 0
+    assert page.read_bytes() == good and (minimal_site / "output/404.html").is_file()
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_built(minimal_site: Path) -> None:
+    _age(minimal_site)
+    assert run_cli("build", "--source", minimal_site).code == 0
+    source = minimal_site / "content/town/report-q1.md"
+    before = source.stat()
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("一季度", "二季度", 1), encoding="utf-8")  # same length in bytes
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time still moves
+    assert source.stat().st_size == before.st_size
+    assert run_cli("build", "--source", minimal_site).code == 0
+    assert "二季度" in (minimal_site / "output/units/town/report-q1/index.html").read_text(encoding="utf-8")
+
+
+def test_other_options_are_another_build(minimal_site: Path) -> None:
+    _age(minimal_site)
+    assert run_cli("build", "--source", minimal_site).code == 0
+    assert run_cli("build", "--source", minimal_site, "--base-url", "https://other.example/x/").code == 0
+    assert "https://other.example/x/" in (minimal_site / "output/feed.xml").read_text(encoding="utf-8")
+
+
+def test_the_preview_writes_the_edited_bulletin_first_and_statistics_first_after_data(minimal_site: Path,
+                                                                                     tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    session = Session(InPlace(preview), Manifest.load(minimal_site, preview))
+    assert build(BuildOptions(minimal_site, preview, jobs=1), session=session).ok
+    written: list[str] = []
+    original = session.writer.write
+    session.writer.write = lambda rel, data: written.append(rel) or original(rel, data)  # type: ignore[method-assign]
+    apply(minimal_site, "rewrite lead", 1)  # the page, and the lists that show its summary, change
+    bulletins = sorted((minimal_site / "content").glob("*/*.md"))
+    edited = bulletins[1 % len(bulletins)].relative_to(minimal_site).as_posix()
+    assert build(BuildOptions(minimal_site, preview, jobs=1), session=session, changed=[edited]).ok
+    assert written[0] == "units/town/" + Path(edited).stem + "/index.html" and len(written) > 2
+    written.clear()
+    apply(minimal_site, "add report", 3)
+    assert build(BuildOptions(minimal_site, preview, jobs=1), session=session, changed=["data/units/town.yaml"]).ok
+    assert written[0] == "stats/index.html" and len(written) > 2
     assert output_files(preview) == clean_build(minimal_site, tmp_path)

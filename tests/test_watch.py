@@ -1,0 +1,33 @@
+"""Saved sources are noticed by file events, with their paths; editors' scratch files are not sources."""
+
+from __future__ import annotations
+
+import queue
+import time
+from pathlib import Path
+
+from bulletin.watch import SourceWatcher, is_source
+from conftest import write_files
+
+
+def test_a_saved_bulletin_is_reported_by_its_path_within_a_second(minimal_site: Path) -> None:
+    reports: queue.Queue[list[str]] = queue.Queue()
+    watcher = SourceWatcher(minimal_site, reports.put)
+    assert watcher.start()
+    try:
+        time.sleep(0.3)  # the watches are in place
+        write_files(minimal_site, {"content/town/.report-q1.md.swp": "x", "content/town/report-q1.md~": "x"})
+        write_files(minimal_site, {"content/town/report-q1.md": "---\ntitle: 新\ndate: 2021-03-31\n---\n正文\n"})
+        seen: set[str] = set()
+        deadline = time.monotonic() + 5
+        while "content/town/report-q1.md" not in seen and time.monotonic() < deadline:
+            seen.update(reports.get(timeout=5))
+        assert seen == {"content/town/report-q1.md"}
+    finally:
+        watcher.stop()
+
+
+def test_only_files_the_build_reads_are_sources() -> None:
+    assert is_source("content/town/a.md") and is_source("data/units/town.yaml") and is_source("static/a/b.png")
+    assert not any(is_source(p) for p in ("output/index.html", ".cache/bulletin/x", "content/.a.md.swp",
+                                          "content/a.md~", "content", "README.md", "data/.git/x"))
