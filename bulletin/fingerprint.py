@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+from decimal import Decimal
 from typing import Mapping
 
 import jinja2
@@ -60,12 +61,12 @@ class Fingerprinter:
         return self._templates[name]
 
     def value(self, value: object) -> bytes:
-        """Stable bytes for a context value; large immutable values are hashed once."""
+        """Stable bytes for a context value; a value that many pages share is hashed once per build."""
         kind = type(value)
         if kind is str or kind is Markup:  # Markup is written as is, str escaped: not the same page
             data = value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
             return b"%s%d:%s" % (kind.__name__.encode(), len(data), data)
-        if kind in (int, float, bool) or value is None:
+        if kind in _SCALARS:
             return f"{kind.__name__}:{value!r}".encode()
         source = getattr(value, "source_digest", None)  # a bulletin or page: what its source file says
         if source:
@@ -74,24 +75,28 @@ class Fingerprinter:
         memo = self._memo.get(key)
         if memo is not None and memo[0] is value:
             return memo[1]
-        data = self._hash(value)
-        if dataclasses.is_dataclass(value):  # model objects, shared by many pages and alive all build long
-            self._memo[key] = (value, data)  # keeps ``value`` alive, so its id is not reused
+        data = self._hash(value, kind)
+        self._memo[key] = (value, data)  # keeps ``value`` alive, so that its id is not reused this build
         return data
 
-    def _hash(self, value: object) -> bytes:
-        if isinstance(value, Mapping):
-            items = [self.value(k) + b"=" + self.value(v) for k, v in value.items()]
+    def _hash(self, value: object, kind: type) -> bytes:
+        fields = _field_names(kind)
+        if fields is not None:
+            items = [name.encode() + b"=" + self.value(getattr(value, name)) for name in fields]
+            return hashlib.blake2b(kind.__name__.encode() + b"(" + b",".join(items) + b")", digest_size=16).digest()
+        if kind is dict or (kind not in (list, tuple) and isinstance(value, Mapping)):
+            items = [self.value(k) + b"=" + self.value(v) for k, v in value.items()]  # type: ignore[attr-defined]
             return hashlib.blake2b(b"{" + b",".join(items) + b"}", digest_size=16).digest()
-        if isinstance(value, (list, tuple)):
-            return hashlib.blake2b(b"[" + b",".join(self.value(v) for v in value) + b"]", digest_size=16).digest()
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = [name.encode() + b"=" + self.value(getattr(value, name)) for name in _field_names(type(value))]
-            name = type(value).__name__.encode()
-            return hashlib.blake2b(name + b"(" + b",".join(fields) + b")", digest_size=16).digest()
+        if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+            return hashlib.blake2b(b"[" + b",".join(self.value(v) for v in value) + b"]",  # type: ignore[attr-defined]
+                                   digest_size=16).digest()
         return repr(value).encode("utf-8", "surrogatepass")
 
 
+_SCALARS = frozenset({int, float, bool, type(None), Decimal})
+
+
 @functools.lru_cache(maxsize=None)
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind))
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass type; None for any other type."""
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None

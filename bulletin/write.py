@@ -282,8 +282,14 @@ def _is_plain_file(path: Path) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _real_folder(folder: str) -> bool:
-    """Whether ``folder`` is reached without following a link (asked once per folder and build process)."""
-    return os.path.realpath(folder) == folder
+    """Whether ``folder`` is reached without following a link (asked once per folder and build process).
+
+    A folder is when its parent is and it is not a link itself: one system call per folder.
+    """
+    parent = os.path.dirname(folder)
+    if parent == folder or not os.path.isabs(folder) or os.path.normpath(folder) != folder:
+        return os.path.realpath(folder) == folder
+    return not os.path.islink(folder) and _real_folder(parent)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
