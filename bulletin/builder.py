@@ -22,6 +22,7 @@ from .model import Bulletin, Site
 from .cache import BodyCache, Manifest, digest
 from .fingerprint import Fingerprinter
 from .pages import site_pages, statistics_pages
+from .prefetch import prefetching
 from .stamp import BuildStamp, source_state
 from .search import SearchIndexError, build_search_index
 from .variants import MIRROR, is_page, mirror_page
@@ -112,7 +113,8 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         last = None if Staging(options.output).interrupted() else stamp.unchanged(state, options.output)
         if last is not None:
             return BuildResult(Problems(last[1]), pages=last[0], seconds=time.perf_counter() - started)
-    loaded = load(options, session.memo if session else None)
+    with prefetching(options.source, enabled=session is None and options.jobs > 1):  # a core is free meanwhile
+        loaded = load(options, session.memo if session else None)
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         return result
