@@ -13,9 +13,12 @@ import operator
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, TypeVar
+from typing import TYPE_CHECKING, Callable, Hashable, TypeVar
 
 from .errors import Problems, SourceError
+
+if TYPE_CHECKING:
+    from .files import Found
 
 T = TypeVar("T")
 RACY_NS = 1_000_000_000  # a file modified this recently may change again without its time changing
@@ -32,6 +35,8 @@ class ParseMemo:
 
     _entries: dict[Hashable, tuple[tuple[object, ...], object, list[SourceError]]] = field(default_factory=dict)
     _next: dict[Hashable, tuple[tuple[object, ...], object, list[SourceError]]] = field(default_factory=dict)
+    found: dict[str, Found] | None = None  # the source files of the last load, by path
+    walk_problems: list[SourceError] = field(default_factory=list)  # what the last walk of the site reported
 
     def read(self, path: str, stat: os.stat_result, read: Callable[[Problems], T], problems: Problems) -> T:
         """``read(problems)`` of the file at ``path``, or what it gave last time if the file is unchanged."""
@@ -53,6 +58,15 @@ class ParseMemo:
         self._next[name] = (inputs, result, found)
         problems.extend(found)
         return result  # type: ignore[return-value]
+
+    def knows(self, name: Hashable) -> bool:
+        return name in self._entries
+
+    def reuse(self, name: Hashable, problems: Problems) -> object:
+        """What ``name`` gave last time, its problems reported again."""
+        entry = self._next[name] = self._entries[name]
+        problems.extend(entry[2])
+        return entry[1]
 
     def turn(self) -> None:
         """End of a build: forget what it did not use (removed files, replaced parses)."""

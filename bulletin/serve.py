@@ -36,7 +36,7 @@ from .cache import Manifest
 from .search import SearchIndexError, build_search_index
 from .errors import Severity, SourceError
 from .model import SiteConfig
-from .watch import POLL_SECONDS, SAFETY_POLL_SECONDS, SourceWatcher, source_snapshot
+from .watch import POLL_SECONDS, SAFETY_POLL_SECONDS, SourceWatcher, source_snapshot, updated_snapshot
 from .write import InPlace
 
 BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
@@ -80,13 +80,14 @@ def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, ou
     return 0
 
 
-def rebuild_site(options: BuildOptions, changed: list[str], session: Session) -> BuildResult:
-    """Rebuild after ``changed`` source files (paths relative to the source root).
+def rebuild_site(options: BuildOptions, changed: list[str], session: Session, events: bool = False) -> BuildResult:
+    """Rebuild after ``changed`` source files (paths relative to the source root; all of them if ``events``).
 
     Written in place, and only pages whose inputs changed are rendered again (see builder.build).
     The first build indexes the site for search; later ones leave that to ``SearchRefresher``.
     """
-    return build(dataclasses.replace(options, search_index=not changed), session=session, changed=changed)
+    return build(dataclasses.replace(options, search_index=not changed), session=session, changed=changed,
+                 events=events)
 
 
 class SearchRefresher:
@@ -198,14 +199,17 @@ class PreviewServer:
         self.rebuild(changed)
 
     def saved(self, changed: list[str]) -> None:
-        """File events said these sources changed: rebuild now (the poll then finds nothing new)."""
-        self.rebuild(changed)
-        self.built = self.seen = source_snapshot(self.options.source)
+        """File events said these sources changed: rebuild now, having read only them.
 
-    def rebuild(self, changed: list[str]) -> None:
+        The poll then finds nothing new, unless events missed a file: it rebuilds for that one.
+        """
+        self.rebuild(changed, events=True)
+        self.built = self.seen = updated_snapshot(self.built, self.options.source, changed)
+
+    def rebuild(self, changed: list[str], events: bool = False) -> None:
         """Rebuild after ``changed`` sources, report, and reload the open pages if anything they show changed."""
         was_failing = bool(self.problems)
-        result = rebuild_site(self.options, changed, self.session)
+        result = rebuild_site(self.options, changed, self.session, events)
         if result.ok:
             self.search.refresh()
         what = changed[0] if len(changed) == 1 else f"{len(changed)} files"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import yaml
 
 from .errors import Problems
+from .files import Found, find_files, kind_of, updated_files
 from .memo import ParseMemo
 
 try:  # libyaml is ~8x faster; its marks are the same as the pure loader's
@@ -18,14 +19,11 @@ try:  # libyaml is ~8x faster; its marks are the same as the pure loader's
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-SOURCE_DIRS = ("content", "data", "templates", "static")
 MAX_YAML_NODES = 2_000_000  # far above a real site; guards against pathological files
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a long bulletin is 100 KB, a unit's ten years of figures 200 KB
 # Invisible characters that are not text: C0 and C1 controls but tab and newline, and two non-characters.
 # YAML and XML refuse them, so they would break the front matter or the feed.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-# What cannot be in a published file name: controls, a backslash, bytes that are not UTF-8 (surrogate escapes).
-BAD_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\\\ud800-\udfff]")
 # ... and in YAML's escapes ("\x01", "\ud800") also lone surrogates, which UTF-8 cannot write.
 NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -68,11 +66,6 @@ class Sources:
     templates: list[TextFile] = field(default_factory=list)
     static: list[tuple[str, Path]] = field(default_factory=list)  # (relative path, file)
     unreadable_units: list[str] = field(default_factory=list)  # unit files found but not read (reported already)
-
-
-def relpath(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with forward slashes, for messages."""
-    return path.relative_to(root).as_posix()
 
 
 def decode_source(data: bytes, path: str, problems: Problems) -> str | None:
@@ -123,10 +116,16 @@ def _decode_legacy(data: bytes, path: str, exc: UnicodeDecodeError, problems: Pr
     return text
 
 
-def read_text_file(found: Found, problems: Problems, memo: ParseMemo | None = None) -> TextFile | None:
-    """Read and decode one source file, recording any problem (read again only if changed, with a memo)."""
+def read_text_file(found: Found, problems: Problems, memo: ParseMemo | None = None,
+                   trusted: bool = False) -> TextFile | None:
+    """Read and decode one source file, recording any problem.
+
+    With a memo, a file is read again only if changed, or, when ``trusted`` not to have changed, not even looked at.
+    """
     if memo is None:
         return _read_text_file(found.path, found.rel, problems)
+    if trusted and memo.knows(("file", found.rel)):
+        return memo.reuse(("file", found.rel), problems)
     try:
         stat = found.stat or os.stat(found.path)
     except OSError:
@@ -149,146 +148,38 @@ def _read_text_file(file: str, rel: str, problems: Problems) -> TextFile | None:
     return None if text is None else TextFile(rel, text)
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A source file found by ``walk_files``."""
+def read_sources(root: Path, problems: Problems, memo: ParseMemo | None = None,
+                 changed: Sequence[str] | None = None) -> Sources:
+    """Read every source file of the site at ``root``.
 
-    rel: str  # relative to the site root, with forward slashes
-    path: str  # what to open
-    stat: os.stat_result | None = None  # of a regular file found as such (not through a link)
-
-
-def walk_files(folder: Path, root: Path, problems: Problems) -> list[Found]:
-    """Every regular file below ``folder``, sorted by path.
-
-    Skips dot-files; reports names that cannot be published, links that leave the site root or
-    loop, and folders that cannot be read.
+    With a memo, only files changed since the last time are read again; if ``changed`` is given as
+    well (by file events), the site is not even walked: those files alone are looked at.
     """
-    found: list[Found] = []
-    real_root = root.resolve()
-    if not folder.is_dir() or not _inside_root(folder, real_root, root, problems):
-        return found
-    real_folder = folder.resolve()
-    visited = {real_folder}  # real paths of the folders read, so that a link loop is read once
-
-    def unreadable(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else folder
-        problems.error(shown_path(where, root), 1, 1, f"cannot read folder: {exc.strerror}")
-
-    real_of = {str(folder): real_folder}  # real path of each folder walked (a link's is its target's)
-    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=True):
-        here, real_here = Path(dirpath), real_of[dirpath]
-        prefix = here.relative_to(root).as_posix() + "/"
-        kept = []
-        for name in sorted(dirnames):
-            path = here / name
-            if name.startswith(".") or not _publishable(path, root, problems):
-                continue
-            link = os.path.islink(path)
-            if link and not _inside_root(path, real_root, root, problems):
-                continue
-            real = path.resolve() if link else real_here / name
-            # A link to a folder inside this one would read that folder twice, or forever if it is an ancestor.
-            if real in visited or (link and real.is_relative_to(real_folder)):
-                problems.warning(relpath(path, root), 1, 1,
-                                 "symbolic link leads to a folder that is read already (or a loop); it is ignored")
-                continue
-            visited.add(real)
-            real_of[os.path.join(dirpath, name)] = real
-            kept.append(name)
-        dirnames[:] = kept
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            file = os.path.join(dirpath, name)
-            if BAD_NAME.search(name):
-                _publishable(Path(file), root, problems)  # reports it
-                continue
-            regular = _regular_file(file)
-            if regular is not None:
-                found.append(Found(prefix + name, file, regular))
-            elif not _inside_root(Path(file), real_root, root, problems):
-                continue
-            elif os.path.isfile(file):
-                found.append(Found(prefix + name, file))
-            else:
-                problems.warning(prefix + name, 1, 1,
-                                 "not a regular file (a broken link, a pipe or a device); it is ignored")
-    return sorted(found, key=lambda f: f.rel.split("/"))
-
-
-def _regular_file(path: str) -> os.stat_result | None:
-    """The status of a regular file that is not a link (one system call: the usual case, checked first)."""
-    try:
-        status = os.lstat(path)
-    except OSError:
-        return None
-    return status if stat.S_ISREG(status.st_mode) else None
-
-
-def _inside_root(path: Path, real_root: Path, root: Path, problems: Problems) -> bool:
-    """False (with a warning) for a symbolic link whose target is outside the site root, missing or a loop."""
-    if not path.is_symlink():
-        return True
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
-        problems.warning(relpath(path, root), 1, 1, "symbolic link is broken or loops; it is ignored")
-        return False
-    if target == real_root or real_root in target.parents:
-        return True
-    problems.warning(relpath(path, root), 1, 1, "symbolic link points outside the site folder; it is ignored")
-    return False
-
-
-def _publishable(path: Path, root: Path, problems: Problems) -> bool:
-    """False (with an error) for a name with a control character, a backslash or bytes that are not UTF-8."""
-    if not BAD_NAME.search(path.name):
-        return True
-    problems.error(shown_path(path, root), 1, 1,
-                   "file name has a control character, a backslash or bytes that are not UTF-8; rename it")
-    return False
-
-
-def shown_path(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` for a message, with unprintable characters written as escapes."""
-    try:
-        rel = relpath(path, root)
-    except ValueError:
-        rel = str(path)
-
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
-            return f"\\x{code - 0xDC00:02x}"
-        return "\\\\" if match.group() == "\\" else f"\\u{code:04x}"
-
-    return BAD_NAME.sub(escape, rel)
-
-
-def read_sources(root: Path, problems: Problems, memo: ParseMemo | None = None) -> Sources:
-    """Read every source file of the site at ``root`` (with a memo, only those changed since the last time)."""
+    files = updated_files(root, memo.found, changed) if memo and memo.found is not None and changed else None
+    unchanged = set(files) - set(changed) if files is not None else set()  # type: ignore[arg-type]
+    if files is None:
+        walked = Problems()
+        files = find_files(root, walked)
+        if memo is not None:
+            memo.walk_problems = walked.sorted()
+        problems.extend(walked)
+    else:
+        problems.extend(memo.walk_problems)  # type: ignore[union-attr]
+    if memo is not None:
+        memo.found = files
     sources = Sources(root=root)
-    data = root / "data"
-    real_root = root.resolve()
-    for name in ("site", "metrics"):
-        file = data / f"{name}.yaml"
-        if file.is_file() and all(_inside_root(f, real_root, root, problems) for f in (data, file)):
-            setattr(sources, name, read_text_file(Found(f"data/{name}.yaml", str(file)), problems, memo))
-    for found in walk_files(data / "units", root, problems):
-        if found.rel.endswith((".yaml", ".yml")) and found.rel.count("/") == 2:
-            unit = read_text_file(found, problems, memo)
-            _append(sources.units, unit)
-            if unit is None:
-                sources.unreadable_units.append(found.rel)
-    for found in walk_files(root / "content", root, problems):
-        if found.rel.endswith(".md"):
-            kind = sources.pages if found.rel.startswith("content/pages/") and found.rel.count("/") == 2 else sources.bulletins
-            _append(kind, read_text_file(found, problems, memo))
-    for found in walk_files(root / "templates", root, problems):
-        _append(sources.templates, read_text_file(found, problems, memo))
-    sources.static = [(found.rel.removeprefix("static/"), Path(found.path))
-                      for found in walk_files(root / "static", root, problems)]
+    for rel, found_file in files.items():
+        kind = kind_of(rel)
+        if kind == "static":
+            sources.static.append((rel.removeprefix("static/"), Path(found_file.path)))
+            continue
+        text = read_text_file(found_file, problems, memo, trusted=rel in unchanged)
+        if kind in ("site", "metrics"):
+            setattr(sources, kind, text)
+        elif text is not None:
+            getattr(sources, kind).append(text)
+        elif kind == "units":
+            sources.unreadable_units.append(rel)
     return sources
 
 

@@ -21,7 +21,7 @@ from . import __version__
 from .cache import CACHE_DIR, MARKUP_SETTINGS, digest, write_json
 from .errors import Problems, Severity, SourceError
 from .memo import RACY_NS
-from .sources import SOURCE_DIRS
+from .files import SOURCE_DIRS
 
 THEME = Path(__file__).parent / "theme"
 

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from .sources import SOURCE_DIRS
+from .files import SOURCE_DIRS
 
 POLL_SECONDS = 0.1  # without events: a change is built once the sources stayed the same for one poll
 SAFETY_POLL_SECONDS = 1.0  # with events: the poll only catches what they missed
@@ -43,6 +43,20 @@ def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
                     continue
                 found[f"{prefix}/{name}"] = (stat.st_mtime_ns, stat.st_size)
     return found
+
+
+def updated_snapshot(snapshot: dict[str, tuple[int, int]], root: Path,
+                     changed: list[str]) -> dict[str, tuple[int, int]]:
+    """``snapshot`` with the ``changed`` files looked at again (what a build after their events read)."""
+    updated = dict(snapshot)
+    for rel in changed:
+        try:
+            stat = os.stat(root.joinpath(*rel.split("/")))
+        except OSError:
+            updated.pop(rel, None)
+            continue
+        updated[rel] = (stat.st_mtime_ns, stat.st_size)
+    return updated
 
 
 class SourceWatcher:

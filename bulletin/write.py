@@ -10,7 +10,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
-from .sources import SOURCE_DIRS
+from .files import SOURCE_DIRS
 
 try:
     import fcntl

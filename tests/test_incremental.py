@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bulletin.builder import BuildOptions, Session, build
 from bulletin.cache import Manifest
+from bulletin.watch import source_snapshot
 from bulletin.write import InPlace
 from conftest import SITES, output_files, run_cli, write_files
 
@@ -92,17 +93,24 @@ def clean_build(site: Path, into: Path) -> dict[str, bytes]:
 def test_reused_pages_equal_a_clean_build_after_any_edits(tmp_path_factory, edits) -> None:
     root = tmp_path_factory.mktemp("incremental")
     site = Path(shutil.copytree(SITES / "minimal", root / "site"))
-    warm_output, preview_output = site / "output", root / "preview"
+    warm_output, preview_output, evented_output = site / "output", root / "preview", root / "evented"
     session = Session(InPlace(preview_output), Manifest.load(site, preview_output))
+    evented = Session(InPlace(evented_output), Manifest.load(site, evented_output))
     assert build(BuildOptions(site, preview_output, jobs=1), session=session).ok
+    assert build(BuildOptions(site, evented_output, jobs=1), session=evented).ok
     assert run_cli("build", "--source", site).code == 0
     for edit, n in edits:
+        before = source_snapshot(site)
         apply(site, edit, n)
+        after = source_snapshot(site)
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))  # as events say
         assert run_cli("build", "--source", site, "--jobs", "2").code == 0  # staged, reusing pages
         assert build(BuildOptions(site, preview_output, jobs=1), session=session).ok  # the preview, in place
+        assert build(BuildOptions(site, evented_output, jobs=1), session=evented, changed=changed, events=True).ok
         expected = clean_build(site, root)
         assert output_files(warm_output) == expected, edit
         assert output_files(preview_output) == expected, edit
+        assert output_files(evented_output) == expected, edit
 
 
 def test_unchanged_rebuild_renders_nothing_and_one_edit_renders_only_its_pages(minimal_site: Path) -> None:
@@ -196,4 +204,17 @@ def test_the_preview_writes_the_edited_bulletin_first_and_statistics_first_after
     apply(minimal_site, "add report", 3)
     assert build(BuildOptions(minimal_site, preview, jobs=1), session=session, changed=["data/units/town.yaml"]).ok
     assert written[0] == "stats/index.html" and len(written) > 2
+    assert output_files(preview) == clean_build(minimal_site, tmp_path)
+
+
+def test_after_file_events_only_the_files_they_name_are_read_and_the_poll_catches_the_rest(minimal_site: Path,
+                                                                                          tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    session = Session(InPlace(preview), Manifest.load(minimal_site, preview))
+    options = BuildOptions(minimal_site, preview, jobs=1)
+    assert build(options, session=session).ok
+    apply(minimal_site, "edit title", 0)  # a save whose event was missed
+    assert build(options, session=session, changed=["data/units/town.yaml"], events=True).ok
+    assert output_files(preview) != clean_build(minimal_site, tmp_path)  # that file was not read
+    assert build(options, session=session, changed=["content/town/report-q1.md"]).ok  # the poll's rebuild walks
     assert output_files(preview) == clean_build(minimal_site, tmp_path)
