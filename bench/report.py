@@ -106,7 +106,8 @@ METHOD = """\
   includes interpreter start-up, as Hugo's includes its own), its memory is `/usr/bin/time`'s "Maximum
   resident set size": the peak RSS of the largest single process of the build, workers included (without
   `/usr/bin/time`: `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`). MB and KB are 10⁶ and 10³ bytes.
-- Cold: `OUT` and `SRC/.cache/` deleted first. Warm: the same build again, nothing changed. One bulletin
+- Cold: `OUT` and `SRC/.cache/` deleted first. Warm: the same build again, nothing changed (the build stamp
+  in `SRC/.cache/` shows that sources, options and output are as the last build left them). One bulletin
   changed: a sentence appended to `content/unit-XXX/bNNNNN.md` (bulletin N/2). Unit YAML changed: the latest
   `study_sessions` figure of that unit's `data/units/unit-XXX.yaml` raised by one. Template changed:
   `templates/footer.html` written (the theme's footer plus a comment). Each repeat makes a fresh edit on
@@ -117,8 +118,9 @@ METHOD = """\
 - Output size: every file under OUT except `pagefind/`; the largest page is the largest `*.html` file.
 - serve: `python build.py serve --source SRC --output OUT --port P`, started fresh; "start" is the time until
   its base path answers over HTTP. A stdlib WebSocket client then connects to `/livereload` and speaks the
-  LiveReload protocol like livereload.js (hello, then info with the page URL). After a pause (python-livereload
-  ignores changes within 3 s of its last reload) one bulletin is saved (a sentence appended); the harness
+  LiveReload protocol like livereload.js (hello, then info with the page URL). After a pause with no reload
+  (`--settle`, so that the edit does not meet the server's own start-up work) one bulletin is saved (a
+  sentence appended); the harness
   polls its page file under OUT every 5 ms until it holds the new sentence ("page file rewritten"), waits for
   the `reload` message ("reload message received"), then requests the page as the reloading browser does and
   checks it is the new one ("reloaded page answered"). The same for one figure of a unit YAML and
