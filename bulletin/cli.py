@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 from concurrent.futures.process import BrokenProcessPool
 import sys
@@ -125,12 +126,14 @@ def run_check(options: BuildOptions, quiet: bool, out: TextIO, err: TextIO) -> i
     return 0
 
 
+def show_progress(out: TextIO, done: int, total: int) -> None:
+    """Pages done so far, on one line that the next count overwrites."""
+    print(f"\rrendering: {done}/{total} pages   ", end="", file=out, flush=True)
+
+
 def run_build(options: BuildOptions, quiet: bool, out: TextIO, err: TextIO) -> int:
     """Build the site and print a one-line summary."""
-    progress = None
-    if not quiet and out.isatty():
-        def progress(done: int, total: int) -> None:
-            print(f"\rrendering: {done}/{total} pages   ", end="", file=out, flush=True)
+    progress = functools.partial(show_progress, out) if not quiet and out.isatty() else None
     try:
         result = build(options, progress)
     except BrokenProcessPool:

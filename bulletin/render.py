@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import __version__
 from .charts import percent
 from .errors import Problems
+from .fragments import SharedFragments
 from .links import LinkIndex, link_attributes, make_link_index, resolve, rewrite_links
 from .cache import BodyCache, BodyFacts
 from .lists import tag_slug
@@ -50,6 +51,7 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=[SharedFragments],
     )
     env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of, tag_slug=tag_slug)
     for name in sorted(site_templates):
