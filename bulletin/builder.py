@@ -31,6 +31,7 @@ from .render import THEME, PageJob, Renderer, TemplateProblem, make_environment
 from .sources import Sources, read_sources
 from .stats import compute_stats, stats_csv_bytes, stats_json_bytes
 from .validate import load_site
+from .patch import Patch
 from .write import InPlace, Staging
 
 PARALLEL_THRESHOLD = 64  # below this, starting workers costs more than it saves
@@ -148,14 +149,16 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None, s
     renderer = Renderer(loaded.site, stats, loaded.env, templates, cache)
     fingerprints = Fingerprinter(loaded.env, digest(*(repr(v) for v in renderer.shared_context().values())))
     manifest = session.manifest if session else Manifest.load(options.source, options.output)
-    writer = session.writer if session else Staging(options.output)
+    indexed = loaded.site.config.search and options.search_index  # Pagefind reads the whole staged site
+    writer = session.writer if session else Patch(options.output) if options.output.is_dir() and not indexed \
+        else Staging(options.output)
     writer.prepare()
     emitter = Emitter(renderer, fingerprints, manifest, writer, writer.output)
     try:
         if session is not None and changed:
             emitter.emit_first(pages_of(renderer, changed), result)
         produced = write_site(emitter, loaded.sources, result, options.jobs, progress)
-        if result.ok and loaded.site.config.search and options.search_index:
+        if result.ok and indexed:
             index_search(writer.folder, result)
         if result.ok:
             writer.adopt(produced)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import stat
@@ -92,7 +93,9 @@ class Staging:
         """Bring back the previous output and its dot-entries if a build was killed while swapping."""
         for old in sorted(self.output.parent.glob(self._sibling("old", "*").name)):
             if old == self.old or not _process_alive(old.name.rsplit("-", 1)[-1]):
-                if not self.output.exists() and not self.output.is_symlink():
+                if (old / JOURNAL).is_file():
+                    undo_patch(self.output, old)  # killed while applying a patch
+                elif not self.output.exists() and not self.output.is_symlink():
                     os.rename(old, self.output)  # killed between its two renames
                 else:
                     _remove(old)  # killed after the swap, before the clean-up
@@ -330,3 +333,53 @@ def _process_alive(pid: str) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# -- patches (see patch.py): what their commit set aside, and how it goes back -----------
+
+JOURNAL = ".bulletin-patch.json"  # in the old-folder: the files the patch adds (the others it moved aside)
+
+
+def files_below(folder: Path, top_dot_entries: bool = True) -> list[str]:
+    """Every file and link below ``folder`` (links not followed), by relative path."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        top = dirpath == str(folder)
+        if top and not top_dot_entries:
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            filenames = [f for f in filenames if not f.startswith(".")]
+        prefix = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        found += [name if prefix == "." else f"{prefix}/{name}" for name in names]
+    return sorted(found)
+
+
+def remove_empty_folders(root: Path, removed: Iterable[str]) -> None:
+    """The folders of ``removed`` files that are left empty, deepest first, up to ``root``."""
+    folders = {parent for rel in removed for parent in Path(rel).parents if parent != Path(".")}
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        try:
+            (root / folder).rmdir()
+        except OSError:  # not empty, or gone
+            pass
+
+
+def undo_patch(output: Path, old: Path) -> None:
+    """Put the previous output back from ``old``: remove what the patch added, move back what it set aside."""
+    try:
+        added = json.loads((old / JOURNAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        added = []
+    for rel in added if isinstance(added, list) else []:
+        if isinstance(rel, str) and os.path.lexists(output / rel) and not os.path.lexists(old / rel):
+            (output / rel).unlink()
+    remove_empty_folders(output, [rel for rel in added if isinstance(rel, str)])
+    for rel in files_below(old):
+        if rel != JOURNAL:
+            _move(old / rel, output / rel)
+    _remove(old)
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)

@@ -15,7 +15,8 @@ import pytest
 import bulletin.write
 from bulletin.builder import BuildOptions, build
 from bulletin.render import Renderer
-from bulletin.write import Staging
+from bulletin.patch import Patch
+from bulletin.write import JOURNAL, Staging
 from conftest import REPO, output_files, run_cli, write_files
 
 
@@ -86,9 +87,9 @@ def _fail_on_call(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, num
 FAULTS = {
     "exception while rendering": (Renderer, "bulletin_job", 2, RuntimeError("bug")),
     "Ctrl-C while rendering": (Renderer, "bulletin_job", 2, KeyboardInterrupt()),
-    "disk full while writing": (Staging, "write", 5, OSError(errno.ENOSPC, "No space left on device")),
-    "disk full while copying a static file": (Staging, "copy", 1, OSError(errno.ENOSPC, "No space left on device")),
-    "Ctrl-C while copying a static file": (Staging, "copy", 1, KeyboardInterrupt()),
+    "disk full while writing": (Patch, "write", 5, OSError(errno.ENOSPC, "No space left on device")),
+    "disk full while copying a static file": (Patch, "copy", 1, OSError(errno.ENOSPC, "No space left on device")),
+    "Ctrl-C while copying a static file": (Patch, "copy", 1, KeyboardInterrupt()),
 }
 
 
@@ -124,6 +125,9 @@ def test_build_with_source_errors_leaves_previous_output_untouched(built: Path) 
 @pytest.mark.parametrize("step", ["moving the old output aside", "moving the new output in"])
 def test_ctrl_c_during_the_swap_puts_the_previous_output_back(built: Path, monkeypatch: pytest.MonkeyPatch,
                                                                step: str) -> None:
+    site_yaml = built / "data/site.yaml"  # with search, the new output is staged whole (Pagefind reads it all)
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("search: false", "search: true"), "utf-8")
+    assert run_cli("build", "--source", built, "--quiet").code == 0
     output = (built / "output").resolve()
     before = snapshot(output)
     write_files(built, {"content/town/report-q1.md": "---\ntitle: 新\ndate: 2021-03-31\n---\n新的正文\n"})
@@ -142,6 +146,46 @@ def test_ctrl_c_during_the_swap_puts_the_previous_output_back(built: Path, monke
     monkeypatch.undo()
     assert snapshot(output) == before
     assert siblings(output) == []
+
+
+@pytest.mark.parametrize("at", [1, 3, 6])
+def test_ctrl_c_while_a_rebuild_is_moved_in_puts_the_previous_output_back(built: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                          at: int) -> None:
+    output = (built / "output").resolve()
+    before = snapshot(output)
+    write_files(built, {"content/town/report-q1.md": "---\ntitle: 新\ndate: 2021-03-31\n---\n新的正文\n",
+                        "content/town/added.md": "---\ntitle: 新增\ndate: 2021-04-02\n---\n新增正文\n"})
+    (built / "content/town/2021-06-30-工作动态.md").unlink()
+    replace, moves = os.replace, []
+
+    def interrupted(src: object, dst: object) -> None:
+        if output in Path(dst).parents:  # a file of the rebuild moved into the output
+            moves.append(dst)
+            if len(moves) == at:
+                raise KeyboardInterrupt()
+        replace(src, dst)
+
+    monkeypatch.setattr(bulletin.write.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildOptions(built, output))
+    monkeypatch.undo()
+    assert len(moves) >= at  # (the undo moves files back too)
+    assert snapshot(output) == before
+    assert siblings(output) == []
+
+
+def test_next_build_puts_back_the_output_of_a_build_killed_while_moving_files_in(built: Path) -> None:
+    output = (built / "output").resolve()
+    before = snapshot(output)
+    old = built / f".output.old-{_dead_pid()}"  # a patch that was half applied when the power went
+    (old / "units/town/report-q1").mkdir(parents=True)
+    os.rename(output / "units/town/report-q1/index.html", old / "units/town/report-q1/index.html")
+    write_files(output, {"units/town/report-q1/index.html": "half of a new page", "units/town/new/index.html": "new"})
+    (old / JOURNAL).write_text('["units/town/new/index.html"]', encoding="utf-8")
+    Staging(output).prepare()  # what the next build does first
+    assert snapshot(output) == before
+    assert siblings(output) == [f".output.staging-{os.getpid()}"]  # the one prepare made for this build
+    Staging(output).abort()
 
 
 def _dead_pid() -> int:
