@@ -7,7 +7,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .errors import Problems
 
@@ -136,6 +136,18 @@ def shown_path(path: Path, root: Path) -> str:
         return "\\\\" if match.group() == "\\" else f"\\u{code:04x}"
 
     return BAD_NAME.sub(escape, rel)
+
+
+def walk_once(folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk`` following links, each real folder once: a link loop is not gone round."""
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        yield dirpath, dirnames, filenames
 
 
 def find_files(root: Path, problems: Problems) -> dict[str, Found]:

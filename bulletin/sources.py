@@ -183,11 +183,6 @@ def read_sources(root: Path, problems: Problems, memo: ParseMemo | None = None,
     return sources
 
 
-def _append(items: list[TextFile], item: TextFile | None) -> None:
-    if item is not None:
-        items.append(item)
-
-
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 

@@ -21,7 +21,7 @@ from . import __version__
 from .cache import CACHE_DIR, MARKUP_SETTINGS, digest, write_json
 from .errors import Problems, Severity, SourceError
 from .memo import RACY_NS
-from .files import SOURCE_DIRS
+from .files import SOURCE_DIRS, walk_once
 
 THEME = Path(__file__).parent / "theme"
 
@@ -45,7 +45,7 @@ def snapshot(folders: list[Path], skip_top_dot_entries: bool = False) -> Snapsho
     entries: list[str] = []
     newest, taken = 0, time.time_ns()
     for folder in folders:
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        for dirpath, dirnames, filenames in walk_once(folder):
             top = dirpath == str(folder)
             if top and skip_top_dot_entries:
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]

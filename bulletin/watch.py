@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from .files import SOURCE_DIRS
+from .files import SOURCE_DIRS, walk_once
 
 POLL_SECONDS = 0.1  # without events: a change is built once the sources stayed the same for one poll
 SAFETY_POLL_SECONDS = 1.0  # with events: the poll only catches what they missed
@@ -31,7 +31,7 @@ def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """(modification time, size) of every file under content/, data/, templates/ and static/."""
     found: dict[str, tuple[int, int]] = {}
     for folder in SOURCE_DIRS:
-        for dirpath, dirnames, filenames in os.walk(root / folder, followlinks=True):
+        for dirpath, dirnames, filenames in walk_once(root / folder):
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             prefix = Path(dirpath).relative_to(root).as_posix()
             for name in filenames:
