@@ -135,7 +135,7 @@ class PreviewServer:
         self.built = self.seen = source_snapshot(options.source)
         self.session = Session(InPlace(options.output), Manifest.load(options.source, options.output))
         self.search = SearchRefresher(self.output, err)
-        self.events = False  # file events are watched (else the poll is the only watcher)
+        self.events: SourceWatcher | None = None  # file events, if they can be had (else the poll watches alone)
         self.polled = 0.0  # when the sources were last polled
 
     def build_first(self) -> None:
@@ -157,7 +157,7 @@ class PreviewServer:
         server = httpserver.HTTPServer(make_app(self))
         server.add_sockets(sockets)
         events = SourceWatcher(self.options.source, lambda changed: loop.call_soon_threadsafe(self.saved, changed))
-        self.events = events.start()
+        self.events = events if events.start() else None
         watcher = PeriodicCallback(self.poll, POLL_SECONDS * 1000)
         watcher.start()
         url = origin + quote(self.base_path)
@@ -185,7 +185,7 @@ class PreviewServer:
         With file events, this only catches what they missed, once a second.
         """
         now = time.monotonic()
-        if self.events and now - self.polled < SAFETY_POLL_SECONDS:
+        if self.events and self.events.alive and now - self.polled < SAFETY_POLL_SECONDS:
             return
         self.polled = now
         current = source_snapshot(self.options.source)

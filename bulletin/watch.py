@@ -97,5 +97,10 @@ class SourceWatcher:
         except ValueError:  # through a link to a folder elsewhere in the site
             return ""
 
+    @property
+    def alive(self) -> bool:
+        """False once watching failed (say, out of inotify watches): the poll then watches every 0.1 s."""
+        return self.thread is not None and self.thread.is_alive()
+
     def stop(self) -> None:
         self.stop_event.set()

@@ -6,6 +6,8 @@ import queue
 import time
 from pathlib import Path
 
+import pytest
+
 from bulletin.watch import SourceWatcher, is_source
 from conftest import write_files
 
@@ -31,3 +33,18 @@ def test_only_files_the_build_reads_are_sources() -> None:
     assert is_source("content/town/a.md") and is_source("data/units/town.yaml") and is_source("static/a/b.png")
     assert not any(is_source(p) for p in ("output/index.html", ".cache/bulletin/x", "content/.a.md.swp",
                                           "content/a.md~", "content", "README.md", "data/.git/x"))
+
+
+def test_a_watcher_whose_events_fail_says_so_and_the_poll_takes_over(minimal_site: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    def failing(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        raise OSError(28, "inotify watch limit reached")
+        yield  # a generator, as watchfiles.watch is
+
+    monkeypatch.setattr(watchfiles, "watch", failing)
+    watcher = SourceWatcher(minimal_site, lambda changed: None)
+    assert watcher.start()
+    watcher.thread.join(5)  # type: ignore[union-attr]
+    assert not watcher.alive
