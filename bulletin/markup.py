@@ -67,7 +67,7 @@ class QuickInlineProcessor(treeprocessors.InlineProcessor):
 
     def run(self, tree, ancestors=None):  # type: ignore[no-untyped-def]
         self._patterns = list(self.inlinePatterns)
-        self._needs = [_NEEDS.get(getattr(p, "compiled_re", None) and p.compiled_re.pattern) for p in self._patterns]
+        self._needs = [_needs(p) for p in self._patterns]
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
@@ -76,7 +76,7 @@ class QuickInlineProcessor(treeprocessors.InlineProcessor):
         start, patterns, needs = 0, self._patterns, self._needs
         while patternIndex < len(patterns):
             need = needs[patternIndex]
-            if need is not None and not any(c in data for c in need):
+            if need is not None and need[0] not in data and need[-1] not in data:
                 patternIndex, start = patternIndex + 1, 0  # as after a pattern tried without a match
                 continue
             data, matched, start = self._InlineProcessor__applyPattern(  # type: ignore[attr-defined]
@@ -84,6 +84,13 @@ class QuickInlineProcessor(treeprocessors.InlineProcessor):
             if not matched:
                 patternIndex += 1
         return data
+
+
+def _needs(pattern: object) -> str | None:
+    """One or two characters, one of which every match of ``pattern`` contains; None if not known."""
+    compiled = getattr(pattern, "compiled_re", None)
+    need = _NEEDS.get(compiled.pattern) if compiled is not None else None
+    return need if need is None or len(need) <= 2 else None
 
 
 class QuickInlineExtension(markdown.Extension):
