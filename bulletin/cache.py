@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -68,6 +69,7 @@ class BodyCache:
         return cache
 
     @staticmethod
+    @functools.lru_cache(maxsize=32768)  # a preview asks again for every unchanged body of every rebuild
     def key(markdown_text: str) -> str:
         return digest(__version__, MARKUP_SETTINGS, markdown_text)
 
