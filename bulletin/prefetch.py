@@ -18,7 +18,7 @@ from typing import Iterator
 
 from .cache import CACHE_DIR, BodyCache
 from .errors import Problems
-from .markup import MarkupError, convert_markdown, make_markdown
+from .markup import convert_markdown, make_markdown
 from .sources import MAX_SOURCE_BYTES, decode_source, split_front_matter
 
 
@@ -47,7 +47,7 @@ def _convert_all(source: Path, stop: Event) -> None:
         body = split_front_matter(text)[1]
         key = cache.key(body)
         if cache.get(key) is None:
-            with contextlib.suppress(MarkupError):
+            with contextlib.suppress(Exception):  # MarkupError or worse: the build itself reports it, if it must
                 cache.put(key, convert_markdown(converter, body))
 
 
