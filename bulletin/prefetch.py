@@ -9,6 +9,7 @@ a head start, and a build that fails keeps it for the next one.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -32,6 +33,7 @@ def _markdown_files(content: Path) -> Iterator[str]:
 def _convert_all(source: Path, stop: Event) -> None:
     """Convert the body of every Markdown file that the cache lacks, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
+    gc.enable()  # the build's pause of the collector is for its own objects
     cache, converter = BodyCache(source / CACHE_DIR / "bodies"), make_markdown()
     for path in _markdown_files(source / "content"):
         if stop.is_set():
