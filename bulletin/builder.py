@@ -266,7 +266,7 @@ def render_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced:
     renderer = emitter.renderer
     run_in_workers(emitter, renderer.site.bulletins, CHUNK, _emit_bulletins, jobs, result, produced, progress)
     facts = renderer.cache.facts
-    return {b.source_path: b.summary or facts[renderer.cache.key(b.body)].summary for b in renderer.site.bulletins}
+    return {b.source_path: renderer.summary(b, facts[renderer.cache.key(b.body)]) for b in renderer.site.bulletins}
 
 
 def run_in_workers(emitter: Emitter, items: Sequence, size: int, work: Callable, jobs: int, result: BuildResult,

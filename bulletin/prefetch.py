@@ -11,23 +11,15 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
-import os
 import signal
 from multiprocessing.synchronize import Event
 from pathlib import Path
-from typing import Iterator
 
 from .cache import CACHE_DIR, BodyCache
 from .errors import Problems
+from .files import walk_files
 from .markup import convert_markdown, make_markdown
-from .sources import MAX_SOURCE_BYTES, decode_source, split_front_matter
-
-
-def _markdown_files(content: Path) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(content):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        yield from (os.path.join(dirpath, name) for name in sorted(filenames)
-                    if name.endswith(".md") and not name.startswith("."))
+from .sources import read_text_file, split_front_matter
 
 
 def _convert_all(source: Path, stop: Event) -> None:
@@ -35,18 +27,13 @@ def _convert_all(source: Path, stop: Event) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     gc.enable()  # the build's pause of the collector is for its own objects
     cache, converter = BodyCache(source / CACHE_DIR / "bodies"), make_markdown()
-    for path in _markdown_files(source / "content"):
+    for found in walk_files(source / "content", source, Problems()):  # the files the build reads
         if stop.is_set():
             return
-        try:
-            with open(path, "rb") as stream:
-                data = stream.read(MAX_SOURCE_BYTES + 1)
-        except OSError:
+        file = read_text_file(found, Problems()) if found.rel.endswith(".md") else None
+        if file is None:
             continue
-        text = decode_source(data, path, Problems()) if len(data) <= MAX_SOURCE_BYTES else None
-        if text is None:
-            continue
-        body = split_front_matter(text)[1]
+        body = split_front_matter(file.text)[1]
         key = cache.key(body)
         if cache.get(key) is None:
             with contextlib.suppress(Exception):  # MarkupError or worse: the build itself reports it, if it must

@@ -223,15 +223,15 @@ class Renderer:
         index = self.position[bulletin.source_path]
         newer = siblings[index - 1] if index > 0 else None
         older = siblings[index + 1] if index + 1 < len(siblings) else None
-        context = dict(page_path=bulletin.url_path, bulletin=bulletin, summary=self.summary(bulletin, body),
+        context = dict(page_path=bulletin.url_path, bulletin=bulletin, summary=self.summary(bulletin, body.facts),
                        unit=self.unit_labels[bulletin.unit], newer=_neighbour(newer), older=_neighbour(older),
                        section="units")
         return PageJob(bulletin.url_path + "index.html", "bulletin.html", context, body)
 
     @staticmethod
-    def summary(bulletin: Bulletin, body: Body) -> str:
-        """The summary lists show: the front matter's, else the body's first sentences."""
-        return bulletin.summary or body.facts.summary  # type: ignore[union-attr]
+    def summary(bulletin: Bulletin, facts: BodyFacts | None) -> str:
+        """The summary lists show: the front matter's, else the first sentences of the body (``facts``)."""
+        return bulletin.summary or facts.summary  # type: ignore[union-attr]
 
     def page_job(self, page: Page) -> PageJob:
         """A free-standing page from content/pages/."""

@@ -22,8 +22,7 @@ from .cache import CACHE_DIR, MARKUP_SETTINGS, digest, write_json
 from .errors import Problems, Severity, SourceError
 from .memo import RACY_NS
 from .files import SOURCE_DIRS, walk_once
-
-THEME = Path(__file__).parent / "theme"
+from .render import THEME
 
 
 @dataclass(frozen=True, slots=True)
