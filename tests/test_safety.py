@@ -415,27 +415,27 @@ def test_static_file_where_a_generated_folder_goes_is_an_error(minimal_site: Pat
 
 # -- 6. size: huge sources fail fast with one clear line; big static files stream ------------
 
-def test_a_10_mb_markdown_file_fails_fast_with_one_clear_error(minimal_site: Path) -> None:
+def _huge_bulletin() -> str:
     paragraph = "上半年，示范街道累计组织宣讲5场次，**800余**人次参与。[链接](https://example.org/)\n\n"
-    body = paragraph * (10 * 1024 * 1024 // len(paragraph.encode()))
-    write_files(minimal_site, {"content/town/huge.md": f"---\ntitle: 大\ndate: 2021-07-01\n---\n{body}"})
+    return f"---\ntitle: 大\ndate: 2021-07-01\n---\n{paragraph * (10 * 1024 * 1024 // len(paragraph.encode()))}"
+
+
+def _unit_with_100000_reports() -> str:
+    return "name: 大单位\nreports:\n" + "".join(
+        f"  - date: {1800 + i // 365}-{i % 12 + 1:02}-{i % 28 + 1:02}\n    metrics:\n"
+        f"      participants: {i}余\n      lectures: {i % 7}\n" for i in range(100_000))
+
+
+@pytest.mark.parametrize(("path", "make"), [("content/town/huge.md", _huge_bulletin),
+                                            ("data/units/town.yaml", _unit_with_100000_reports)],
+                         ids=["a 10 MB Markdown file", "a unit file with 100000 reports"])
+def test_an_oversized_source_file_fails_fast_with_one_clear_error(minimal_site: Path, path: str, make) -> None:
+    write_files(minimal_site, {path: make()})
     started = time.perf_counter()
     run = run_cli("build", "--source", minimal_site)
     assert time.perf_counter() - started < 10
     assert run.code == 1 and "Traceback" not in run.err
-    assert run.lines == ["content/town/huge.md:1:1: error: file is larger than 2 MB, the limit for a source file "
-                         "(images and attachments belong in static/)"]
-
-
-def test_a_unit_file_with_100000_reports_fails_fast_with_one_clear_error(minimal_site: Path) -> None:
-    reports = "".join(f"  - date: {1800 + i // 365}-{i % 12 + 1:02}-{i % 28 + 1:02}\n    metrics:\n"
-                      f"      participants: {i}余\n      lectures: {i % 7}\n" for i in range(100_000))
-    write_files(minimal_site, {"data/units/town.yaml": "name: 大单位\nreports:\n" + reports})
-    started = time.perf_counter()
-    run = run_cli("build", "--source", minimal_site)
-    assert time.perf_counter() - started < 10
-    assert run.code == 1 and "Traceback" not in run.err
-    assert run.lines == ["data/units/town.yaml:1:1: error: file is larger than 2 MB, the limit for a source file "
+    assert run.lines == [f"{path}:1:1: error: file is larger than 2 MB, the limit for a source file "
                          "(images and attachments belong in static/)"]
 
 
