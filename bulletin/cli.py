@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import functools
 import re
-from concurrent.futures.process import BrokenProcessPool
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import __version__
-from .builder import BuildOptions, build, default_jobs, load
+from .build.pipeline import BuildOptions, build, default_jobs, load
 from .errors import Problems
-from .write import refuse_output_location
+from .output.location import refuse_output_location
 
 COMMANDS = ("build", "check", "serve", "import", "new")
 
@@ -88,7 +88,7 @@ def run_command(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextI
     if args.command == "check":
         return run_check(options, args.quiet, out, err)
     if args.command == "import":
-        from .importer import run_import
+        from .importer.command import run_import
 
         return run_import(args.files, source=source, unit=args.unit, to_simplified=args.to_simplified,
                           as_json=args.json, force=args.force, out=out, err=err)
@@ -101,7 +101,7 @@ def run_command(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextI
         print(f"bulletin: error: {refusal}", file=err)
         return 2
     if args.command == "serve":
-        from .serve import serve
+        from .serve.server import serve
 
         return serve(options, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
     return run_build(options, args.quiet, out, err)

@@ -10,9 +10,9 @@ import yaml
 from slugify import slugify
 
 from .errors import Problems
+from .load.read import TextFile
+from .load.validate import SLUG, read_metrics
 from .model import Metric
-from .sources import TextFile
-from .validate import SLUG, read_metrics
 
 EXAMPLE_VALUES = ("9", "40余", "1.4万")  # the commented example report: one per metric, the first few
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
-import io
-import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from bulletin.model import Metric, MetricKind, Qualifier, Quantity, Site, Unit
-from bulletin.quantities import format_number
+from .model import Metric, MetricKind, Qualifier, Quantity, Site, Unit
 
 # Sums are exact: with the largest precision libmpdec allows, an addition never rounds
 # (the result is only as long as it needs to be). Division is never done in this context.
@@ -192,79 +187,3 @@ def _ratio(part: Quantity | None, whole: Quantity | None) -> Decimal | None:
     if part is None or whole is None or whole.value == 0:
         return None
     return _RATIO.divide(part.value, whole.value)
-
-
-def _json_number(value: Decimal) -> int | float:
-    # Integers where integral (JSON has no decimals; a float is the nearest it can say otherwise).
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
-def _json_quantity(quantity: Quantity | None) -> tuple[int | float | None, str | None]:
-    if quantity is None:
-        return None, None
-    return _json_number(quantity.value), quantity.qualifier.value
-
-
-def stats_to_json(stats: Stats) -> dict[str, Any]:
-    """The stats.json document of SPEC section 5, keys in its order."""
-    metrics = []
-    for ms in stats.metrics:
-        total, qualifier = _json_quantity(ms.total)
-        by_unit = []
-        for uv in ms.by_unit:
-            value, value_qualifier = _json_quantity(uv.value)
-            by_unit.append({"unit": uv.unit, "value": value, "qualifier": value_qualifier, "date": uv.date.isoformat()})
-        series = []
-        for point in ms.series:
-            point_total, point_qualifier = _json_quantity(point.total)
-            series.append({"date": point.date.isoformat(), "total": point_total, "qualifier": point_qualifier})
-        metrics.append(
-            {
-                "key": ms.metric.key,
-                "label": ms.metric.label,
-                "unit": ms.metric.unit,
-                "kind": ms.metric.kind.value,
-                "total": total,
-                "qualifier": qualifier,
-                "units_reporting": ms.units_reporting,
-                "part_of": ms.metric.part_of,
-                "ratio": None if ms.ratio is None else _json_number(ms.ratio),
-                "by_unit": by_unit,
-                "series": series,
-            }
-        )
-    return {
-        "as_of": stats.as_of.isoformat() if stats.as_of else None,
-        "units": stats.units,
-        "bulletins": stats.bulletins,
-        "metrics": metrics,
-    }
-
-
-def stats_json_bytes(stats: Stats) -> bytes:
-    """stats.json as UTF-8: indented, Chinese unescaped, one trailing newline."""
-    return (json.dumps(stats_to_json(stats), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-CSV_HEADER = ("unit", "metric", "date", "value", "qualifier")
-
-
-def stats_csv_bytes(site: Site) -> bytes:
-    """stats.csv: the raw figures, one row per report and metric, sorted by unit, metric, date.
-
-    UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly.
-    """
-    rows = [
-        (unit.slug, key, report.date.isoformat(), format_number(q.value), q.qualifier.value)
-        for unit in site.units
-        for report in unit.reports
-        for key, q in report.values.items()
-    ]
-    rows.sort(key=lambda row: row[:3])  # stable: same-day reports keep their order
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")

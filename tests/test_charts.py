@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulletin.charts import completion_bar, completion_text, line_chart, nice_scale
+from bulletin.render.charts import completion_bar, completion_text, line_chart, nice_scale
 from bulletin.quantities import format_number
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from bulletin.fragments import SharedFragments
+from bulletin.render.fragments import SharedFragments
 from conftest import run_cli
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from bulletin.markup import make_markdown, render_markdown, sanitize_html
+from bulletin.render.markup import make_markdown, render_markdown
+from bulletin.render.sanitize import sanitize_html
 from bulletin.model import Quantity
 from bulletin.quantities import QuantityError, parse_quantity
-from bulletin.sources import split_front_matter
-from bulletin.validate import markdown_slug
+from bulletin.load.read import split_front_matter
+from bulletin.load.validate import markdown_slug
 from conftest import SITES, output_files, run_cli
 from test_safety import dangers
 

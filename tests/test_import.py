@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bulletin.importer import import_text, run_import
+from bulletin.importer.command import import_text, run_import
 from bulletin.model import Qualifier
 
 CASES = Path(__file__).resolve().parent / "import_cases"

@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bulletin.builder import BuildOptions, Session, build
-from bulletin.cache import Manifest
-from bulletin.watch import source_snapshot
-from bulletin.write import InPlace
+from bulletin.build.pipeline import BuildOptions, Session, build
+from bulletin.incremental.manifest import Manifest
+from bulletin.serve.watch import source_snapshot
+from bulletin.output.inplace import InPlace
 from conftest import SITES, output_files, run_cli, write_files
 
 EDITS = st.sampled_from([

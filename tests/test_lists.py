@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.lists import Pager, paginate
+from bulletin.render.lists import Pager, paginate
 from conftest import run_cli, write_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,7 +8,7 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulletin.markup import make_markdown
+from bulletin.render.markup import make_markdown
 
 ROOT = Path(__file__).parent.parent
 FRAGMENTS = st.sampled_from([

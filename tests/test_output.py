@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-import bulletin.write
-from bulletin.builder import BuildOptions, build
-from bulletin.render import Renderer
-from bulletin.patch import Patch
-from bulletin.write import JOURNAL, Staging
+import bulletin.output.staging
+from bulletin.build.pipeline import BuildOptions, build
+from bulletin.render.renderer import Renderer
+from bulletin.output.patch import Patch
+from bulletin.output.journal import JOURNAL
+from bulletin.output.staging import Staging
 from conftest import REPO, output_files, run_cli, write_files
 
 
@@ -140,7 +141,7 @@ def test_ctrl_c_during_the_swap_puts_the_previous_output_back(built: Path, monke
             raise interrupts.pop()
         rename(src, dst)
 
-    monkeypatch.setattr(bulletin.write.os, "rename", interrupted)
+    monkeypatch.setattr(bulletin.output.staging.os, "rename", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(BuildOptions(built, output))
     monkeypatch.undo()
@@ -165,7 +166,7 @@ def test_ctrl_c_while_a_rebuild_is_moved_in_puts_the_previous_output_back(built:
                 raise KeyboardInterrupt()
         replace(src, dst)
 
-    monkeypatch.setattr(bulletin.write.os, "replace", interrupted)
+    monkeypatch.setattr(bulletin.output.staging.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(BuildOptions(built, output))
     monkeypatch.undo()

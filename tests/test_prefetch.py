@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.builder import BuildOptions, load
-from bulletin.cache import BodyCache
-from bulletin.prefetch import Prefetcher
+from bulletin.build.pipeline import BuildOptions, load
+from bulletin.incremental.bodies import BodyCache
+from bulletin.incremental.prefetch import Prefetcher
 from conftest import write_files
 
 

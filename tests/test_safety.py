@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.cache import BodyCache
-from bulletin.markup import make_markdown, render_markdown, sanitize_html
-from bulletin.sources import MAX_SOURCE_BYTES
-from bulletin.write import Staging
+from bulletin.incremental.bodies import BodyCache
+from bulletin.render.markup import make_markdown, render_markdown
+from bulletin.render.sanitize import sanitize_html
+from bulletin.load.read import MAX_SOURCE_BYTES
+from bulletin.output.staging import Staging
 from conftest import output_files, run_cli, write_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -58,7 +58,7 @@ def test_results_can_be_filtered_by_unit(searchable: Path) -> None:
 
 def test_site_with_search_off_builds_without_pagefind(minimal_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_files(minimal_site, {"data/site.yaml": "title: 示范\nbase_url: https://example.org/news/\nsearch: false\n"})
-    monkeypatch.setattr("bulletin.search.pagefind_executable", lambda: None)
+    monkeypatch.setattr("bulletin.output.search.pagefind_executable", lambda: None)
     assert run_cli("build", "--source", minimal_site).code == 0
     files = output_files(minimal_site / "output")
     assert not any(path.startswith(("pagefind/", "search/")) for path in files)
@@ -67,7 +67,7 @@ def test_site_with_search_off_builds_without_pagefind(minimal_site: Path, monkey
 
 def test_search_without_pagefind_is_an_error_saying_what_to_do(minimal_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_files(minimal_site, {"data/site.yaml": "title: 示范\nbase_url: https://example.org/news/\n"})  # search on
-    monkeypatch.setattr("bulletin.search.pagefind_executable", lambda: None)
+    monkeypatch.setattr("bulletin.output.search.pagefind_executable", lambda: None)
     run = run_cli("build", "--source", minimal_site)
     assert run.code == 1
     assert run.lines == ["data/site.yaml:1:1: error: search needs Pagefind: pip install 'pagefind[extended]', "

@@ -12,15 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bulletin.model import Bulletin, Metric, MetricKind, Qualifier, Quantity, Report, Site, SiteConfig, Unit
-from bulletin.stats import (
-    SeriesPoint,
-    UnitValue,
-    compute_stats,
-    stats_csv_bytes,
-    stats_json_bytes,
-    stats_to_json,
-    value_as_of,
-)
+from bulletin.render.exports import stats_csv_bytes, stats_json_bytes, stats_to_json
+from bulletin.stats import SeriesPoint, UnitValue, compute_stats, value_as_of
 
 EXACT, AT_LEAST, APPROX = Qualifier.EXACT, Qualifier.AT_LEAST, Qualifier.APPROX
 CUMULATIVE, PERIOD = MetricKind.CUMULATIVE, MetricKind.PERIOD

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.watch import SourceWatcher, is_source
+from bulletin.serve.watch import SourceWatcher, is_source
 from conftest import write_files
 
 

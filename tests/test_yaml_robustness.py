@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bulletin.errors import Problems
-from bulletin.sources import parse_yaml
+from bulletin.load.nodes import parse_yaml
 from conftest import REPO, output_files, run_cli, write_files
 
 UNIT = """
@@ -146,11 +146,20 @@ def test_control_characters_yaml_refuses_give_one_located_line() -> None:
     assert problem.startswith("data/units/a.yaml:2:10: error: YAML: ") and "control characters are not allowed" in problem
 
 
-def test_deeply_nested_yaml_is_one_error(minimal_site: Path) -> None:
-    write_files(minimal_site, {"data/units/town.yaml": "name: 甲\nregion: " + "[" * 20_000 + "]" * 20_000 + "\n"})
+@pytest.mark.parametrize("text, where", [
+    ("name: 甲\nregion: " + "[" * 20_000 + "]" * 20_000 + "\n", "2:108"),  # brackets on one line
+    ("name: 甲\nregion:\n" + "[\n" * 500 + "]\n" * 500, "102:1"),  # brackets across lines
+    ("name: 甲\nregion:\n" + "".join(" " * n + f"k{n}:\n" for n in range(1, 200)), "102:101"),  # indentation
+    ("name: 甲\nregion:\n" + "- " * 300 + "x\n", "3:199"),  # list items in list items
+])
+def test_deeply_nested_yaml_is_one_error(minimal_site: Path, text: str, where: str) -> None:
+    write_files(minimal_site, {"data/units/town.yaml": text})
     run = run_cli("check", "--source", minimal_site)
     assert run.code == 1 and "Traceback" not in run.err
-    assert [line for line in run.lines if ": error: " in line] == ["data/units/town.yaml:1:1: error: YAML is nested too deeply"]
+    # the project's own message, where the nesting goes beyond the limit, whatever PyYAML would say
+    assert [line for line in run.lines if ": error: " in line] == [
+        f"data/units/town.yaml:{where}: error: YAML is nested too deeply (more than 100 levels of lists and "
+        "mappings inside each other)"]
 
 
 @pytest.mark.parametrize("text, message", [

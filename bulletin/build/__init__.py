@@ -1,0 +1,1 @@
+"""Build: the pipeline from sources to output, top to bottom, and its render workers."""

@@ -1,0 +1,1 @@
+"""Import: pasted text, web pages and Word files -> a Markdown bulletin and a draft of its figures."""

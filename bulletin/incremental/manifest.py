@@ -1,0 +1,52 @@
+"""The manifest of the last build into an output folder: for each file, the fingerprint of what it was
+made of and the size and modification time it was written with, so that a page whose inputs did not
+change is taken over from the previous output instead of rendered again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..digest import digest
+from .files import CACHE_DIR, write_json
+
+
+@dataclass(slots=True)
+class Manifest:
+    """What each output file of the last build was made of: path -> [fingerprint, size, mtime_ns]."""
+
+    path: Path | None
+    entries: dict[str, list] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, source: Path, output: Path) -> Manifest:
+        """The manifest of the last build from ``source`` into ``output`` (empty if none or unreadable)."""
+        path = source / CACHE_DIR / f"manifest-{digest(str(output.resolve()))}.json"
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = {}
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    def unchanged(self, rel: str, fingerprint: str, output: Path) -> bool:
+        """True when ``output/rel`` is still the file the last build made from the same inputs."""
+        entry = self.entries.get(rel)
+        if not entry or entry[0] != fingerprint:
+            return False
+        try:
+            stat = (output / rel).stat()
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == entry[1:]
+
+    def record(self, rel: str, fingerprint: str, file: Path) -> None:
+        stat = file.stat()
+        self.entries[rel] = [fingerprint, stat.st_size, stat.st_mtime_ns]
+
+    def save(self, keep: set[str]) -> None:
+        """Write the manifest, keeping only the files of this build."""
+        if self.path is None:
+            return
+        self.entries = {k: v for k, v in self.entries.items() if k in keep}
+        write_json(self.path, dict(sorted(self.entries.items())))  # if it cannot be, the next build renders all

@@ -1,0 +1,98 @@
+"""The build stamp: proof that an output folder is what a build of the current sources would make.
+
+After a good build, a stamp in ``<source>/.cache/bulletin/`` records what the build read (the
+size, times and inode of every source and theme file, the options, the versions) and what it
+left in the output folder (the same of every file there). A build that finds both unchanged has
+nothing to do: it reports the last build's warnings again and stops, as ``make`` would.
+
+Files modified less than a second before the stamp was made are not trusted (a second write in
+the same clock tick would leave their time unchanged): the next build runs in full.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..digest import digest, generator_digest
+from ..errors import Problems, Severity, SourceError
+from ..load.files import SOURCE_DIRS, walk_once
+from .files import CACHE_DIR, write_json
+from .memo import RACY_NS
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A digest of every file below some folders, when it was taken and the newest time it saw."""
+
+    digest: str
+    taken_ns: int
+    newest_ns: int
+
+    @property
+    def trusted(self) -> bool:
+        """False when a file may have been written again in the clock tick its time says."""
+        return self.taken_ns - self.newest_ns > RACY_NS
+
+
+def snapshot(folders: list[Path], skip_top_dot_entries: bool = False) -> Snapshot:
+    """Size, modification and change times and inode of every file below ``folders`` (links followed)."""
+    entries: list[str] = []
+    newest, taken = 0, time.time_ns()
+    for folder in folders:
+        for dirpath, dirnames, filenames in walk_once(folder):
+            top = dirpath == str(folder)
+            if top and skip_top_dot_entries:
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            dirnames.sort()
+            for name in sorted(filenames):
+                if top and skip_top_dot_entries and name.startswith("."):
+                    continue
+                path = os.path.join(dirpath, name)
+                try:
+                    s = os.stat(path)
+                except OSError:
+                    entries.append(f"{path}\0gone")
+                    continue
+                newest = max(newest, s.st_mtime_ns)
+                entries.append(f"{path}\0{s.st_size}\0{s.st_mtime_ns}\0{s.st_ctime_ns}\0{s.st_ino}")
+    return Snapshot(digest("\n".join(entries)), taken, newest)
+
+
+def source_state(source: Path, options: tuple[object, ...]) -> Snapshot:
+    """What a build of ``source`` reads: its sources, the generator (code, theme, library versions), the options."""
+    files = snapshot([source / name for name in SOURCE_DIRS])
+    return Snapshot(digest(files.digest, generator_digest(), repr(options)), files.taken_ns, files.newest_ns)
+
+
+@dataclass(slots=True)
+class BuildStamp:
+    """The stamp file of one source folder's builds into one output folder."""
+
+    path: Path
+
+    @classmethod
+    def of(cls, source: Path, output: Path) -> BuildStamp:
+        return cls(source / CACHE_DIR / f"stamp-{digest(str(output.resolve()))}.json")
+
+    def unchanged(self, sources: Snapshot, output: Path) -> tuple[int, list[SourceError]] | None:
+        """(files, warnings) of the last build when neither the sources nor its output changed since; else None."""
+        try:
+            stamp = json.loads(self.path.read_text(encoding="utf-8"))
+            if stamp["sources"] != sources.digest or not stamp["trusted"]:
+                return None
+            if stamp["output"] != snapshot([output], skip_top_dot_entries=True).digest:
+                return None
+            warnings = [SourceError(w[0], int(w[1]), int(w[2]), str(w[3]), Severity.WARNING) for w in stamp["warnings"]]
+            return int(stamp["files"]), warnings
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def save(self, sources: Snapshot, output: Path, files: int, problems: Problems) -> None:
+        """Record a good build of ``sources`` into ``output``."""
+        warnings = [[p.path, p.line, p.col, p.message] for p in problems.sorted() if p.severity is Severity.WARNING]
+        write_json(self.path, {"sources": sources.digest, "trusted": sources.trusted,
+                               "output": snapshot([output], True).digest, "files": files, "warnings": warnings})

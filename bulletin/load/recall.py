@@ -1,0 +1,61 @@
+"""What loading may remember from one load of a site to the next (the preview's memory), as an interface.
+
+Loading never decides by itself what is unchanged: it asks a ``Recall``. A command-line build
+passes ``Forgetful`` (everything is read and parsed); the preview passes the memory of
+``incremental``, which reuses what was read from files that did not change.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Hashable, Protocol, TypeVar
+
+from ..errors import Problems, SourceError
+from .files import Found
+
+T = TypeVar("T")
+
+
+class Recall(Protocol):
+    """Results of reading and parsing source files, perhaps kept from an earlier load."""
+
+    found: dict[str, Found] | None  # the source files of the last load, by path; None: walk the site
+    walk_problems: list[SourceError]  # what the last walk of the site reported
+
+    def read(self, found: Found, read: Callable[[Problems], T], problems: Problems) -> T:
+        """``read(problems)`` of the file ``found``, or what it gave last time if the file is unchanged."""
+
+    def remember(self, name: Hashable, objects: tuple[object, ...], values: Hashable,
+                 compute: Callable[[Problems], T], problems: Problems) -> T:
+        """``compute(problems)``, or its last result while ``objects`` are the same objects and ``values`` equal."""
+
+    def knows(self, name: Hashable) -> bool:
+        """Whether ``name`` was remembered by the last load."""
+
+    def reuse(self, name: Hashable, problems: Problems) -> object:
+        """What ``name`` gave last time, its problems reported again."""
+
+    def turn(self) -> None:
+        """End of a load: forget what it did not use."""
+
+
+class Forgetful:
+    """A ``Recall`` that remembers nothing: every file is read and parsed."""
+
+    found: dict[str, Found] | None = None
+    walk_problems: list[SourceError] = []
+
+    def read(self, found: Found, read: Callable[[Problems], T], problems: Problems) -> T:
+        return read(problems)
+
+    def remember(self, name: Hashable, objects: tuple[object, ...], values: Hashable,
+                 compute: Callable[[Problems], T], problems: Problems) -> T:
+        return compute(problems)
+
+    def knows(self, name: Hashable) -> bool:
+        return False
+
+    def reuse(self, name: Hashable, problems: Problems) -> object:
+        raise KeyError(name)
+
+    def turn(self) -> None:
+        pass

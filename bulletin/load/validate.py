@@ -1,0 +1,308 @@
+"""Raw sources -> the model, collecting every problem instead of stopping at the first."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import PurePosixPath
+
+from slugify import slugify
+
+from ..digest import digest
+from ..errors import Problems
+from ..model import (
+    Bulletin,
+    Location,
+    Metric,
+    MetricKind,
+    Page,
+    Quantity,
+    Report,
+    Site,
+    SiteConfig,
+    Unit,
+)
+from ..quantities import QuantityError, parse_quantity
+from .checks import check_figures
+from .fields import Fields, did_you_mean
+from .links import check_links, index_digest, make_link_index
+from .nodes import Node, parse_yaml
+from .read import Sources, TextFile, split_front_matter
+from .recall import Forgetful, Recall
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants")
+VARIANTS = ("zh-Hant",)
+METRIC_KEYS = ("label", "unit", "kind", "part_of")
+UNIT_KEYS = ("name", "short_name", "region", "category", "reports")
+REPORT_KEYS = ("date", "metrics")
+BULLETIN_KEYS = ("title", "date", "summary", "source", "author", "tags", "draft")
+PAGE_KEYS = ("title", "summary")
+RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", "404", "pagefind", "search", "zh-hant"}
+
+
+def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall: Recall | None = None) -> Site | None:
+    """Validate every source file into a Site; None when any error was found.
+
+    With a recall, what was read from a file that did not change is taken from it instead of parsed again.
+    """
+    recall = recall or Forgetful()
+    config = recall.remember("site", (sources.site,), (), lambda found: read_site_config(sources.site, found), problems)
+    metrics = recall.remember("metrics", (sources.metrics,), (), lambda found: read_metrics(sources.metrics, found),
+                            problems)
+    units = tuple(sorted(filter(None, (recall.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics),
+                                                     problems) for f in sources.units)), key=lambda u: u.slug))
+    unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
+    unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
+    bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
+    published = [b for b in bulletins if drafts or not b.draft]
+    check_unique_pages(published, problems)
+    pages = tuple(p for f in sources.pages
+                  if (p := recall.remember(f.path, (f,), (), functools.partial(read_page, f), problems)))
+    check_unique_pages(pages, problems)
+    base_path = config.base_path if config else "/"
+    static = [rel for rel, _ in sources.static]
+    index = make_link_index(published, pages, unit_slugs, static, base_path,
+                            [b for b in bulletins if b.draft and not drafts])
+    targets = index_digest(index)
+    for item in [*published, *pages]:
+        recall.remember(("links", item.source_path), (item,), targets,
+                      functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
+    if not problems.has_errors:  # on partial data these warnings would mislead
+        check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
+    if problems.has_errors or config is None:
+        return None
+    published.sort(key=lambda b: (-b.date.toordinal(), b.unit, b.slug))
+    return Site(config, tuple((metrics or {}).values()), units, tuple(published), pages, tuple(static))
+
+
+def _read_bulletin(file: TextFile, units: set[str], problems: Problems, recall: Recall) -> Bulletin | None:
+    """read_bulletin, from the recall while the file is unchanged and its unit exists (else a hint names the others)."""
+    if _unit_folder(file) not in units:
+        return read_bulletin(file, units, problems)
+    return recall.remember(file.path, (file,), (), lambda found: read_bulletin(file, units, found), problems)
+
+
+def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | None:
+    """data/site.yaml -> SiteConfig."""
+    if file is None:
+        problems.error("data/site.yaml", 1, 1, "missing site settings file (it needs at least title and base_url)")
+        return None
+    node = parse_yaml(file.text, file.path, problems)
+    if node is None and file.text.strip():
+        return None  # the syntax error is reported; "needs title" would only add noise
+    fields = Fields(node, file.path, problems, "site.yaml")
+    fields.check_known(SITE_KEYS)
+    title = fields.text("title", required=True)
+    base_url = fields.text("base_url", required=True)
+    if base_url is not None and not re.match(r"https?://[^/\s]+(/\S*)?$", base_url):
+        fields.error_at(fields.node("base_url"), f'"base_url" must be an absolute http(s) URL, not "{base_url}"')
+        base_url = None
+    if title is None or base_url is None:
+        return None
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    language = fields.text("language") or "zh-CN"
+    variants = fields.text_list("variants")
+    for variant in variants:
+        if variant not in VARIANTS:
+            fields.error_at(fields.node("variants"), f'unknown variant "{variant}"; the one there is: zh-Hant')
+    return SiteConfig(title, base_url, language, fields.text("description"), fields.boolean("search", default=True),
+                      tuple(v for v in variants if v in VARIANTS))
+
+
+def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric] | None:
+    """data/metrics.yaml -> metrics by key, in the file's order; None when it cannot be parsed."""
+    if file is None:
+        return {}
+    node = parse_yaml(file.text, file.path, problems)
+    if node is None and file.text.strip():
+        return None
+    top = Fields(node, file.path, problems, "metrics.yaml")
+    metrics: dict[str, Metric] = {}
+    part_of_nodes: dict[str, Node] = {}
+    for key, (key_node, value) in top.entries.items():
+        fields = Fields(value, file.path, problems, f'metric "{key}"')
+        fields.check_known(METRIC_KEYS)
+        label, unit = fields.text("label", required=True), fields.text("unit", required=True)
+        kind = read_kind(fields)
+        part_of = fields.text("part_of")
+        if part_of:
+            part_of_nodes[key] = fields.node("part_of")  # type: ignore[assignment]
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            fields.error_at(key_node, f'metric key "{key}" must be letters, digits and _ (e.g. study_sessions)')
+        elif label and unit and kind:
+            metrics[key] = Metric(key, label, unit, kind, part_of, Location(file.path, key_node.line, key_node.col))
+    for key, node in part_of_nodes.items():
+        target = metrics[key].part_of if key in metrics else None
+        if target is not None and (target not in metrics or target == key):
+            hint = did_you_mean(target, [k for k in metrics if k != key])
+            problems.error(file.path, node.line, node.col, f'"part_of" names unknown metric "{target}"{hint}')
+    return metrics
+
+
+def read_kind(fields: Fields) -> MetricKind | None:
+    """The metric's kind: cumulative (default) or period."""
+    text = fields.text("kind")
+    if text is None:
+        return MetricKind.CUMULATIVE
+    try:
+        return MetricKind(text)
+    except ValueError:
+        fields.error_at(fields.node("kind"), f'"kind" must be cumulative or period, not "{text}"')
+        return None
+
+
+def read_unit(file: TextFile, metrics: dict[str, Metric] | None, problems: Problems) -> Unit | None:
+    """data/units/<slug>.yaml -> Unit with its reports in date order."""
+    slug = PurePosixPath(file.path).stem
+    if not SLUG.fullmatch(slug):
+        problems.error(file.path, 1, 1, f'unit file name "{slug}" must be lowercase letters, digits and - '
+                       f'(e.g. "{slugify(slug) or "my-unit"}.yaml")')
+        return None
+    node = parse_yaml(file.text, file.path, problems)
+    if node is None and file.text.strip():
+        return None
+    fields = Fields(node, file.path, problems, "unit file")
+    fields.check_known(UNIT_KEYS)
+    name = fields.text("name", required=True)
+    reports = read_reports(fields, metrics)
+    if name is None:
+        return None
+    return Unit(slug, name, fields.text("short_name"), fields.text("region"), fields.text("category"),
+                reports, Location(file.path, 1, 1))
+
+
+def read_reports(fields: Fields, metrics: dict[str, Metric] | None) -> tuple[Report, ...]:
+    """The ``reports`` list of a unit file, sorted by date; one report per date."""
+    node = fields.node("reports")
+    if node is None:
+        return ()
+    if node.kind != "seq":
+        fields.error_at(node, '"reports" must be a list of reports, each starting with "- date:"')
+        return ()
+    by_date: dict = {}
+    for item in node.value:  # type: ignore[union-attr]
+        report = read_report(item, fields, metrics)
+        if report is None:
+            continue
+        first = by_date.get(report.date)
+        if first is not None:
+            fields.error_at(item, f"two reports dated {report.date} (the first on line {first.location.line}); "
+                            "merge them into one")
+            continue
+        by_date[report.date] = report
+    return tuple(by_date[d] for d in sorted(by_date))
+
+
+def read_report(node: Node, unit_fields: Fields, metrics: dict[str, Metric] | None) -> Report | None:
+    """One report: a date and its metrics' quantities (unchecked when metrics.yaml is broken)."""
+    path, problems = unit_fields.path, unit_fields.problems
+    fields = Fields(node, path, problems, "report")
+    fields.check_known(REPORT_KEYS)
+    day = fields.date("date", required=True)
+    values: dict[str, Quantity] = {}
+    locations: dict[str, Location] = {}
+    metrics_node = fields.node("metrics")
+    for name, (key, value) in Fields(metrics_node, path, problems, '"metrics"').entries.items():
+        if metrics is None:
+            continue
+        metric = metrics.get(name)
+        if metric is None:
+            problems.error(path, key.line, key.col,
+                           f'unknown metric "{name}"{did_you_mean(name, tuple(metrics))}; define it in data/metrics.yaml')
+            continue
+        quantity = read_quantity(value, metric, path, problems)
+        if quantity is not None:
+            values[name] = quantity
+            locations[name] = Location(path, value.line, value.col)
+    if day is None:
+        return None
+    return Report(day, values, Location(path, node.line, node.col), locations)
+
+
+def read_quantity(node: Node, metric: Metric, path: str, problems: Problems) -> Quantity | None:
+    """A metric value read as written (``0700`` is 700, never octal)."""
+    if node.kind != "scalar" or node.null:
+        problems.error(path, node.line, node.col, f'the value of "{metric.key}" must be a number such as 800 or 800余')
+        return None
+    try:
+        return parse_quantity(str(node.value), metric.unit)
+    except QuantityError as exc:
+        problems.error(path, node.line, node.col, exc.message)
+        return None
+
+
+def markdown_slug(path: str) -> str:
+    """The page slug of a Markdown file: its name when already a slug, else python-slugify's."""
+    stem = PurePosixPath(path).stem
+    return stem if SLUG.fullmatch(stem) else slugify(stem)
+
+
+def read_front_matter(file: TextFile, problems: Problems, what: str) -> tuple[Fields, str, int]:
+    """Split and parse a Markdown file's front matter; positions count from the file's first line."""
+    front, body, body_line = split_front_matter(file.text)
+    node = parse_yaml(front, file.path, problems, line_offset=1) if front is not None else None
+    if node is None and front and front.strip():
+        fields = Fields(None, file.path, problems, "front matter")
+        fields.problems = Problems()  # syntax error already reported; keep "needs title" quiet
+        return fields, body, body_line
+    if front is None:
+        problems.error(file.path, 1, 1, f"{what} must start with front matter: a line ---, title: …, date: …, a line ---")
+    return Fields(node, file.path, problems, "front matter"), body, body_line
+
+
+def read_bulletin(file: TextFile, units: set[str], problems: Problems) -> Bulletin | None:
+    """content/<unit>/<name>.md -> Bulletin."""
+    fields, body, body_line = read_front_matter(file, problems, "a bulletin")
+    fields.check_known(BULLETIN_KEYS)
+    unit = _unit_folder(file)
+    if unit is None:
+        problems.error(file.path, 1, 1, "a bulletin belongs in content/<unit>/, one folder below content/")
+    elif unit not in units:
+        hint = did_you_mean(unit, tuple(units))
+        problems.error(file.path, 1, 1, f'unit "{unit}" has no data/units/{unit}.yaml{hint}')
+    title, day = fields.text("title", required=True), fields.date("date", required=True)
+    slug = markdown_slug(file.path)
+    if not slug:
+        problems.error(file.path, 1, 1, "the file name gives no usable page name; rename it with letters or digits")
+    if unit is None or unit not in units or title is None or day is None or not slug:
+        return None
+    return Bulletin(unit, slug, title, day, body, body_line, file.path, fields.text("summary"), fields.text("source"),
+                    fields.text("author"), fields.text_list("tags"), fields.boolean("draft"), file_digest(file))
+
+
+def _unit_folder(file: TextFile) -> str | None:
+    """The unit a bulletin's folder names: content/<unit>/<name>.md."""
+    parts = file.path.split("/")
+    return parts[1] if len(parts) == 3 else None
+
+
+def read_page(file: TextFile, problems: Problems) -> Page | None:
+    """content/pages/<name>.md -> Page."""
+    fields, body, body_line = read_front_matter(file, problems, "a page")
+    fields.check_known(PAGE_KEYS)
+    title = fields.text("title", required=True)
+    slug = markdown_slug(file.path)
+    if slug in RESERVED_PAGE_SLUGS:
+        problems.error(file.path, 1, 1, f'a page cannot be called "{slug}": that address is used by the site itself')
+        return None
+    if not slug:
+        problems.error(file.path, 1, 1, "the file name gives no usable page name; rename it with letters or digits")
+    if title is None or not slug:
+        return None
+    return Page(slug, title, body, body_line, file.path, file_digest(file))
+
+
+def file_digest(file: TextFile) -> str:
+    """What a bulletin or page read from ``file`` is known by: the same path and text make the same one."""
+    return digest(file.path, file.text)
+
+
+def check_unique_pages(items: list[Bulletin] | tuple[Page, ...], problems: Problems) -> None:
+    """Two source files must never map to the same page."""
+    seen: dict[str, str] = {}
+    for item in sorted(items, key=lambda i: i.source_path):
+        first = seen.setdefault(item.url_path, item.source_path)
+        if first != item.source_path:
+            problems.error(item.source_path, 1, 1,
+                           f'"{item.source_path}" and "{first}" would both be published at {item.url_path}; rename one')

@@ -1,0 +1,61 @@
+"""The Jinja environment: the theme's templates overridden by the site's, filters, and template problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import jinja2
+
+from ..errors import Problems
+from ..load.read import TextFile
+from ..quantities import format_number, format_quantity
+from .charts import percent
+from .fragments import SharedFragments
+from .lists import tag_slug
+
+THEME = Path(__file__).resolve().parent.parent / "theme"
+
+
+class TemplateProblem(Exception):
+    """A site template failed while rendering; carries its location."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(path, line, message)
+        self.path, self.line, self.message = path, line, message
+
+
+def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.Environment:
+    """The theme's templates, overridden file by file by the site's; every site template compiled."""
+    site_templates = {f.path.removeprefix("templates/"): f.text for f in templates}
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([
+            jinja2.DictLoader(site_templates),
+            jinja2.FileSystemLoader(THEME / "templates"),
+        ]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        extensions=[SharedFragments],
+    )
+    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of, tag_slug=tag_slug)
+    for name in sorted(site_templates):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.error(f"templates/{name}", exc.lineno or 1, 1, f"template syntax: {exc.message}")
+    return env
+
+
+def percent_of(done: Decimal, whole: Decimal) -> str:
+    """38, 50 -> "76%"; "—" when there is no whole."""
+    share = percent(done, whole)
+    return "—" if share is None else f"{format_number(share)}%"
+
+
+def date_zh(day: dt.date) -> str:
+    """2021-09-30 -> 2021年9月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -1,0 +1,250 @@
+"""The renderer: the context every page shares, Markdown bodies on their way to HTML, and the bulletin pages."""
+
+from __future__ import annotations
+
+import html
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Protocol
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from .. import __version__
+from ..load.links import (
+    LinkIndex,
+    link_attributes,
+    make_link_index,
+    resolve,
+    rewrite_links,
+)
+from ..model import Bulletin, Page, Site, Unit
+from ..stats import Stats
+from .environment import THEME, TemplateProblem
+from .markup import MarkupError, convert_markdown, make_markdown
+from .sanitize import sanitize_html, summarize
+
+
+@dataclass(frozen=True, slots=True)
+class BodyFacts:
+    """What is known of a rendered body without its HTML: the summary lists show, the URLs it links to."""
+
+    summary: str
+    urls: tuple[str, ...]  # href and src values of the sanitised HTML, before links are rewritten
+
+
+class BodyStore(Protocol):
+    """Where converted bodies are kept between builds (``incremental.BodyCache``), keyed by ``key(markdown)``.
+
+    HTML read from a store is sanitised again before use: the store is never trusted.
+    """
+
+    facts: dict[str, BodyFacts]
+
+    def key(self, markdown_text: str) -> str: ...
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, html: str) -> None: ...
+
+    def learn(self, key: str, facts: BodyFacts) -> None: ...
+
+
+@dataclass(slots=True)
+class NoStore:
+    """A ``BodyStore`` that keeps nothing: every body is converted."""
+
+    facts: dict[str, BodyFacts] = field(default_factory=dict)
+
+    @staticmethod
+    def key(markdown_text: str) -> str:
+        return markdown_text
+
+    def get(self, key: str) -> str | None:
+        return None
+
+    def put(self, key: str, html: str) -> None:
+        pass
+
+    def learn(self, key: str, facts: BodyFacts) -> None:
+        self.facts[key] = facts
+
+
+@dataclass(slots=True)
+class Body:
+    """A Markdown body on its way to HTML: its cache key, what is known of it, and its HTML once made."""
+
+    source_path: str
+    markdown: str
+    key: str
+    facts: BodyFacts | None = None  # known from an earlier build, or once the HTML is made
+    html: str | None = None  # sanitised, links not yet pointed at pages
+    learned: bool = False  # the facts were learned in this build
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One output file to render: its path, its template, the context only it uses and its Markdown body.
+
+    The body is made into HTML (the context's ``body``) only when the page is rendered.
+    """
+
+    path: str
+    template: str
+    context: Mapping[str, object]
+    body: Body | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    url_path: str
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitLabel:
+    """What lists show of a unit: its names (so a new report does not change every list)."""
+
+    slug: str
+    name: str
+    display_name: str
+
+
+@dataclass(slots=True)
+class Renderer:
+    """Renders the pages of one site; holds nothing that changes while it renders."""
+
+    site: Site
+    stats: Stats
+    env: jinja2.Environment
+    site_template_names: frozenset[str] = frozenset()
+    cache: BodyStore = field(default_factory=NoStore)
+    by_unit: dict[str, list[Bulletin]] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)
+    units_by_slug: dict[str, Unit] = field(default_factory=dict)
+    unit_labels: dict[str, UnitLabel] = field(default_factory=dict)
+    nav: tuple[NavLink, ...] = ()
+    links: LinkIndex | None = None
+    _converter: markdown.Markdown | None = None
+
+    def __post_init__(self) -> None:
+        site = self.site
+        self.links = make_link_index(list(site.bulletins), site.pages, [u.slug for u in site.units], site.static,
+                                     site.config.base_path)
+        for bulletin in site.bulletins:  # newest first
+            siblings = self.by_unit.setdefault(bulletin.unit, [])
+            self.position[bulletin.source_path] = len(siblings)
+            siblings.append(bulletin)
+        self.units_by_slug = {u.slug: u for u in site.units}
+        self.unit_labels = {u.slug: UnitLabel(u.slug, u.name, u.display_name) for u in site.units}
+        self.nav = tuple(NavLink(p.url_path, p.title, p.slug) for p in site.pages)
+
+    # -- shared helpers -------------------------------------------------------------
+    def url(self, path: str) -> str:
+        """Root-relative URL of an output path ("" is the home page)."""
+        return self.site.config.base_path + path
+
+    def absolute_url(self, path: str) -> str:
+        return self.site.config.base_url + path
+
+    def shared_context(self) -> dict[str, object]:
+        """What every template may use besides its own context (part of every page's fingerprint)."""
+        return {"config": self.site.config, "nav_pages": self.nav, "version": __version__}
+
+    def render(self, job: PageJob) -> bytes:
+        """Render one page."""
+        context = dict(job.context, body=Markup(self.body_html(job.body))) if job.body else job.context
+        try:
+            text = self.env.get_template(job.template).render(
+                url=self.url, absolute_url=self.absolute_url, **self.shared_context(), **context)
+        except TemplateProblem:
+            raise
+        except Exception as exc:  # a site template can fail in any way; report where, not a traceback
+            raise self._locate(exc) from None
+        return text.encode("utf-8")
+
+    def _locate(self, exc: Exception) -> TemplateProblem:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            name = Path(frame.filename).name if frame.filename else ""
+            if frame.filename and (frame.filename.startswith(str(THEME)) or name in self.site_template_names):
+                where = "templates/" + name if name in self.site_template_names else f"(theme) {name}"
+                return TemplateProblem(where, frame.lineno or 1, f"template error: {exc}")
+        return TemplateProblem("templates", 1, f"template error: {exc}")
+
+    # -- bodies ------------------------------------------------------------------------
+    def body(self, item: Bulletin | Page) -> Body:
+        """The body of a bulletin or page, its facts known (made into HTML now if they were not)."""
+        key = self.cache.key(item.body)
+        body = Body(item.source_path, item.body, key, self.cache.facts.get(key))
+        if body.facts is None:
+            self._make_html(body)
+        return body
+
+    def _make_html(self, body: Body) -> None:
+        raw = self.cache.get(body.key)
+        if raw is None:
+            try:
+                raw = convert_markdown(self.converter(), body.markdown)
+            except MarkupError as exc:  # reported like a template problem, at the source file
+                raise TemplateProblem(body.source_path, 1, str(exc)) from None
+            self.cache.put(body.key, raw)
+        # sanitised on every build: a cache file planted in the repository must not bypass the sanitiser
+        body.html = sanitize_html(raw)
+        if body.facts is None:
+            body.facts = BodyFacts(summarize(body.html), tuple(url for _, url in link_attributes(body.html)))
+            body.learned = True
+            self.cache.learn(body.key, body.facts)
+
+    def body_html(self, body: Body) -> str:
+        """A body as safe HTML, links pointing at pages."""
+        if body.html is None:
+            self._make_html(body)
+        return rewrite_links(body.html, self.links, body.source_path)  # type: ignore[arg-type]
+
+    def body_inputs(self, body: Body) -> tuple[str | None, ...]:
+        """What the body's HTML is made of: its cache key (Markdown, settings) and where its links point."""
+        return (body.key, *(resolve(self.links, body.source_path, html.unescape(url))[0]  # type: ignore[arg-type]
+                            for url in body.facts.urls))  # type: ignore[union-attr]
+
+    def converter(self) -> markdown.Markdown:
+        """This process's Markdown converter (made on first use: a worker gets its own copy)."""
+        if self._converter is None:
+            self._converter = make_markdown()
+        return self._converter
+
+    # -- bulletins -------------------------------------------------------------------
+    def bulletin_job(self, bulletin: Bulletin, body: Body) -> PageJob:
+        """One bulletin's page to render."""
+        siblings = self.by_unit[bulletin.unit]
+        index = self.position[bulletin.source_path]
+        newer = siblings[index - 1] if index > 0 else None
+        older = siblings[index + 1] if index + 1 < len(siblings) else None
+        context = dict(page_path=bulletin.url_path, bulletin=bulletin, summary=self.summary(bulletin, body.facts),
+                       unit=self.unit_labels[bulletin.unit], newer=_neighbour(newer), older=_neighbour(older),
+                       section="units")
+        return PageJob(bulletin.url_path + "index.html", "bulletin.html", context, body)
+
+    @staticmethod
+    def summary(bulletin: Bulletin, facts: BodyFacts | None) -> str:
+        """The summary lists show: the front matter's, else the first sentences of the body (``facts``)."""
+        return bulletin.summary or facts.summary  # type: ignore[union-attr]
+
+    def page_job(self, page: Page) -> PageJob:
+        """A free-standing page from content/pages/."""
+        return PageJob(page.url_path + "index.html", "page.html", dict(page_path=page.url_path, page=page,
+                                                                      section=page.slug), self.body(page))
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """The previous or next bulletin of a unit, as the pager shows it."""
+
+    url_path: str
+    title: str
+
+
+def _neighbour(bulletin: Bulletin | None) -> Neighbour | None:
+    return None if bulletin is None else Neighbour(bulletin.url_path, bulletin.title)

@@ -1,0 +1,1 @@
+"""Serve: the live preview, file watching and the error panel."""

@@ -1,0 +1,378 @@
+"""Live preview: build, serve the output under the site's base path, rebuild and reload on every edit.
+
+The ``livereload`` package supplies the browser side: its client script (livereload.js), its
+WebSocket handler that open pages connect to, and the transform that injects the script into
+served HTML. Watching is done here rather than by ``livereload.Server``: its poller runs one task
+per changed folder per poll and drops a reload that comes within 3 s of the previous one, so a
+quick second save (or a fix right after a mistake) would leave the page stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import errno
+import mimetypes
+import re
+import signal
+import socket
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import quote, unquote
+
+import yaml
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
+from tornado import httpserver, netutil, web
+from tornado.ioloop import PeriodicCallback
+from tornado.websocket import WebSocketClosedError
+
+from ..build.pipeline import BuildOptions, BuildResult, Session, build
+from ..errors import SourceError
+from ..incremental.manifest import Manifest
+from ..model import SiteConfig
+from ..output.inplace import InPlace
+from ..output.search import SearchIndexError, build_search_index
+from .panel import error_panel
+from .watch import (
+    POLL_SECONDS,
+    SAFETY_POLL_SECONDS,
+    SourceWatcher,
+    source_snapshot,
+    updated_snapshot,
+)
+
+BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+LIVE_CSS = re.compile(r"\.(css|jpe?g|png|gif)$", re.IGNORECASE)  # what livereload.js refreshes in place
+
+# livereload.Server's snippet: load livereload.js from this server, whatever host name the browser used.
+LIVE_SCRIPT = (
+    b'<script>(function(){var s=document.createElement("script");'
+    b'var port=window.location.port||(window.location.protocol=="https:"?443:80);'
+    b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+    b"document.head.appendChild(s);})();</script>"
+)
+FALLBACK_404 = (  # before the first good build there is no 404.html; the <head> lets the script reload it
+    '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>404</title>\n</head>\n'
+    "<body>\n<h1>404</h1>\n<p>页面未找到：网站尚未成功构建。 No page here: the site has not been built yet.</p>\n"
+    "</body>\n</html>\n"
+).encode("utf-8")
+
+
+def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
+    """Build, then preview ``options.output`` on http://HOST:PORT/<base path>/ until Ctrl-C; the exit code."""
+    if not 0 <= port <= 65535:
+        print(f"bulletin: error: --port must be between 0 and 65535, not {port}", file=err)
+        return 2
+    try:
+        sockets = netutil.bind_sockets(port, address=host)
+    except OSError as exc:
+        print(f"bulletin: error: {_listen_problem(exc, host, port)}", file=err)
+        return 2
+    try:
+        preview = PreviewServer(options, out, err)
+        preview.build_first()
+        port = sockets[0].getsockname()[1]  # the one chosen for --port 0
+        asyncio.run(preview.run(sockets, f"http://{_url_host(host)}:{port}", open_browser))
+    except KeyboardInterrupt:  # Ctrl-C during the first build, before the loop handles it
+        pass
+    finally:
+        for sock in sockets:
+            sock.close()
+    print("bulletin: preview stopped", file=out, flush=True)
+    return 0
+
+
+def rebuild_site(options: BuildOptions, changed: list[str], session: Session, events: bool = False) -> BuildResult:
+    """Rebuild after ``changed`` source files (paths relative to the source root; all of them if ``events``).
+
+    Written in place, and only pages whose inputs changed are rendered again (see builder.build).
+    The first build indexes the site for search; later ones leave that to ``SearchRefresher``.
+    """
+    return build(dataclasses.replace(options, search_index=not changed), session=session, changed=changed,
+                 events=events)
+
+
+class SearchRefresher:
+    """Re-indexes the preview for search in a background thread, so a reload never waits for it."""
+
+    def __init__(self, output: Path, err: TextIO) -> None:
+        self.output, self.err = output, err
+        self.lock = threading.Lock()
+        self.running = self.again = False
+
+    def refresh(self) -> None:
+        """Index again after a rebuild (once more at the end if asked while indexing)."""
+        if not (self.output / "pagefind").is_dir():
+            return  # the site has no search
+        with self.lock:
+            if self.running:
+                self.again = True
+                return
+            self.running = True
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                build_search_index(self.output)
+            except SearchIndexError as exc:
+                print(f"bulletin: warning: search index not updated: {exc}", file=self.err, flush=True)
+            with self.lock:
+                if not self.again:
+                    self.running = False
+                    return
+                self.again = False
+
+
+class PreviewServer:
+    """The preview's state: where the site lives and the problems of the last build, when it failed."""
+
+    def __init__(self, options: BuildOptions, out: TextIO, err: TextIO) -> None:
+        self.options, self.out, self.err = options, out, err
+        self.output = options.output.absolute()
+        self.base_path = site_base_path(options)
+        self.problems: list[SourceError] = []  # of the last build when it failed, else empty
+        self.panel = b""  # the error panel shown on every page while the last build has failed
+        self.pages = 0  # files written by the last good build
+        self.built = self.seen = source_snapshot(options.source)
+        self.session = Session(InPlace(options.output), Manifest.load(options.source, options.output))
+        self.search = SearchRefresher(self.output, err)
+        self.events: SourceWatcher | None = None  # file events, if they can be had (else the poll watches alone)
+        self.polled = 0.0  # when the sources were last polled
+
+    def build_first(self) -> None:
+        """The build before serving; a failure is reported and shown, not fatal."""
+        result = rebuild_site(self.options, [], self.session)
+        self._report(result, f"built {result.pages} files in {result.seconds:.2f} s")
+
+    async def run(self, sockets: list[socket.socket], origin: str, open_browser: bool) -> None:
+        """Serve on ``sockets`` and watch the sources until SIGINT or SIGTERM."""
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        handled = []
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(number, stop.set)
+                handled.append(number)
+            except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or not POSIX
+                pass
+        server = httpserver.HTTPServer(make_app(self))
+        server.add_sockets(sockets)
+        events = SourceWatcher(self.options.source, lambda changed: loop.call_soon_threadsafe(self.saved, changed))
+        self.events = events if events.start() else None
+        watcher = PeriodicCallback(self.poll, POLL_SECONDS * 1000)
+        watcher.start()
+        url = origin + quote(self.base_path)
+        self._say(f"serving {url} with live reload (Ctrl-C to stop)")
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        try:
+            await stop.wait()
+        finally:
+            watcher.stop()
+            events.stop()
+            server.stop()
+            for page in list(LiveReloadHandler.waiters):
+                page.close()
+            try:
+                await asyncio.wait_for(server.close_all_connections(), 2)
+            except asyncio.TimeoutError:
+                pass  # a client that does not hang up does not keep the preview running
+            for number in handled:
+                loop.remove_signal_handler(number)
+
+    def poll(self) -> None:
+        """Rebuild once the sources changed and then stayed the same for one poll; reload the open pages.
+
+        With file events, this only catches what they missed, once a second.
+        """
+        now = time.monotonic()
+        if self.events and self.events.alive and now - self.polled < SAFETY_POLL_SECONDS:
+            return
+        self.polled = now
+        current = source_snapshot(self.options.source)
+        if current != self.seen:
+            self.seen = current  # still being written: wait for the next poll
+            return
+        if current == self.built:
+            return
+        changed = sorted(k for k in current.keys() | self.built.keys() if current.get(k) != self.built.get(k))
+        self.built = current
+        self.rebuild(changed)
+
+    def saved(self, changed: list[str]) -> None:
+        """File events said these sources changed: rebuild now, having read only them.
+
+        The poll then finds nothing new, unless events missed a file: it rebuilds for that one.
+        """
+        self.rebuild(changed, events=True)
+        self.built = self.seen = updated_snapshot(self.built, self.options.source, changed)
+
+    def rebuild(self, changed: list[str], events: bool = False) -> None:
+        """Rebuild after ``changed`` sources, report, and reload the open pages if anything they show changed."""
+        was_failing = bool(self.problems)
+        result = rebuild_site(self.options, changed, self.session, events)
+        if result.ok:
+            self.search.refresh()
+        what = changed[0] if len(changed) == 1 else f"{len(changed)} files"
+        self._report(result, f"rebuilt after {what} changed: {result.changed} files updated "
+                             f"in {result.seconds:.2f} s" + ("; the errors are fixed" if was_failing else ""))
+        if result.ok and "data/site.yaml" in changed:
+            self._move_base_path(site_base_path(self.options))
+        if result.ok and not was_failing and result.changed == 0 and result.pages == self.pages:
+            return  # nothing the browser shows has changed
+        reload_pages(_reload_path(changed) if result.ok and not was_failing else "*")
+
+    def _report(self, result: BuildResult, success: str) -> None:
+        if result.ok:
+            self.pages = result.pages
+        for problem in result.problems.sorted():
+            print(problem, file=self.err, flush=True)
+        self.problems = result.problems.sorted() if not result.ok else []
+        self.panel = error_panel(self.problems, self.options.source) if self.problems else b""
+        if result.ok:
+            self._say(success)
+        else:
+            served = "still serving the last good build" if self.output.is_dir() else "nothing is built yet"
+            print(f"{len(result.problems.errors)} error(s); {served}, with the errors shown on every page",
+                  file=self.err, flush=True)
+
+    def _move_base_path(self, base_path: str) -> None:
+        if base_path != self.base_path:
+            self.base_path = base_path
+            self._say(f"base_url changed: the site is now served under {quote(base_path)}")
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def page(self, url_path: str) -> tuple[int, bytes, str] | str:
+        """The response for a decoded URL path: (status, body, content type), or a URL to redirect to."""
+        base = self.base_path
+        if base != "/" and url_path in ("/", base.rstrip("/")):
+            return quote(base)
+        if not url_path.startswith(base):
+            return self.not_found()
+        rel = url_path[len(base):]
+        parts = rel.split("/")
+        if any(p.startswith(".") or "\\" in p or "\0" in p for p in parts) or "" in parts[:-1]:
+            return self.not_found()
+        file = self.output.joinpath(*parts)
+        if file.is_dir():
+            if rel and not rel.endswith("/"):
+                return quote(url_path + "/")
+            file = file / "index.html"
+        elif rel.endswith("/"):
+            return self.not_found()
+        try:
+            data = file.read_bytes()
+        except OSError:  # missing, or a folder without index.html
+            return self.not_found()
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return 200, self.decorate(data) if kind == "text/html" else data, kind
+
+    def not_found(self) -> tuple[int, bytes, str]:
+        """The site's 404.html (or a stand-in before the first good build), with status 404."""
+        try:
+            data = (self.output / "404.html").read_bytes()
+        except OSError:
+            data = FALLBACK_404
+        return 404, self.decorate(data), "text/html"
+
+    def decorate(self, page: bytes) -> bytes:
+        """The page with the error panel right after ``<body>`` while the last build has failed."""
+        if not self.panel:
+            return page
+        match = BODY_TAG.search(page)
+        at = match.end() if match else 0
+        return page[:at] + self.panel + page[at:]
+
+
+class PageHandler(web.RequestHandler):
+    """Every URL that is not livereload's own: the output under the base path, 404.html elsewhere."""
+
+    def initialize(self, preview: PreviewServer) -> None:
+        self.preview = preview
+
+    def compute_etag(self) -> None:
+        return None  # a page also changes with the build's state: never answer 304
+
+    def get(self, url_path: str) -> None:
+        response = self.preview.page(url_path)
+        if isinstance(response, str):
+            self.redirect(response)
+            return
+        status, body, kind = response
+        self.set_status(status)
+        text = kind.startswith("text/") or kind in ("application/json", "application/xml", "application/javascript")
+        self.set_header("Content-Type", f"{kind}; charset=utf-8" if text else kind)
+        self.set_header("Cache-Control", "no-store")
+        self.write(body)
+
+    def head(self, url_path: str) -> None:
+        self.get(url_path)  # tornado drops the body of a HEAD response
+
+
+class LiveScript(LiveScriptInjector):
+    """livereload's transform: puts the client script before ``</head>`` of served HTML (never in files)."""
+
+    script = LIVE_SCRIPT
+
+
+def make_app(preview: PreviewServer) -> web.Application:
+    """livereload's socket and script first, then every other URL from the output folder."""
+    return web.Application(
+        [
+            (r"/livereload", LiveReloadHandler),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"(/.*)", PageHandler, {"preview": preview}),
+        ],
+        transforms=[LiveScript],
+        log_function=lambda handler: None,  # no access log: the terminal is for build results
+    )
+
+
+def reload_pages(path: str) -> None:
+    """Tell every open page to reload (``path`` a stylesheet or image to refresh in place, or ``*``)."""
+    message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+    for page in list(LiveReloadHandler.waiters):
+        try:
+            page.write_message(message)
+        except WebSocketClosedError:
+            LiveReloadHandler.waiters.discard(page)
+
+
+def _reload_path(changed: list[str]) -> str:
+    # A lone stylesheet or image under static/ is refreshed in place; anything else reloads the page.
+    if len(changed) == 1 and changed[0].startswith("static/") and LIVE_CSS.search(changed[0]):
+        return changed[0].removeprefix("static/")
+    return "*"
+
+
+def site_base_path(options: BuildOptions) -> str:
+    """The decoded URL path the site lives under (``/dsxx/``): from --base-url, else data/site.yaml, else ``/``."""
+    url = options.base_url
+    if not url:
+        try:
+            settings = yaml.safe_load((options.source / "data" / "site.yaml").read_text("utf-8-sig"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            settings = None  # the build reports the problem; serve at / until it is fixed
+        url = settings.get("base_url") if isinstance(settings, dict) else None
+    if not isinstance(url, str) or not url.strip():
+        return "/"
+    return unquote(SiteConfig("", url.strip()).base_path)
+
+
+def _listen_problem(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use; try --port {port + 1}"
+    if exc.errno == errno.EACCES:
+        return f"not allowed to listen on port {port} on {host}; ports below 1024 need privileges, try --port 8000"
+    return f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
