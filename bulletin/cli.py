@@ -6,12 +6,12 @@ import argparse
 import functools
 import re
 import sys
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import __version__
 from .build.pipeline import BuildOptions, build, default_jobs, load
+from .build.workers import WorkerDied
 from .errors import Problems
 from .output.location import refuse_output_location
 
@@ -135,8 +135,8 @@ def run_build(options: BuildOptions, quiet: bool, out: TextIO, err: TextIO) -> i
     """Build the site and print a one-line summary."""
     progress = functools.partial(show_progress, out) if not quiet and out.isatty() else None
     try:
-        result = build(options, progress)
-    except BrokenProcessPool:
+        result = build(options, progress=progress)
+    except WorkerDied:
         print("\nbulletin: error: a render worker died (out of memory?); try fewer --jobs; "
               "the previous output was left as it was", file=err)
         return 1

@@ -10,10 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bulletin.build.pipeline import BuildOptions, Session, build
-from bulletin.incremental.manifest import Manifest
+from bulletin.build.pipeline import BuildOptions, Edit, Session, build
 from bulletin.serve.watch import source_snapshot
-from bulletin.output.inplace import InPlace
 from conftest import SITES, output_files, run_cli, write_files
 
 EDITS = st.sampled_from([
@@ -94,8 +92,8 @@ def test_reused_pages_equal_a_clean_build_after_any_edits(tmp_path_factory, edit
     root = tmp_path_factory.mktemp("incremental")
     site = Path(shutil.copytree(SITES / "minimal", root / "site"))
     warm_output, preview_output, evented_output = site / "output", root / "preview", root / "evented"
-    session = Session(InPlace(preview_output), Manifest.load(site, preview_output))
-    evented = Session(InPlace(evented_output), Manifest.load(site, evented_output))
+    session = Session.for_preview(BuildOptions(site, preview_output))
+    evented = Session.for_preview(BuildOptions(site, evented_output))
     assert build(BuildOptions(site, preview_output, jobs=1), session=session).ok
     assert build(BuildOptions(site, evented_output, jobs=1), session=evented).ok
     assert run_cli("build", "--source", site).code == 0
@@ -106,7 +104,7 @@ def test_reused_pages_equal_a_clean_build_after_any_edits(tmp_path_factory, edit
         changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))  # as events say
         assert run_cli("build", "--source", site, "--jobs", "2").code == 0  # staged, reusing pages
         assert build(BuildOptions(site, preview_output, jobs=1), session=session).ok  # the preview, in place
-        assert build(BuildOptions(site, evented_output, jobs=1), session=evented, changed=changed, events=True).ok
+        assert build(BuildOptions(site, evented_output, jobs=1), session=evented, edit=Edit(tuple(changed), complete=True)).ok
         expected = clean_build(site, root)
         assert output_files(warm_output) == expected, edit
         assert output_files(preview_output) == expected, edit
@@ -129,7 +127,7 @@ def test_preview_with_worker_processes_keeps_every_page(minimal_site: Path, tmp_
     write_files(minimal_site, {f"content/town/m{n:03d}.md": f"---\ntitle: 第{n}期\ndate: 2021-04-{1 + n % 28:02}\n---\n"
                                                           f"正文{n}。\n" for n in range(80)})  # enough for the pool
     preview = tmp_path / "preview"
-    session = Session(InPlace(preview), Manifest.load(minimal_site, preview))
+    session = Session.for_preview(BuildOptions(minimal_site, preview))
     assert build(BuildOptions(minimal_site, preview, jobs=2), session=session).ok
     apply(minimal_site, "edit title", 3)
     assert build(BuildOptions(minimal_site, preview, jobs=2), session=session).ok
@@ -190,7 +188,7 @@ def test_other_options_are_another_build(minimal_site: Path) -> None:
 def test_the_preview_writes_the_edited_bulletin_first_and_statistics_first_after_data(minimal_site: Path,
                                                                                      tmp_path: Path) -> None:
     preview = tmp_path / "preview"
-    session = Session(InPlace(preview), Manifest.load(minimal_site, preview))
+    session = Session.for_preview(BuildOptions(minimal_site, preview))
     assert build(BuildOptions(minimal_site, preview, jobs=1), session=session).ok
     written: list[str] = []
     original = session.writer.write
@@ -198,11 +196,11 @@ def test_the_preview_writes_the_edited_bulletin_first_and_statistics_first_after
     apply(minimal_site, "rewrite lead", 1)  # the page, and the lists that show its summary, change
     bulletins = sorted((minimal_site / "content").glob("*/*.md"))
     edited = bulletins[1 % len(bulletins)].relative_to(minimal_site).as_posix()
-    assert build(BuildOptions(minimal_site, preview, jobs=1), session=session, changed=[edited]).ok
+    assert build(BuildOptions(minimal_site, preview, jobs=1), session=session, edit=Edit((edited,))).ok
     assert written[0] == "units/town/" + Path(edited).stem + "/index.html" and len(written) > 2
     written.clear()
     apply(minimal_site, "add report", 3)
-    assert build(BuildOptions(minimal_site, preview, jobs=1), session=session, changed=["data/units/town.yaml"]).ok
+    assert build(BuildOptions(minimal_site, preview, jobs=1), session=session, edit=Edit(("data/units/town.yaml",))).ok
     assert written[0] == "stats/index.html" and len(written) > 2
     assert output_files(preview) == clean_build(minimal_site, tmp_path)
 
@@ -210,11 +208,11 @@ def test_the_preview_writes_the_edited_bulletin_first_and_statistics_first_after
 def test_after_file_events_only_the_files_they_name_are_read_and_the_poll_catches_the_rest(minimal_site: Path,
                                                                                           tmp_path: Path) -> None:
     preview = tmp_path / "preview"
-    session = Session(InPlace(preview), Manifest.load(minimal_site, preview))
+    session = Session.for_preview(BuildOptions(minimal_site, preview))
     options = BuildOptions(minimal_site, preview, jobs=1)
     assert build(options, session=session).ok
     apply(minimal_site, "edit title", 0)  # a save whose event was missed
-    assert build(options, session=session, changed=["data/units/town.yaml"], events=True).ok
+    assert build(options, session=session, edit=Edit(("data/units/town.yaml",), complete=True)).ok
     assert output_files(preview) != clean_build(minimal_site, tmp_path)  # that file was not read
-    assert build(options, session=session, changed=["content/town/report-q1.md"]).ok  # the poll's rebuild walks
+    assert build(options, session=session, edit=Edit(("content/town/report-q1.md",))).ok  # the poll's rebuild walks
     assert output_files(preview) == clean_build(minimal_site, tmp_path)

@@ -30,11 +30,9 @@ from tornado import httpserver, netutil, web
 from tornado.ioloop import PeriodicCallback
 from tornado.websocket import WebSocketClosedError
 
-from ..build.pipeline import BuildOptions, BuildResult, Session, build
+from ..build.pipeline import BuildOptions, BuildResult, Edit, Session, build
 from ..errors import SourceError
-from ..incremental.manifest import Manifest
 from ..model import SiteConfig
-from ..output.inplace import InPlace
 from ..output.search import SearchIndexError, build_search_index
 from .panel import error_panel
 from .watch import (
@@ -89,11 +87,10 @@ def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, ou
 def rebuild_site(options: BuildOptions, changed: list[str], session: Session, events: bool = False) -> BuildResult:
     """Rebuild after ``changed`` source files (paths relative to the source root; all of them if ``events``).
 
-    Written in place, and only pages whose inputs changed are rendered again (see builder.build).
+    Written in place, and only pages whose inputs changed are rendered again (see ``build.pipeline``).
     The first build indexes the site for search; later ones leave that to ``SearchRefresher``.
     """
-    return build(dataclasses.replace(options, search_index=not changed), session=session, changed=changed,
-                 events=events)
+    return build(dataclasses.replace(options, search_index=not changed), session, Edit(tuple(changed), events))
 
 
 class SearchRefresher:
@@ -139,7 +136,7 @@ class PreviewServer:
         self.panel = b""  # the error panel shown on every page while the last build has failed
         self.pages = 0  # files written by the last good build
         self.built = self.seen = source_snapshot(options.source)
-        self.session = Session(InPlace(options.output), Manifest.load(options.source, options.output))
+        self.session = Session.for_preview(options)
         self.search = SearchRefresher(self.output, err)
         self.events: SourceWatcher | None = None  # file events, if they can be had (else the poll watches alone)
         self.polled = 0.0  # when the sources were last polled

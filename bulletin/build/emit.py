@@ -1,0 +1,145 @@
+"""Emitting pages: each is rendered and written, or taken over from the previous output when its
+fingerprint says its inputs did not change; with the traditional mirror, its twin goes with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from ..incremental.reuse import Reuse
+from ..load.read import Sources
+from ..model import Bulletin
+from ..output.static import copy_static
+from ..output.writer import Writer
+from ..render.environment import TemplateProblem
+from ..render.exports import stats_csv_bytes, stats_json_bytes
+from ..render.mirror import MIRROR, is_page, mirror_page
+from ..render.pages import site_pages, statistics_pages
+from ..render.renderer import PageJob, Renderer
+from .result import BuildResult, Emitted
+from .workers import collection_paused, run_in_chunks
+
+BULLETINS_PER_CHUNK = 100  # bulletin pages a worker renders at a time
+PAGES_PER_CHUNK = 50  # other pages a worker renders at a time
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class Emitter:
+    """Renders a page, or takes the previous output's over when its fingerprint is unchanged."""
+
+    renderer: Renderer
+    reuse: Reuse
+    writer: Writer
+    first: dict[str, tuple[str, list[Emitted]]] = field(default_factory=dict)  # pages written ahead, by path
+
+    @property
+    def mirrored(self) -> bool:
+        return "zh-Hant" in self.renderer.site.config.variants
+
+    def emit(self, job: PageJob) -> list[Emitted]:
+        """One page, and its traditional twin if the site has a mirror."""
+        fingerprint = self.reuse.fingerprint(job, self.renderer)
+        first = self.first.get(job.path)
+        if first is not None and first[0] == fingerprint:
+            return first[1]
+        twin = MIRROR + job.path if self.mirrored and is_page(job.path) else None
+        paths = [job.path] + ([twin] if twin else [])
+        if all(self.reuse.unchanged(path, fingerprint) and self.writer.keep(path) for path in paths):
+            return [Emitted(path, fingerprint, False, False) for path in paths]
+        data = self.renderer.render(job)
+        emitted = [Emitted(job.path, fingerprint, True, self.writer.write(job.path, data))]
+        if twin is not None:
+            config = self.renderer.site.config
+            mirrored = mirror_page(data, str(job.context.get("page_path", job.path)), config.base_url,
+                                   config.base_path, config.language)
+            emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored)))
+        return emitted
+
+    def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> None:
+        """Write these pages now (the ones an editor looks at); the whole site's emission then takes them as they are."""
+        for job in jobs:
+            emitted = self.emit(job)
+            self.first[job.path] = (emitted[0].fingerprint, [Emitted(e.path, e.fingerprint, False, False)
+                                                            for e in emitted])
+            result.count(emitted)
+
+
+def pages_of(renderer: Renderer, changed: Sequence[str]) -> list[PageJob]:
+    """The pages an editor looks at after saving ``changed``: a bulletin's own page; statistics after data."""
+    edited = set(changed)
+    jobs = [renderer.bulletin_job(b, renderer.body(b)) for b in renderer.site.bulletins if b.source_path in edited]
+    if any(path.startswith("data/") for path in edited):
+        jobs += statistics_pages(renderer)
+    return jobs
+
+
+def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResult,
+               progress: Progress | None) -> dict[str, str]:
+    """Render and write every output file; returns the fingerprints of the pages (data and static files aside)."""
+    renderer = emitter.renderer
+    produced: dict[str, str] = {}
+    try:
+        summaries = emit_bulletins(emitter, jobs, result, produced, progress)
+        with collection_paused():
+            pages = site_pages(renderer, summaries)
+        collect(run_in_chunks(_emit_pages, (emitter, pages), len(pages), PAGES_PER_CHUNK, jobs),
+                emitter, result, produced, len(pages), progress)
+    except TemplateProblem as exc:
+        result.problems.error(exc.path, exc.line, 1, exc.message)
+        return produced
+    for path, data in (("stats.json", stats_json_bytes(renderer.stats)), ("stats.csv", stats_csv_bytes(renderer.site))):
+        result.pages += 1
+        result.changed += emitter.writer.write(path, data)
+    copied = copy_static(sources, emitter.writer, result.problems, set(produced))
+    result.pages += len(copied)
+    result.changed += sum(copied)
+    return produced
+
+
+def emit_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: dict[str, str],
+                   progress: Progress | None) -> dict[str, str]:
+    """Every bulletin page; returns their summaries, which the list pages show."""
+    renderer = emitter.renderer
+    bulletins = renderer.site.bulletins
+    collect(run_in_chunks(_emit_bulletins, emitter, len(bulletins), BULLETINS_PER_CHUNK, jobs),
+            emitter, result, produced, len(bulletins), progress)
+    facts = renderer.cache.facts
+    return {b.source_path: renderer.summary(b, facts[renderer.cache.key(b.body)]) for b in bulletins}
+
+
+def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildResult, produced: dict[str, str],
+            total: int, progress: Progress | None) -> None:
+    """Count what the chunks emitted, keep their fingerprints, and learn the facts of the bodies they converted."""
+    done = 0
+    for chunk in outcomes:
+        for emitted in chunk:
+            if emitted.learned is not None:
+                emitter.renderer.cache.learn(*emitted.learned)
+            produced[emitted.path] = emitted.fingerprint
+        result.count(chunk)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+
+def _emit_bulletins(emitter: Emitter, chunk: range) -> list[Emitted]:
+    renderer = emitter.renderer
+    out = []
+    for bulletin in renderer.site.bulletins[chunk.start:chunk.stop]:
+        out += _emitted_with_body(emitter, bulletin)
+    return out
+
+
+def _emitted_with_body(emitter: Emitter, bulletin: Bulletin) -> list[Emitted]:
+    body = emitter.renderer.body(bulletin)
+    emitted = emitter.emit(emitter.renderer.bulletin_job(bulletin, body))
+    if not body.learned:
+        return emitted
+    return [Emitted(e.path, e.fingerprint, e.rendered, e.changed, (body.key, body.facts)) for e in emitted]  # type: ignore[arg-type]
+
+
+def _emit_pages(state: tuple[Emitter, list[PageJob]], chunk: range) -> list[Emitted]:
+    emitter, jobs = state
+    return [emitted for job in jobs[chunk.start:chunk.stop] for emitted in emitter.emit(job)]

@@ -1,0 +1,102 @@
+"""The one place that decides what a build may take over from earlier work.
+
+A build asks ``Reuse`` four questions, from the largest to the smallest unit of work:
+
+- the whole build: did nothing change since the last good build into this output (``last_build``)?
+- a source file: is what was read and parsed from it last time still good (``recall``, the preview's)?
+- a page: is the output file still what these inputs make (``fingerprint`` and ``unchanged``)?
+- a body: is its Markdown converted already (``bodies``)?
+
+Every answer is keyed by ``digest.generator_digest()`` too, so an upgrade of bulletin or of a
+library it uses rebuilds what it may affect. ``remember`` records a good build for the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ContextManager
+
+from ..digest import digest
+from ..errors import Problems, SourceError
+from ..load.recall import Forgetful, Recall
+from ..render.renderer import PageJob, Renderer
+from .bodies import BodyCache
+from .fingerprint import Fingerprinter
+from .manifest import Manifest
+from .memo import ParseMemo
+from .prefetch import prefetching
+from .stamp import BuildStamp, Snapshot, source_state
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the last build printed and wrote, when nothing has changed since."""
+
+    files: int
+    warnings: list[SourceError]
+
+
+@dataclass(slots=True)
+class Reuse:
+    """What one build (the command line's) or a series of builds (the preview's) may take over."""
+
+    source: Path
+    output: Path
+    recall: Recall  # parses of source files: the preview's memory, or none
+    bodies: BodyCache  # converted Markdown bodies and their facts
+    manifest: Manifest  # each output file and the fingerprint of what it was made of
+    stamp: BuildStamp | None  # the whole build: the command line's only
+    prefetch: bool  # convert bodies ahead on a free core while the sources load
+    state: Snapshot | None = None  # the sources as the last question about the whole build found them
+    fingerprints: Fingerprinter | None = None  # of this build's pages, once ``start`` has seen its renderer
+
+    @classmethod
+    def for_command_line(cls, source: Path, output: Path) -> Reuse:
+        """One build: its stamp, the body cache and the manifest on disk; nothing kept in memory."""
+        return cls(source, output, Forgetful(), BodyCache.for_site(source), Manifest.load(source, output),
+                   BuildStamp.of(source, output), prefetch=True)
+
+    @classmethod
+    def for_preview(cls, source: Path, output: Path) -> Reuse:
+        """A series of builds in one process: what was read and parsed is remembered between them."""
+        return cls(source, output, ParseMemo(), BodyCache.for_site(source), Manifest.load(source, output), None,
+                   prefetch=False)
+
+    def last_build(self, options: tuple[object, ...], interrupted: bool) -> LastBuild | None:
+        """The last build's result when neither the sources, the generator, ``options`` nor the output changed
+        since it (and no build was ``interrupted`` in between): then there is nothing to do."""
+        if self.stamp is None:
+            return None
+        self.state = source_state(self.source, options)
+        found = None if interrupted else self.stamp.unchanged(self.state, self.output)
+        return None if found is None else LastBuild(*found)
+
+    def converting_ahead(self, jobs: int) -> ContextManager[object]:
+        """Markdown bodies converted into the cache on a free core while the block runs (the command line's)."""
+        return prefetching(self.source, enabled=self.prefetch and jobs > 1)
+
+    def start(self, renderer: Renderer) -> None:
+        """Get ready to fingerprint the pages of ``renderer``'s site (what every page shares is hashed once)."""
+        shared = digest(*(repr(value) for value in renderer.shared_context().values()))
+        self.fingerprints = Fingerprinter(renderer.env, shared)
+
+    def fingerprint(self, job: PageJob, renderer: Renderer) -> str:
+        """The fingerprint of one page's inputs: its templates, its context and what its body is made of."""
+        inputs = renderer.body_inputs(job.body) if job.body else None
+        return self.fingerprints.page(job.template, job.context, inputs)  # type: ignore[union-attr]
+
+    def unchanged(self, path: str, fingerprint: str) -> bool:
+        """Whether the output file at ``path`` is still the one the last build made from these inputs."""
+        return self.manifest.unchanged(path, fingerprint, self.output)
+
+    def remember(self, produced: dict[str, str], folder: Path, renderer: Renderer, files: int,
+                 problems: Problems) -> None:
+        """After a good build into ``folder``: what each file was made of, the bodies' facts and the stamp."""
+        for path, fingerprint in produced.items():
+            self.manifest.record(path, fingerprint, folder / path)
+        self.manifest.save(set(produced))
+        site = renderer.site
+        self.bodies.save_facts({self.bodies.key(item.body) for item in (*site.bulletins, *site.pages)})
+        if self.stamp is not None and self.state is not None:
+            self.stamp.save(self.state, folder, files, problems)

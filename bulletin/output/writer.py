@@ -1,0 +1,45 @@
+"""The writers' common face, and the choice of writer for a command-line build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from .patch import Patch
+from .staging import Staging
+
+
+class Writer(Protocol):
+    """Where a build's files go: each method returns whether the file's bytes changed (``keep``: whether it could)."""
+
+    output: Path  # the output folder (resolved)
+
+    @property
+    def folder(self) -> Path:
+        """Where this build's files are written until ``commit``."""
+
+    def prepare(self) -> None: ...
+
+    def write(self, rel: str, data: bytes) -> bool: ...
+
+    def keep(self, rel: str) -> bool: ...
+
+    def copy(self, rel: str, source: Path) -> bool: ...
+
+    def adopt(self, paths: Iterable[str]) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+def open_writer(output: Path, whole: bool) -> Writer:
+    """A patch of the changed files into an existing output, or a ``whole`` new output folder swapped in
+    (a search index reads every page, so it needs them all in one folder)."""
+    return Patch(output) if output.is_dir() and not whole else Staging(output)
+
+
+def interrupted(output: Path) -> bool:
+    """Whether a build that died left a staging or old folder beside ``output`` for the next build to put right."""
+    return Staging(output).interrupted()
+
