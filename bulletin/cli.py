@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
+import markdown
+
 from . import __version__
 from .build.pipeline import BuildOptions, build, default_jobs, load
 from .build.workers import WorkerDied
 from .errors import Problems
 from .output.location import refuse_output_location
+from .render.markup import quick_inline_refusal
 
 COMMANDS = ("build", "check", "serve", "import", "new")
 
@@ -27,6 +30,7 @@ def make_parser() -> argparse.ArgumentParser:
     common.add_argument("--drafts", action="store_true", help="include bulletins marked draft: true")
     common.add_argument("--jobs", type=_positive_int, default=None, help="parallel workers (default: cores)")
     common.add_argument("--quiet", action="store_true", help="print only warnings, errors and the summary")
+    common.add_argument("--verbose", action="store_true", help="also say how the build runs (e.g. which Markdown step)")
 
     parser = argparse.ArgumentParser(prog="bulletin", description="Static site generator for progress bulletins.")
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
@@ -85,6 +89,8 @@ def run_command(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextI
         print(f"bulletin: error: --base-url must be an absolute http(s) URL, not {args.base_url!r}", file=err)
         return 2
     options = BuildOptions(source, output, args.base_url, args.drafts, args.jobs or default_jobs())
+    if args.verbose and args.command in ("build", "check", "serve"):
+        say_how_markdown_runs(out)
     if args.command == "check":
         return run_check(options, args.quiet, out, err)
     if args.command == "import":
@@ -105,6 +111,15 @@ def run_command(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextI
 
         return serve(options, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
     return run_build(options, args.quiet, out, err)
+
+
+def say_how_markdown_runs(out: TextIO) -> None:
+    """With --verbose: whether bodies go through the quick inline step or stock Python-Markdown, and why."""
+    refusal = quick_inline_refusal()
+    if refusal is None:
+        print(f"Markdown: Python-Markdown {markdown.__version__} with the quick inline step", file=out)
+    else:
+        print(f"Markdown: stock Python-Markdown (the same HTML, slower): {refusal}", file=out)
 
 
 def print_problems(problems: Problems, err: TextIO) -> None:

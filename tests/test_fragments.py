@@ -7,8 +7,12 @@ from pathlib import Path
 
 import jinja2
 
+from bulletin.build.pipeline import BuildOptions, load
+from bulletin.render.environment import SHARED_NAMES
 from bulletin.render.fragments import SharedFragments
-from conftest import run_cli
+from bulletin.render.renderer import Renderer
+from bulletin.stats import compute_stats
+from conftest import run_cli, write_files
 
 
 def test_a_shared_block_is_rendered_once_per_key() -> None:
@@ -39,3 +43,33 @@ def test_each_page_still_marks_its_own_section_year_and_month(minimal_site: Path
     for month in months:
         page = (out / f"bulletins/2021/{month}/index.html").read_text(encoding="utf-8")
         assert _current(page) == ["简报", f"{int(month)}月"]
+
+
+
+def test_a_shared_block_using_a_name_its_key_does_not_give_is_a_template_error(minimal_site: Path) -> None:
+    write_files(minimal_site, {"templates/footer.html": "<footer>\n{{ config.title }}\n{{ page_path }}\n</footer>\n"})
+    run = run_cli("check", "--source", minimal_site)
+    assert run.code == 1
+    assert run.lines == [  # where the name is used; the block is the theme's base.html
+        'templates/footer.html:3:1: error: template syntax: the {% shared %} block of base.html (line 23) uses '
+        '"page_path", which its key does not name: add it to the key ({% shared page_path, … %}), or every page '
+        "would show the first page's page_path"]
+
+
+def test_a_shared_block_in_a_site_template_is_an_error_at_its_line(minimal_site: Path) -> None:
+    write_files(minimal_site, {"templates/404.html": '{% extends "base.html" %}\n{% block content %}\n'
+                                                    '{% shared "x" %}{% for s in range(3) %}{{ s }}{% endfor %}'
+                                                    '{{ url("") }}{% endshared %}\n'
+                                                    '{% shared "y" %}<p>{{ section }}</p>{% endshared %}\n'
+                                                    "{% endblock %}\n"})
+    run = run_cli("check", "--source", minimal_site)
+    assert run.code == 1
+    assert run.lines == [
+        'templates/404.html:4:1: error: template syntax: the {% shared %} block uses "section", which its key does '
+        "not name: add it to the key ({% shared section, … %}), or every page would show the first page's section"]
+
+
+def test_what_every_page_shares_is_what_shared_blocks_may_use_without_naming_it(minimal_site: Path) -> None:
+    loaded = load(BuildOptions(minimal_site, minimal_site / "output"))
+    renderer = Renderer(loaded.site, compute_stats(loaded.site), loaded.env)
+    assert SHARED_NAMES == {"url", "absolute_url", *renderer.shared_context()}

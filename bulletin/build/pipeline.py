@@ -8,6 +8,7 @@ command-line build, and they are passed in as values.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import jinja2
 from ..errors import Problems
 from ..incremental.reuse import Reuse
 from ..load.read import Sources, read_sources
-from ..load.recall import Recall
+from ..load.recall import Forgetful, Recall
 from ..load.validate import load_site
 from ..model import Site
 from ..output.inplace import InPlace
@@ -86,10 +87,12 @@ def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(
     """Read and validate every source file, templates included; writes nothing. ``site`` is None on any error."""
     problems = Problems()
     sources = read_sources(options.source, problems, recall, edit.changed if edit.complete else None)
+    recall = recall or Forgetful()
     site = load_site(sources, problems, drafts=options.drafts, recall=recall)
-    if recall is not None:
-        recall.turn()
-    env = make_environment(sources.templates, problems)
+    env = recall.remember("templates", tuple(sources.templates), (),
+                          functools.partial(make_environment, sources.templates), problems)
+    env.shared_fragments.clear()  # type: ignore[attr-defined]  # what {% shared %} rendered is this build's own
+    recall.turn()
     if site is not None and options.base_url:
         base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
         site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))

@@ -16,6 +16,9 @@ from .fragments import SharedFragments
 from .lists import tag_slug
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
+# What every page's template may use besides its own context (see Renderer.render): a {% shared %} block
+# may use these without naming them in its key.
+SHARED_NAMES = frozenset({"config", "nav_pages", "version", "url", "absolute_url"})
 
 
 class TemplateProblem(Exception):
@@ -27,7 +30,8 @@ class TemplateProblem(Exception):
 
 
 def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.Environment:
-    """The theme's templates, overridden file by file by the site's; every site template compiled."""
+    """The theme's templates, overridden file by file by the site's; every template compiled, so that a mistake in
+    one (or in what a site template makes of a theme template that includes it) is found before rendering."""
     site_templates = {f.path.removeprefix("templates/"): f.text for f in templates}
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([
@@ -41,12 +45,15 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
         auto_reload=False,
         extensions=[SharedFragments],
     )
+    env.shared_names = SHARED_NAMES  # type: ignore[attr-defined]
     env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of, tag_slug=tag_slug)
-    for name in sorted(site_templates):
+    for name in env.list_templates():
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            problems.error(f"templates/{name}", exc.lineno or 1, 1, f"template syntax: {exc.message}")
+            where = exc.name or name
+            path = f"templates/{where}" if where in site_templates else f"(theme) {where}"
+            problems.error(path, exc.lineno or 1, 1, f"template syntax: {exc.message}")
     return env
 
 
