@@ -12,10 +12,10 @@ from typing import Sequence, TextIO
 import markdown
 
 from . import __version__
-from .build.pipeline import BuildOptions, build, default_jobs, load
-from .build.workers import WorkerDied
 from .errors import Problems
 from .output.location import refuse_output_location
+from .pipeline.build import BuildOptions, build, default_jobs, load
+from .pipeline.workers import WorkerDied
 from .render.markup import quick_inline_refusal
 
 COMMANDS = ("build", "check", "serve", "import", "new")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, Inexact, localcontext
 
-from bulletin.model import Qualifier, Quantity
+from .model import Qualifier, Quantity
 
 EXAMPLES = "expected a number such as 800, 800余, 1.4万 or 二十三"
 NUMBER_EXAMPLES = "expected a number such as 800, 1.4万 or 二十三"
@@ -27,14 +27,28 @@ _BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 _NUMERALS = frozenset(_DIGITS) | frozenset(_SMALL) | frozenset(_BIG)
 
 _AT_LEAST, _APPROX, _EXACT = Qualifier.AT_LEAST, Qualifier.APPROX, Qualifier.EXACT
-# Longest first, so that 将近 is not read as 将 + 近.
-_PREFIXES = (
+
+# -- The vocabulary of figures, shared by this grammar and the importer's figure finder ----------------
+# Words before a numeral, longest first, so that 将近 is not read as 将 + 近.
+QUALIFYING_PREFIXES = (
     ("将近", _APPROX), ("接近", _APPROX), ("大约", _APPROX), ("超过", _AT_LEAST),
     ("约", _APPROX), ("近", _APPROX), ("逾", _AT_LEAST), ("超", _AT_LEAST),
 )  # fmt: skip
-_SUFFIXES = (("以上", _AT_LEAST), ("左右", _APPROX), ("上下", _APPROX), ("余", _AT_LEAST), ("多", _AT_LEAST))
-# These may also come after the counting word: 300人以上, 80人左右.
-_TRAILING = (("以上", _AT_LEAST), ("左右", _APPROX), ("上下", _APPROX))
+# Words right after a numeral, before any counting word: 800余人, 80左右.
+QUALIFYING_SUFFIXES = (("以上", _AT_LEAST), ("左右", _APPROX), ("上下", _APPROX), ("余", _AT_LEAST),
+                       ("多", _AT_LEAST))  # fmt: skip
+# Words after the counting word: 300人以上, 80人左右, 300人之多.
+TRAILING_QUALIFIERS = (("以上", _AT_LEAST), ("左右", _APPROX), ("上下", _APPROX), ("之多", _AT_LEAST),
+                       ("有余", _AT_LEAST))  # fmt: skip
+# Counting words, compound ones first so that 人次 is not read as 人 and 平方米 not as 米.
+COUNTING_WORDS = tuple(sorted(
+    """人次 户次 车次 架次 场次 批次 班次 项次 家次 人 名 位 个 项 次 场 件 家 户 期 篇 份 本 部 册 条 处 所 座
+    支 批 类 大类 种 套 台 辆 架 艘 张 幅 块 棵 株 间 栋 幢 层 床 例 宗 起 笔 封 首 段 则 卷 箱 袋 盒 瓶 枚 颗
+    头 只 匹 趟 班 门 轮 遍 讲 课 节 堂 组 队 团 句 字 页 票 元 美元 平方公里 平方米 平米 立方米 公顷 亩
+    千米 公里 米 吨 千克 公斤 斤 千瓦时 千瓦 个月 小时 分钟 天 周 年 岁 周岁 倍 人天""".split(),
+    key=len, reverse=True))
+# -------------------------------------------------------------------------------------------------------
+
 # 上 before a bare 百/千/万/亿 means "reaching": 上万 -> at least 10000.
 _REACHING = frozenset("百佰千仟万萬亿億")
 # Words that name no definite figure: 数百, 几十, 若干.
@@ -158,7 +172,7 @@ def _read(raw: str, unit: str | None) -> _Reading:
     if not text:
         raise _cannot(raw, "the value is empty; " + EXAMPLES)
     qualifiers: list[Qualifier] = []
-    for word, qualifier in _TRAILING:
+    for word, qualifier in TRAILING_QUALIFIERS:
         if text.endswith(word) and len(text) > len(word):
             text, qualifiers = text[: -len(word)], [qualifier]
             break
@@ -178,7 +192,7 @@ def _read_core(raw: str, text: str, qualifiers: list[Qualifier]) -> _Reading:
     """Read prefix + numeral + suffix + counting word, with qualifiers found so far."""
     qualifiers = list(qualifiers)
     i = 0
-    prefix = next(((w, q) for w, q in _PREFIXES if text.startswith(w)), None)
+    prefix = next(((w, q) for w, q in QUALIFYING_PREFIXES if text.startswith(w)), None)
     if prefix is not None:
         i = len(prefix[0])
         qualifiers.append(prefix[1])
@@ -195,7 +209,7 @@ def _read_core(raw: str, text: str, qualifiers: list[Qualifier]) -> _Reading:
     if inner:
         qualifiers.append(_AT_LEAST)
     used: set[str] = set()
-    while hit := next(((w, q) for w, q in _SUFFIXES if w not in used and text.startswith(w, i)), None):
+    while hit := next(((w, q) for w, q in QUALIFYING_SUFFIXES if w not in used and text.startswith(w, i)), None):
         used.add(hit[0])
         qualifiers.append(hit[1])
         i += len(hit[0])

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-import yaml
 from slugify import slugify
 
 from .errors import Problems
-from .load.read import TextFile
-from .load.validate import SLUG, read_metrics
+from .load.nodes import parse_yaml
+from .load.validate import SLUG, read_metric_catalogue
 from .model import Metric
 
 EXAMPLE_VALUES = ("9", "40余", "1.4万")  # the commented example report: one per metric, the first few
@@ -45,7 +44,7 @@ def new_unit(source: Path, slug: str, name: str, *, out: TextIO, err: TextIO) ->
     unit_file = units / f"{slug}.yaml"
     units.mkdir(parents=True, exist_ok=True)
     with open(unit_file, "x", encoding="utf-8", newline="\n") as file:  # "x": never overwrite, even in a race
-        file.write(unit_yaml(slug, name, read_metric_catalogue(source)))
+        file.write(unit_yaml(slug, name, read_metric_catalogue(source, Problems())))
     had_folder = folder.is_dir()
     folder.mkdir(parents=True, exist_ok=True)
     print(f"created {_shown(unit_file, source)}: fill in its fields and reports", file=out)
@@ -54,24 +53,12 @@ def new_unit(source: Path, slug: str, name: str, *, out: TextIO, err: TextIO) ->
     return 0
 
 
-def read_metric_catalogue(source: Path) -> list[Metric]:
-    """The metrics of data/metrics.yaml, in its order; empty when it is missing or has errors."""
-    file = source / "data" / "metrics.yaml"
-    try:
-        text = file.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return []
-    metrics = read_metrics(TextFile("data/metrics.yaml", text), Problems())  # `check` reports its problems
-    return list((metrics or {}).values())
-
-
 def yaml_text(value: str) -> str:
-    """``value`` as a YAML scalar: plain when it reads back unchanged, else double-quoted."""
-    try:
-        if yaml.safe_load(f"key: {value}") == {"key": value}:
-            return value
-    except yaml.YAMLError:
-        pass
+    """``value`` as a YAML scalar: plain when the build reads it back unchanged, else double-quoted."""
+    node = parse_yaml(f"key: {value}", "", Problems())
+    entry = node.value.get("key") if node is not None and node.kind == "map" else None  # type: ignore[union-attr]
+    if entry is not None and entry[1].kind == "scalar" and not entry[1].null and entry[1].value == value:
+        return value
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
 
 

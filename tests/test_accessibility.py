@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from conftest import copy_example, run_cli, write_files
 
 BASE = "/dsxx/"

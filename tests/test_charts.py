@@ -10,8 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulletin.render.charts import completion_bar, completion_text, line_chart, nice_scale
 from bulletin.quantities import format_number
+from bulletin.render.charts import (
+    completion_bar,
+    completion_text,
+    line_chart,
+    nice_scale,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import jinja2
+from conftest import run_cli, write_files
 
-from bulletin.build.pipeline import BuildOptions, load
+from bulletin.pipeline.build import BuildOptions, load
 from bulletin.render.environment import SHARED_NAMES
 from bulletin.render.fragments import SharedFragments
 from bulletin.render.renderer import Renderer
 from bulletin.stats import compute_stats
-from conftest import run_cli, write_files
 
 
 def test_a_shared_block_is_rendered_once_per_key() -> None:

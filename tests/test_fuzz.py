@@ -12,17 +12,17 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
+from conftest import SITES, output_files, run_cli
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
+from test_safety import dangers
 
-from bulletin.render.markup import make_markdown, render_markdown
-from bulletin.render.sanitize import sanitize_html
-from bulletin.model import Quantity
-from bulletin.quantities import QuantityError, parse_quantity
 from bulletin.load.read import split_front_matter
 from bulletin.load.validate import markdown_slug
-from conftest import SITES, output_files, run_cli
-from test_safety import dangers
+from bulletin.model import Quantity
+from bulletin.quantities import QuantityError, parse_quantity
+from bulletin.render.markup import make_markdown, render_markdown
+from bulletin.render.sanitize import sanitize_html
 
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))  # FUZZ_SCALE=100 for a long hunt; modest by default
 FAST = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SITES
 
 from bulletin import digest
-from conftest import REPO, SITES
 
 BULLETIN_PAGE = "output/units/town/report-q1/index.html"
 

@@ -7,12 +7,12 @@ import shutil
 import time
 from pathlib import Path
 
+from conftest import SITES, output_files, run_cli, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bulletin.build.pipeline import BuildOptions, Edit, Session, build
+from bulletin.pipeline.build import BuildOptions, Edit, Session, build
 from bulletin.serve.watch import source_snapshot
-from conftest import SITES, output_files, run_cli, write_files
 
 EDITS = st.sampled_from([
     "edit body", "edit title", "move date", "add bulletin", "remove bulletin", "add report", "rename unit",

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import run_cli, write_files
 
 from bulletin.render.lists import Pager, paginate
-from conftest import run_cli, write_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -7,12 +7,12 @@ from typing import Iterator
 
 import markdown
 import pytest
+from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import treeprocessors
 
 from bulletin.render.markup import make_markdown, quick_inline_refusal
-from conftest import run_cli
 
 ROOT = Path(__file__).parent.parent
 FRAGMENTS = st.sampled_from([

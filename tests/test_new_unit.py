@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-from bulletin.build.pipeline import BuildOptions, load
+from bulletin.pipeline.build import BuildOptions, load
 
 
 def new_unit(site: Path, slug: str, name: str = "株洲市天元区群丰镇") -> tuple[int, str, str]:

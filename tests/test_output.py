@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO, output_files, run_cli, write_files
 
 import bulletin.output.staging
-from bulletin.build.pipeline import BuildOptions, build
-from bulletin.render.renderer import Renderer
-from bulletin.output.patch import Patch
 from bulletin.output.journal import JOURNAL
+from bulletin.output.patch import Patch
 from bulletin.output.staging import Staging
-from conftest import REPO, output_files, run_cli, write_files
+from bulletin.pipeline.build import BuildOptions, build
+from bulletin.render.renderer import Renderer
 
 
 def snapshot(folder: Path) -> dict[str, object]:

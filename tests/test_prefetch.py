@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.build.pipeline import BuildOptions, load
+from conftest import write_files
+
 from bulletin.incremental.bodies import BodyCache
 from bulletin.incremental.prefetch import Prefetcher
-from conftest import write_files
+from bulletin.pipeline.build import BuildOptions, load
 
 
 def test_bodies_converted_ahead_are_the_ones_the_build_looks_up(minimal_site: Path) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from conftest import copy_example, run_cli
 
 BASE = "/dsxx/"

@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bulletin.model import Qualifier, Quantity
-from bulletin.quantities import QuantityError, format_number, format_quantity, parse_number, parse_quantity
+from bulletin.quantities import (
+    QuantityError,
+    format_number,
+    format_quantity,
+    parse_number,
+    parse_quantity,
+)
 
 EXACT, AT_LEAST, APPROX = Qualifier.EXACT, Qualifier.AT_LEAST, Qualifier.APPROX
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

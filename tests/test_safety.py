@@ -12,13 +12,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import output_files, run_cli, write_files
 
 from bulletin.incremental.bodies import BodyCache
-from bulletin.render.markup import make_markdown, render_markdown
-from bulletin.render.sanitize import sanitize_html
 from bulletin.load.read import MAX_SOURCE_BYTES
 from bulletin.output.staging import Staging
-from conftest import output_files, run_cli, write_files
+from bulletin.render.markup import make_markdown, render_markdown
+from bulletin.render.sanitize import sanitize_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DANGEROUS_TAGS = {"script", "style", "iframe", "object", "embed", "frame", "frameset", "applet", "form", "base",

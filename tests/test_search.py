@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser import chromium_page
 from conftest import output_files, run_cli, write_files
 from static_server import serve_output

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
-
 from browser import chromium_page, needs_chromium
 
 REPO = Path(__file__).resolve().parent.parent

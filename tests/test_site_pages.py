@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import run_cli
 
 ATOM = "{http://www.w3.org/2005/Atom}"

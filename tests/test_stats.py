@@ -11,7 +11,17 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulletin.model import Bulletin, Metric, MetricKind, Qualifier, Quantity, Report, Site, SiteConfig, Unit
+from bulletin.model import (
+    Bulletin,
+    Metric,
+    MetricKind,
+    Qualifier,
+    Quantity,
+    Report,
+    Site,
+    SiteConfig,
+    Unit,
+)
 from bulletin.render.exports import stats_csv_bytes, stats_json_bytes, stats_to_json
 from bulletin.stats import SeriesPoint, UnitValue, compute_stats, value_as_of
 

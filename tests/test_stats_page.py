@@ -10,10 +10,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from bulletin.model import Qualifier, Quantity
 from bulletin.quantities import format_quantity
-from conftest import REPO
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -10,7 +10,6 @@ from typing import Iterator
 
 import pytest
 
-
 BASE = "/dsxx/"
 BULLETIN = "units/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu/"
 PHONE = {"width": 360, "height": 740}

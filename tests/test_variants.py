@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from browser import chromium_page
 from conftest import run_cli, write_files
 from static_server import serve_output

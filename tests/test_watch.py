@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write_files
 
 from bulletin.serve.watch import SourceWatcher, is_source
-from conftest import write_files
 
 
 def test_a_saved_bulletin_is_reported_by_its_path_within_a_second(minimal_site: Path) -> None:

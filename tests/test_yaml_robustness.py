@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO, output_files, run_cli, write_files
 
 from bulletin.errors import Problems
 from bulletin.load.nodes import parse_yaml
-from conftest import REPO, output_files, run_cli, write_files
 
 UNIT = """
     name: 示范街道办事处

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from slugify import slugify
 
-from ..model import Quantity
+from ..errors import Problems, Severity, SourceError
+from ..load.nodes import parse_yaml
+from ..load.validate import read_metric_catalogue
+from ..model import Metric, Quantity
 from ..quantities import format_quantity
 from .clean import to_simplified
 from .figures import FoundQuantity
@@ -24,13 +25,6 @@ class WriteRefused(Exception):
     def __init__(self, lines: list[str]) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
-
-
-@dataclass(frozen=True, slots=True)
-class MetricInfo:
-    key: str
-    label: str
-    unit: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +88,10 @@ def write_import(
             notes.append(f"{where}: warning: a report of {date} already exists; merge the new draft into it by hand")
     if refusals:
         raise WriteRefused(refusals)
-    metrics, metric_note = load_metrics(root / "data" / "metrics.yaml")
-    if metric_note:
-        notes.append(metric_note)
+    catalogue = Problems()
+    metrics = read_metric_catalogue(root, catalogue)
+    notes += [str(SourceError(p.path, p.line, p.col, p.message + "; no figure is mapped to a metric",
+                              Severity.WARNING)) for p in catalogue.sorted()]
     proposals = propose_metrics(result.quantities, metrics)
     draft = draft_report(date, origin, bulletin_rel, proposals)
     bulletin_path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,19 +117,16 @@ _DRAFT_END = "# --- end of draft report {date} ---"
 
 def _report_line(text: str, date: str, path: str, refusals: list[str]) -> int:
     """The line of an existing report of ``date``: >0 a reviewed one, <0 an earlier draft, 0 none."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
-        problem = getattr(exc, "problem", None) or exc
-        refusals.append(f"{path}:{where}: error: cannot add a draft report: the file is not valid YAML ({problem})")
+    problems = Problems()
+    root = parse_yaml(text, path, problems)
+    if problems.has_errors:
+        refusals += [f"{p}; the draft report was not added" for p in problems.sorted()]
         return 0
-    reports = data.get("reports") if isinstance(data, dict) else None
-    for report in reports if isinstance(reports, list) else []:
-        if isinstance(report, dict) and str(report.get("date")) == date:
-            match = re.search(rf"^\s*-?\s*date:\s*['\"]?{re.escape(date)}", text, re.M)
-            return text[: match.start()].count("\n") + 1 if match else 1
+    reports = root.value.get("reports") if root is not None and root.kind == "map" else None  # type: ignore[union-attr]
+    for report in reports[1].value if reports and reports[1].kind == "seq" else []:  # type: ignore[union-attr]
+        day = report.value.get("date") if report.kind == "map" else None  # type: ignore[union-attr]
+        if day is not None and str(day[1].value).strip() == date:
+            return day[0].line
     start = text.find(_DRAFT_START.format(date=date))
     return -(text[:start].count("\n") + 1) if start >= 0 else 0
 
@@ -164,21 +156,6 @@ def _write_atomic(path: Path, text: str) -> None:
 
 # ---------------------------------------------------------------- metrics
 
-def load_metrics(path: Path) -> tuple[list[MetricInfo], str | None]:
-    """The catalogue's keys with label and counting word; a warning line if it cannot be read."""
-    if not path.is_file():
-        return [], None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        return [], f"data/metrics.yaml:1:1: warning: cannot read the metric catalogue ({exc}); no figure is mapped"
-    metrics = []
-    for key, entry in (data or {}).items() if isinstance(data, dict) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("label"), str) and isinstance(entry.get("unit"), str):
-            metrics.append(MetricInfo(str(key), entry["label"], entry["unit"]))
-    return metrics, None
-
-
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if c.isalnum()]
     return {a + b for a, b in zip(chars, chars[1:], strict=False)} or set(chars)
@@ -191,7 +168,7 @@ def match_score(label: str, context: str) -> float:
     return len(words & found) / len(words) if words else 0.0
 
 
-def propose_metrics(quantities: list[FoundQuantity], metrics: list[MetricInfo]) -> list[Proposal]:
+def propose_metrics(quantities: list[FoundQuantity], metrics: list[Metric]) -> list[Proposal]:
     """Map each figure to the metric whose counting word it has and whose label its clause names.
 
     A metric's label must be at least half present in the clause (the figure

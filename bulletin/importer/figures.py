@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Qualifier
-from ..quantities import QuantityError, parse_number
+from ..quantities import (
+    COUNTING_WORDS,
+    QUALIFYING_PREFIXES,
+    TRAILING_QUALIFIERS,
+    QuantityError,
+    parse_number,
+)
 from .clean import to_simplified
 from .structure import Block
 
@@ -34,28 +40,11 @@ _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN = _CN_DIGITS + "十百千万亿"
 _MAGNITUDES = "百千万亿"
 
-# Counting words, compound ones first so that 人次 is not read as 人 and 平方米 not as 米.
-UNITS = sorted(
-    """人次 户次 车次 架次 场次 批次 班次 项次 家次 人 名 位 个 项 次 场 件 家 户 期 篇 份 本 部 册 条 处 所 座
-    支 批 类 大类 种 套 台 辆 架 艘 张 幅 块 棵 株 间 栋 幢 层 床 例 宗 起 笔 封 首 段 则 卷 箱 袋 盒 瓶 枚 颗
-    头 只 匹 趟 班 门 轮 遍 讲 课 节 堂 组 队 团 句 字 页 票 元 美元 平方公里 平方米 平米 立方米 公顷 亩
-    千米 公里 米 吨 千克 公斤 斤 千瓦时 千瓦 个月 小时 分钟 天 周 年 岁 周岁 倍 人天""".split(),
-    key=len,
-    reverse=True,
-)
-_UNIT_MAX = max(len(u) for u in UNITS)
-_UNITS = frozenset(UNITS)
+_UNIT_MAX = max(len(u) for u in COUNTING_WORDS)
+_UNITS = frozenset(COUNTING_WORDS)
 
-# Prefixes that qualify a figure, longest first; the characters before a one-character
-# prefix may make it part of another word (最近, 签约, 赶超), and then it is not one.
-_PREFIXES = (
-    ("将近", Qualifier.APPROX), ("接近", Qualifier.APPROX), ("大约", Qualifier.APPROX),
-    ("超过", Qualifier.AT_LEAST), ("近", Qualifier.APPROX), ("约", Qualifier.APPROX),
-    ("逾", Qualifier.AT_LEAST), ("超", Qualifier.AT_LEAST),
-)  # fmt: skip
+# The characters before a one-character qualifying prefix may make it part of another word (最近, 签约, 赶超).
 _NOT_PREFIX = {"近": "最附临靠亲远邻就走贴", "约": "签节制预合契公条践赴相失违履邀", "超": "赶高招"}
-_TRAILING = (("以上", Qualifier.AT_LEAST), ("左右", Qualifier.APPROX), ("上下", Qualifier.APPROX),
-             ("之多", Qualifier.AT_LEAST), ("有余", Qualifier.AT_LEAST))  # fmt: skip
 
 # Names with numerals that are not figures even without quotation marks.
 NAMES = (
@@ -166,13 +155,13 @@ def _read_at(text: str, view: str, start: int) -> tuple[int, FoundQuantity | Non
     if (found := _unit_at(view, i + space)) is not None:
         unit, unit_start = found, i + space
         i += space + len(found)
-    for word, qualifier in _TRAILING:
+    for word, qualifier in TRAILING_QUALIFIERS:
         if view.startswith(word, i) and not view.startswith("以上率下", i):
             qualifiers.append(qualifier)
             i += len(word)
             break
     pre_start = start
-    for word, qualifier in _PREFIXES:
+    for word, qualifier in QUALIFYING_PREFIXES:
         if view.endswith(word, 0, start):
             before = view[start - len(word) - 1 : start - len(word)]
             if before and before in _NOT_PREFIX.get(word, ""):

@@ -6,6 +6,8 @@ import io
 import re
 import zipfile
 
+from ..errors import Problems
+from ..load.nodes import parse_yaml
 from .document import Line, RawDocument, ReadError, decode_text
 from .html import decode_html, read_html
 
@@ -82,16 +84,12 @@ def read_markdown(text: str) -> RawDocument:
 
 
 def _front_matter(text: str) -> dict[str, str]:
-    """The string fields of a Markdown file's own front matter (title, date, source, author)."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: str(v) for k, v in data.items() if k in ("title", "date", "source", "author") and v not in (None, "")}
+    """The string fields of a Markdown file's own front matter (title, date, source, author), read as a build would."""
+    node = parse_yaml(text, "", Problems())
+    entries = node.value if node is not None and node.kind == "map" else {}
+    return {name: str(value.value).strip() for name, (_, value) in entries.items()  # type: ignore[union-attr]
+            if name in ("title", "date", "source", "author") and value.kind == "scalar" and not value.null
+            and str(value.value).strip()}
 
 
 def _join_wrapped(parts: list[str]) -> str:

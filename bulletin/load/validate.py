@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from slugify import slugify
 
@@ -25,9 +25,10 @@ from ..model import (
 from ..quantities import QuantityError, parse_quantity
 from .checks import check_figures
 from .fields import Fields, did_you_mean
+from .files import Found
 from .links import check_links, index_digest, make_link_index
 from .nodes import Node, parse_yaml
-from .read import Sources, TextFile, split_front_matter
+from .read import Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, Recall
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -138,6 +139,16 @@ def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric]
             hint = did_you_mean(target, [k for k in metrics if k != key])
             problems.error(file.path, node.line, node.col, f'"part_of" names unknown metric "{target}"{hint}')
     return metrics
+
+
+def read_metric_catalogue(root: Path, problems: Problems) -> list[Metric]:
+    """The metrics of ``root``/data/metrics.yaml in its order, read as a build reads them (for the commands that
+    write sources: ``new unit``, ``import``); empty when the file is missing or cannot be read."""
+    path = root / "data" / "metrics.yaml"
+    if not path.is_file():
+        return []
+    file = read_text_file(Found("data/metrics.yaml", str(path)), problems)
+    return list((read_metrics(file, problems) or {}).values()) if file is not None else []
 
 
 def read_kind(fields: Fields) -> MetricKind | None:

@@ -23,17 +23,19 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote, unquote
 
-import yaml
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
 from tornado import httpserver, netutil, web
 from tornado.ioloop import PeriodicCallback
 from tornado.websocket import WebSocketClosedError
 
-from ..build.pipeline import BuildOptions, BuildResult, Edit, Session, build
-from ..errors import SourceError
+from ..errors import Problems, SourceError
+from ..load.files import Found
+from ..load.read import read_text_file
+from ..load.validate import read_site_config
 from ..model import SiteConfig
 from ..output.search import SearchIndexError, build_search_index
+from ..pipeline.build import BuildOptions, BuildResult, Edit, Session, build
 from .panel import error_panel
 from .watch import (
     POLL_SECONDS,
@@ -350,15 +352,19 @@ def _reload_path(changed: list[str]) -> str:
 
 
 def site_base_path(options: BuildOptions) -> str:
-    """The decoded URL path the site lives under (``/dsxx/``): from --base-url, else data/site.yaml, else ``/``."""
+    """The decoded URL path the site lives under (``/dsxx/``): from --base-url, else data/site.yaml, else ``/``.
+
+    data/site.yaml is read as a build reads it; while it has errors the build reports them, and the
+    preview serves at ``/`` until they are fixed.
+    """
     url = options.base_url
     if not url:
-        try:
-            settings = yaml.safe_load((options.source / "data" / "site.yaml").read_text("utf-8-sig"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            settings = None  # the build reports the problem; serve at / until it is fixed
-        url = settings.get("base_url") if isinstance(settings, dict) else None
-    if not isinstance(url, str) or not url.strip():
+        path = options.source / "data" / "site.yaml"
+        problems = Problems()
+        file = read_text_file(Found("data/site.yaml", str(path)), problems) if path.is_file() else None
+        config = read_site_config(file, problems) if file is not None else None
+        url = config.base_url if config is not None else None
+    if not url or not url.strip():
         return "/"
     return unquote(SiteConfig("", url.strip()).base_path)
 

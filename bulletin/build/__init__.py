@@ -1,1 +1,0 @@
-"""Build: the pipeline from sources to output, top to bottom, and its render workers."""
