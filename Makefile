@@ -1,26 +1,42 @@
 # Two commands do all set-up on a fresh machine:
 #   make preview   build the example site and preview it on http://127.0.0.1:8000/dsxx/ with live reload
 #   make test      run the whole test suite (installs Debian's chromium for the browser tests)
+# Both install exactly the versions in requirements/ (hash-checked); see the README, "Dependencies".
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+PIP := $(PY) -m pip --disable-pip-version-check
+RUN_STAMP := $(VENV)/.run-installed
+TEST_STAMP := $(VENV)/.test-installed
+LATEST := .venv-latest
+LOCKER := .venv-lock
+UV_VERSION := 0.13.9
 
-.PHONY: preview build check test browser clean
+.PHONY: preview build check test test-latest lock browser clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-preview: $(STAMP)
-	$(PY) build.py serve
+# What previewing needs, and bulletin itself (editable: the package is this folder).
+$(RUN_STAMP): requirements/run.txt pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --require-hashes --no-deps -r requirements/run.txt
+	$(PIP) install --no-deps --no-build-isolation --quiet -e .
+	rm -f $(TEST_STAMP)
+	touch $@
 
-build: $(STAMP)
+# ... and the test tools (pytest, hypothesis, Playwright, pypdf), only for the tests.
+$(TEST_STAMP): requirements/test.txt $(RUN_STAMP)
+	$(PIP) install --require-hashes --no-deps -r requirements/test.txt
+	touch $@
+
+preview: $(RUN_STAMP)
+	$(PY) build.py serve --port $(PORT)
+
+build: $(RUN_STAMP)
 	$(PY) build.py build
 
-check: $(STAMP)
+check: $(RUN_STAMP)
 	$(PY) build.py check
 
 # Debian's chromium for the browser tests, and a Chinese font so that screenshots show text.
@@ -31,8 +47,27 @@ browser:
 	  else echo "browser tests need Debian's chromium: sudo apt-get install -y chromium fonts-wqy-microhei"; fi; \
 	fi
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(PY) -m pytest
 
+# The suite against the newest versions that pyproject.toml's ranges allow (not the lock): run it before
+# refreshing the lock, and now and then to learn early what a new release breaks.
+test-latest: browser
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --disable-pip-version-check --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --disable-pip-version-check --upgrade --upgrade-strategy eager -e '.[test]'
+	@echo "newest allowed versions:"; $(LATEST)/bin/python -m pip list --disable-pip-version-check --format=freeze \
+	  | grep -iE '^(markdown|jinja2|markupsafe|pyyaml|nh3|opencc|pagefind|livereload|tornado|watchfiles|python-slugify|python-docx|pytest|hypothesis|playwright|pypdf)=='
+	$(LATEST)/bin/python -m pytest
+
+# Refresh the lock from pyproject.toml's ranges (needs the network): the newest versions, all platforms.
+lock:
+	test -x $(LOCKER)/bin/uv || ($(PYTHON) -m venv $(LOCKER) && $(LOCKER)/bin/python -m pip install --quiet uv==$(UV_VERSION))
+	$(LOCKER)/bin/uv pip compile pyproject.toml requirements/build.in --extra test --universal --python-version 3.11 \
+	  --generate-hashes --no-header --upgrade --quiet -o requirements/test.txt
+	$(LOCKER)/bin/uv pip compile pyproject.toml requirements/build.in --universal --python-version 3.11 \
+	  --generate-hashes --no-header --quiet -c requirements/test.txt -o requirements/run.txt
+
 clean:
-	rm -rf output .cache $(VENV)
+	rm -rf output .cache $(VENV) $(LATEST) $(LOCKER)

@@ -24,7 +24,7 @@ def launch_chromium() -> Iterator[object]:
     """A headless Chromium browser; skips the test when Debian's chromium is not installed."""
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (make test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (pip install -e '.[test]')")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright: make test installs it")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
