@@ -44,24 +44,36 @@ class Reuse:
     source: Path
     output: Path
     recall: Recall  # parses of source files: the preview's memory, or none
-    bodies: BodyCache  # converted Markdown bodies and their facts
-    manifest: Manifest  # each output file and the fingerprint of what it was made of
     stamp: BuildStamp | None  # the whole build: the command line's only
     prefetch: bool  # convert bodies ahead on a free core while the sources load
     state: Snapshot | None = None  # the sources as the last question about the whole build found them
     fingerprints: Fingerprinter | None = None  # of this build's pages, once ``start`` has seen its renderer
+    _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
+    _manifest: Manifest | None = None
 
     @classmethod
     def for_command_line(cls, source: Path, output: Path) -> Reuse:
         """One build: its stamp, the body cache and the manifest on disk; nothing kept in memory."""
-        return cls(source, output, Forgetful(), BodyCache.for_site(source), Manifest.load(source, output),
-                   BuildStamp.of(source, output), prefetch=True)
+        return cls(source, output, Forgetful(), BuildStamp.of(source, output), prefetch=True)
 
     @classmethod
     def for_preview(cls, source: Path, output: Path) -> Reuse:
         """A series of builds in one process: what was read and parsed is remembered between them."""
-        return cls(source, output, ParseMemo(), BodyCache.for_site(source), Manifest.load(source, output), None,
-                   prefetch=False)
+        return cls(source, output, ParseMemo(), None, prefetch=False)
+
+    @property
+    def bodies(self) -> BodyCache:
+        """Converted Markdown bodies and their facts."""
+        if self._bodies is None:
+            self._bodies = BodyCache.for_site(self.source)
+        return self._bodies
+
+    @property
+    def manifest(self) -> Manifest:
+        """Each output file and the fingerprint of what it was made of."""
+        if self._manifest is None:
+            self._manifest = Manifest.load(self.source, self.output)
+        return self._manifest
 
     def last_build(self, options: tuple[object, ...], interrupted: bool) -> LastBuild | None:
         """The last build's result when neither the sources, the generator, ``options`` nor the output changed

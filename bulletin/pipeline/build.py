@@ -111,27 +111,32 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     last = reuse.last_build(options.key(), interrupted(options.output))
     if last is not None:
         return BuildResult(Problems(last.warnings), pages=last.files).finished(started)
+    # Collecting garbage is paused where a build makes objects that live until it ends (the model, the pages'
+    # plan, their fingerprints): a collection would scan them again and again to free nothing. Rendering itself
+    # collects, in the workers or in this process (see workers.run_in_chunks).
     with reuse.converting_ahead(options.jobs), collection_paused():
         loaded = load(options, reuse.recall, edit)
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         return result.finished(started)
-    stats = compute_stats(loaded.site)
-    renderer = Renderer(loaded.site, stats, loaded.env, loaded.template_names, reuse.bodies)
-    reuse.start(renderer)
     indexed = loaded.site.config.search and options.search_index
     writer = session.writer if session else open_writer(options.output, whole=indexed)
     writer.prepare()
     try:
-        emitter = Emitter(renderer, reuse, writer)
-        emitter.emit_first(pages_of(renderer, edit.changed), result)
-        produced = write_site(emitter, loaded.sources, options.jobs, result, progress)
+        with collection_paused():
+            stats = compute_stats(loaded.site)
+            renderer = Renderer(loaded.site, stats, loaded.env, loaded.template_names, reuse.bodies)
+            reuse.start(renderer)
+            emitter = Emitter(renderer, reuse, writer)
+            emitter.emit_first(pages_of(renderer, edit.changed), result)
+            produced = write_site(emitter, loaded.sources, options.jobs, result, progress)
         if result.ok and indexed:
             index_search(writer.folder, result)
         if result.ok:
             writer.adopt(produced)
             writer.commit()
-            reuse.remember(produced, writer.output, renderer, result.pages, result.problems)
+            with collection_paused():
+                reuse.remember(produced, writer.output, renderer, result.pages, result.problems)
     finally:
         writer.abort()  # nothing left to remove after a commit
     return result.finished(started)

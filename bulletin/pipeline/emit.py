@@ -17,7 +17,7 @@ from ..render.mirror import MIRROR, is_page, mirror_page
 from ..render.pages import site_pages, statistics_pages
 from ..render.renderer import PageJob, Renderer
 from .result import BuildResult, Emitted
-from .workers import collection_paused, run_in_chunks
+from .workers import run_in_chunks
 
 BULLETINS_PER_CHUNK = 100  # bulletin pages a worker renders at a time
 PAGES_PER_CHUNK = 50  # other pages a worker renders at a time
@@ -82,8 +82,7 @@ def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResul
     produced: dict[str, str] = {}
     try:
         summaries = emit_bulletins(emitter, jobs, result, produced, progress)
-        with collection_paused():
-            pages = site_pages(renderer, summaries)
+        pages = site_pages(renderer, summaries)
         collect(run_in_chunks(_emit_pages, (emitter, pages), len(pages), PAGES_PER_CHUNK, jobs),
                 emitter, result, produced, len(pages), progress)
     except TemplateProblem as exc:

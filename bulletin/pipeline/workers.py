@@ -91,6 +91,7 @@ def _serve(work: Work, state: S, chunks: list[range], taken: Synchronized, resul
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
+    gc.freeze()  # what the worker inherited lives on: its collections scan only the worker's own objects
     gc.enable()
     while True:
         with taken.get_lock():
@@ -112,12 +113,15 @@ def _serve(work: Work, state: S, chunks: list[range], taken: Synchronized, resul
 
 @contextlib.contextmanager
 def collecting() -> Iterator[None]:
-    """Python's cycle collector on for the block, whatever the caller had."""
+    """Python's cycle collector on for the block, whatever the caller had, for the objects the block makes:
+    what exists before it is set aside (frozen), as a worker sets aside what it inherits."""
     enabled = gc.isenabled()
+    gc.freeze()
     gc.enable()
     try:
         yield
     finally:
+        gc.unfreeze()
         if not enabled:
             gc.disable()
 
