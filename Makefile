@@ -13,7 +13,7 @@ LATEST := .venv-latest
 LOCKER := .venv-lock
 UV_VERSION := 0.13.9
 
-.PHONY: preview build check test test-latest lock browser clean
+.PHONY: preview build check test test-latest lock messages browser clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,15 @@ lock:
 	  --generate-hashes --no-header --upgrade --quiet -o requirements/test.txt
 	$(LOCKER)/bin/uv pip compile pyproject.toml requirements/build.in --universal --python-version 3.11 \
 	  --generate-hashes --no-header --quiet -c requirements/test.txt -o requirements/run.txt
+
+# The editors' messages: extract every _("…") of the package, merge into the Chinese catalog, compile it.
+# Then translate what is new in bulletin/locale/zh_CN/LC_MESSAGES/bulletin.po and run this again.
+messages: $(TEST_STAMP)
+	$(VENV)/bin/pybabel extract --quiet -F babel.cfg -k _ --no-location --sort-output --omit-header \
+	  -o bulletin/locale/bulletin.pot .
+	$(VENV)/bin/pybabel update --quiet -i bulletin/locale/bulletin.pot -d bulletin/locale -D bulletin \
+	  --no-location --omit-header --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile --statistics -d bulletin/locale -D bulletin
 
 clean:
 	rm -rf output .cache $(VENV) $(LATEST) $(LOCKER)

@@ -1,4 +1,8 @@
-"""Command line: ``bulletin build|check|serve|import|new``; exit 0 ok, 1 source errors, 2 usage."""
+"""Command line: ``bulletin build|check|serve|import|new``; exit 0 ok, 1 source errors, 2 usage.
+
+Everything it prints is for the site's editors, in their language (``messages``): Chinese unless
+``--lang en`` or ``BULLETIN_LANG=en``; argparse's own words (usage, options, its errors) too.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,12 @@ import functools
 import re
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import NoReturn, Sequence, TextIO
 
 import markdown
 
 from . import __version__
-from .errors import Problems
+from .messages import Language, Message, Reporter, _, choose_language
 from .output.location import refuse_output_location
 from .pipeline.build import BuildOptions, build, default_jobs, load
 from .pipeline.workers import WorkerDied
@@ -21,150 +25,231 @@ from .render.markup import quick_inline_refusal
 COMMANDS = ("build", "check", "serve", "import", "new")
 
 
-def make_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--source", type=Path, default=Path("."), help="site root (default: .)")
-    common.add_argument("--output", type=Path, help="output folder (default: <source>/output)")
-    common.add_argument("--base-url", help="override base_url of data/site.yaml")
-    common.add_argument("--drafts", action="store_true", help="include bulletins marked draft: true")
-    common.add_argument("--jobs", type=_positive_int, default=None, help="parallel workers (default: cores)")
-    common.add_argument("--quiet", action="store_true", help="print only warnings, errors and the summary")
-    common.add_argument("--verbose", action="store_true", help="also say how the build runs (e.g. which Markdown step)")
+def make_parser(language: Language) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand, its help in ``language``."""
+    t = language.text
+    common = _Parser(language, add_help=False)
+    common.add_argument("--source", type=Path, default=Path("."), help=t(_("site root (default: .)")))
+    common.add_argument("--output", type=Path, help=t(_("output folder (default: <source>/output)")))
+    common.add_argument("--base-url", help=t(_("override base_url of data/site.yaml")))
+    common.add_argument("--drafts", action="store_true", help=t(_("include bulletins marked draft: true")))
+    common.add_argument("--jobs", type=functools.partial(_positive_int, language),
+                        help=t(_("parallel workers (default: the number of cores)")))
+    common.add_argument("--quiet", action="store_true", help=t(_("print only warnings, errors and the summary")))
+    common.add_argument("--verbose", action="store_true",
+                        help=t(_("also say how the build runs (e.g. which Markdown step)")))
+    common.add_argument("--lang", choices=["zh", "en"], help=t(_("language of the messages: zh (default) or en")))
 
-    parser = argparse.ArgumentParser(prog="bulletin", description="Static site generator for progress bulletins.")
-    parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("build", parents=[common], help="build the site (the default command)")
-    commands.add_parser("check", parents=[common], help="validate every source file; write nothing")
-    serve = commands.add_parser("serve", parents=[common], help="build and preview with live reload")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--open", action="store_true", help="open the home page in the browser")
-    importer = commands.add_parser("import", parents=[common], help="turn raw bulletin text into Markdown")
-    importer.add_argument("files", nargs="+", metavar="FILE")
-    importer.add_argument("--unit", help="the unit the bulletin belongs to (required without --json)")
-    importer.add_argument("--json", action="store_true", help="print the result as JSON; write nothing")
-    importer.add_argument("--to-simplified", action="store_true", help="convert traditional Chinese to simplified")
-    importer.add_argument("--force", action="store_true", help="overwrite an existing bulletin or report")
-    new = commands.add_parser("new", parents=[common], help="scaffold a source file")
-    new.add_argument("kind", choices=["unit"])
-    new.add_argument("slug")
-    new.add_argument("--name", required=True, help="the unit's full name")
+    parser = _Parser(language, prog="bulletin", description=t(_("Static site generator for progress bulletins.")))
+    parser.add_argument("--version", action="version", version=f"bulletin {__version__}",
+                        help=t(_("show the version and exit")))
+    parser.add_argument("--lang", choices=["zh", "en"], help=t(_("language of the messages: zh (default) or en")))
+    commands = parser.add_subparsers(dest="command", metavar=t(_("COMMAND")), title=t(_("commands")),
+                                     parser_class=functools.partial(_Parser, language))
+    commands.add_parser("build", parents=[common], help=t(_("build the site (the default command)")))
+    commands.add_parser("check", parents=[common], help=t(_("validate every source file; write nothing")))
+    serve = commands.add_parser("serve", parents=[common], help=t(_("build and preview with live reload")))
+    serve.add_argument("--host", default="127.0.0.1", help=t(_("address to listen on (default: 127.0.0.1)")))
+    serve.add_argument("--port", type=int, default=8000, help=t(_("port to listen on (default: 8000)")))
+    serve.add_argument("--open", action="store_true", help=t(_("open the home page in the browser")))
+    importer = commands.add_parser("import", parents=[common], help=t(_("turn raw bulletin text into Markdown")))
+    importer.add_argument("files", nargs="+", metavar=t(_("FILE")))
+    importer.add_argument("--unit", help=t(_("the unit the bulletin belongs to (required without --json)")))
+    importer.add_argument("--json", action="store_true", help=t(_("print the result as JSON; write nothing")))
+    importer.add_argument("--to-simplified", action="store_true",
+                          help=t(_("convert traditional Chinese to simplified")))
+    importer.add_argument("--force", action="store_true", help=t(_("overwrite an existing bulletin or report")))
+    new = commands.add_parser("new", parents=[common], help=t(_("scaffold a source file")))
+    new.add_argument("kind", choices=["unit"], help=t(_("what to scaffold: unit")))
+    new.add_argument("slug", help=t(_("the unit's slug: lowercase letters, digits and -")))
+    new.add_argument("--name", required=True, help=t(_("the unit's full name")))
     return parser
 
 
-def _positive_int(text: str) -> int:
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with its own words in the editors' language."""
+
+    usage_prefix = "usage: "
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose own words (usage, the group titles, -h, its errors) are in ``language``."""
+
+    def __init__(self, language: Language, **kwargs: object) -> None:
+        prefix = language.text(_("usage: "))
+        formatter = type("Formatter", (_Formatter,), {"usage_prefix": prefix})
+        add_help = bool(kwargs.pop("add_help", True))
+        super().__init__(formatter_class=formatter, add_help=False, **kwargs)  # type: ignore[arg-type]
+        self.language = language
+        self._positionals.title = language.text(_("positional arguments"))
+        self._optionals.title = language.text(_("options"))
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help=language.text(_("show this help and exit")))
+
+    def error(self, message: str) -> NoReturn:
+        """Usage, then ``bulletin: error: ...`` in the editors' language; exit 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {self.language.text(argparse_message(message))}\n")
+
+
+# argparse's error messages (Python 3.11 to 3.13), as our messages: what follows them is kept as argparse wrote it.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (?P<names>.*)"),
+     lambda m: _("these must be given: {names}", names=m["names"])),
+    (re.compile(r"unrecognized arguments: (?P<names>.*)"),
+     lambda m: _("unknown arguments: {names}", names=m["names"])),
+    (re.compile(r"argument (?P<name>\S+): invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)"),
+     lambda m: _("{name}: {value} is not one of {choices}", name=m["name"], value=m["value"], choices=m["choices"])),
+    (re.compile(r"argument (?P<name>\S+): expected one argument"),
+     lambda m: _("{name} needs a value", name=m["name"])),
+    (re.compile(r"argument (?P<name>\S+): invalid int value: (?P<value>.*)"),
+     lambda m: _("{name}: {value} is not a whole number", name=m["name"], value=m["value"])),
+    (re.compile(r"argument (?P<name>\S+): (?P<problem>.*)"),
+     lambda m: _("{name}: {problem}", name=m["name"], problem=m["problem"])),
+)
+
+
+def argparse_message(message: str) -> Message | str:
+    """One of argparse's error messages as ours (unknown ones as argparse wrote them)."""
+    for pattern, make in _ARGPARSE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return make(match)
+    return message
+
+
+def _positive_int(language: Language, text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(language.text(_("expected a whole number, not {text}", text=repr(text))))
     if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(language.text(_("must be at least 1")))
     return value
+
+
+def language_asked(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang`` in ``argv``, looked at before parsing (so that --help is in that language)."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run one command; returns the exit code (130 when interrupted with Ctrl-C)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    report = Reporter(stdout or sys.stdout, stderr or sys.stderr, Language.load(choose_language(language_asked(argv))))
     try:
-        return run_command(argv, stdout, stderr)
+        return run_command(argv, report)
     except KeyboardInterrupt:
-        print("bulletin: interrupted; the previous output was left as it was", file=stderr or sys.stderr)
+        report.tell(_("bulletin: interrupted; the previous output was left as it was"))
         return 130
 
 
-def run_command(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | None) -> int:
+def run_command(argv: list[str], report: Reporter) -> int:
     """Parse the arguments and run the command they name."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    out, err = stdout or sys.stdout, stderr or sys.stderr
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version", "--lang")) or (
+            argv[0] == "--lang" and len(argv) > 2 and argv[2] not in COMMANDS and argv[2] not in ("-h", "--help")):
         argv.insert(0, "build")
-    args = make_parser().parse_args(argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = report.out, report.err  # type: ignore[assignment]  # where argparse prints
+    try:
+        args = make_parser(report.language).parse_args(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+    if args.command is None:
+        args = make_parser(report.language).parse_args(["build", *argv])
     source = args.source
     if not (source / "data").is_dir() and not (source / "content").is_dir() and args.command not in ("new", "import"):
-        print(f"bulletin: error: {source} is not a site root (it has no data/ or content/ folder)", file=err)
+        report.fail(_("{source} is not a site root (it has no data/ or content/ folder)", source=str(source)))
         return 2
     output = args.output if args.output is not None else source / "output"
     if args.base_url is not None and not re.match(r"https?://[^/\s]+(/\S*)?$", args.base_url):
-        print(f"bulletin: error: --base-url must be an absolute http(s) URL, not {args.base_url!r}", file=err)
+        report.fail(_("--base-url must be an absolute http(s) URL, not {url}", url=repr(args.base_url)))
         return 2
     options = BuildOptions(source, output, args.base_url, args.drafts, args.jobs or default_jobs())
     if args.verbose and args.command in ("build", "check", "serve"):
-        say_how_markdown_runs(out)
+        say_how_markdown_runs(report)
     if args.command == "check":
-        return run_check(options, args.quiet, out, err)
+        return run_check(options, args.quiet, report)
     if args.command == "import":
         from .importer.command import run_import
 
         return run_import(args.files, source=source, unit=args.unit, to_simplified=args.to_simplified,
-                          as_json=args.json, force=args.force, out=out, err=err)
+                          as_json=args.json, force=args.force, out=report.out, err=report.err)  # type: ignore[arg-type]
     if args.command == "new":
         from .scaffold import new_unit
 
-        return new_unit(source, args.slug, args.name, out=out, err=err)
+        return new_unit(source, args.slug, args.name, out=report.out, err=report.err)  # type: ignore[arg-type]
     refusal = refuse_output_location(source, output)
     if refusal:
-        print(f"bulletin: error: {refusal}", file=err)
+        report.fail(refusal)
         return 2
     if args.command == "serve":
         from .serve.server import serve
 
-        return serve(options, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
-    return run_build(options, args.quiet, out, err)
+        return serve(options, host=args.host, port=args.port, open_browser=args.open, out=report.out,  # type: ignore[arg-type]
+                     err=report.err)  # type: ignore[arg-type]
+    return run_build(options, args.quiet, report)
 
 
-def say_how_markdown_runs(out: TextIO) -> None:
+def say_how_markdown_runs(report: Reporter) -> None:
     """With --verbose: whether bodies go through the quick inline step or stock Python-Markdown, and why."""
     refusal = quick_inline_refusal()
     if refusal is None:
-        print(f"Markdown: Python-Markdown {markdown.__version__} with the quick inline step", file=out)
+        report.say(_("Markdown: Python-Markdown {version} with the quick inline step", version=markdown.__version__))
     else:
-        print(f"Markdown: stock Python-Markdown (the same HTML, slower): {refusal}", file=out)
+        report.say(_("Markdown: stock Python-Markdown (the same HTML, slower): {why}", why=refusal))
 
 
-def print_problems(problems: Problems, err: TextIO) -> None:
-    """Every problem, one line each, sorted by path and line."""
-    for problem in problems.sorted():
-        print(problem, file=err)
-
-
-def run_check(options: BuildOptions, quiet: bool, out: TextIO, err: TextIO) -> int:
+def run_check(options: BuildOptions, quiet: bool, report: Reporter) -> int:
     """Validate everything ``build`` would; write nothing."""
     loaded = load(options)
-    print_problems(loaded.problems, err)
+    report.problems(loaded.problems.sorted())
     if loaded.problems.has_errors:
-        print(f"{len(loaded.problems.errors)} error(s); nothing was published", file=err)
+        report.tell(_("{count} error(s); nothing was published", count=len(loaded.problems.errors)))
         return 1
     if not quiet:
         site = loaded.site
-        print(f"ok: {len(site.units)} units, {len(site.bulletins)} bulletins, no errors", file=out)
+        report.say(_("ok: {units} units, {bulletins} bulletins, no errors", units=len(site.units),  # type: ignore[union-attr]
+                     bulletins=len(site.bulletins)))  # type: ignore[union-attr]
     return 0
 
 
-def show_progress(out: TextIO, done: int, total: int) -> None:
+def show_progress(report: Reporter, done: int, total: int) -> None:
     """Pages done so far, on one line that the next count overwrites."""
-    print(f"\rrendering: {done}/{total} pages   ", end="", file=out, flush=True)
+    report.say("\r" + report.language.text(_("rendering: {done}/{total} pages", done=done, total=total)) + "   ",
+               end="", flush=True)
 
 
-def run_build(options: BuildOptions, quiet: bool, out: TextIO, err: TextIO) -> int:
+def run_build(options: BuildOptions, quiet: bool, report: Reporter) -> int:
     """Build the site and print a one-line summary."""
-    progress = functools.partial(show_progress, out) if not quiet and out.isatty() else None
+    tty = getattr(report.out, "isatty", lambda: False)()
+    progress = functools.partial(show_progress, report) if not quiet and tty else None
     try:
         result = build(options, progress=progress)
     except WorkerDied:
-        print("\nbulletin: error: a render worker died (out of memory?); try fewer --jobs; "
-              "the previous output was left as it was", file=err)
+        report.say("")
+        report.fail(_("a render worker died (out of memory?); try fewer --jobs; the previous output was left as it was"))
         return 1
     except OSError as exc:  # a full disk, a folder we may not write: not a problem in the sources
-        print(f"\nbulletin: error: cannot write the output: {exc.strerror or exc}; "
-              "the previous output was left as it was", file=err)
+        report.say("")
+        report.fail(_("cannot write the output: {why}; the previous output was left as it was",
+                      why=exc.strerror or str(exc)))
         return 1
     if progress:
-        print("\r" + " " * 40 + "\r", end="", file=out)
-    print_problems(result.problems, err)
+        report.say("\r" + " " * 40 + "\r", end="")
+    report.problems(result.problems.sorted())
     if not result.ok:
-        print(f"{len(result.problems.errors)} error(s); the previous output was left as it was", file=err)
+        report.tell(_("{count} error(s); the previous output was left as it was", count=len(result.problems.errors)))
         return 1
-    print(f"built {result.pages} files ({result.rendered} pages rendered, {result.changed} files changed) "
-          f"in {result.seconds:.2f} s -> {options.output}", file=out)
+    report.say(_("built {files} files ({rendered} pages rendered, {changed} files changed) in {seconds} s -> {output}",
+                 files=result.pages, rendered=result.rendered, changed=result.changed,
+                 seconds=f"{result.seconds:.2f}", output=str(options.output)))
     return 0

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent
 # The distributions whose versions can change what a build writes (Python's own is added).
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "nh3", "opencc", "pyyaml", "pagefind", "pagefind-bin-extended",
              "python-slugify")
-GENERATOR_SUFFIXES = (".py", ".html", ".xml", ".css", ".js", ".svg", ".po", ".mo", ".json", ".txt", ".woff2")
+GENERATOR_SUFFIXES = (".py", ".html", ".xml", ".css", ".js", ".svg", ".json", ".txt", ".woff2")  # not the messages
 
 
 def digest(*parts: str | bytes) -> str:
@@ -33,7 +33,7 @@ def digest(*parts: str | bytes) -> str:
 
 @functools.cache
 def generator_digest() -> str:
-    """The digest of this generator: its own files (code, theme, messages) and the versions it runs with."""
+    """The digest of this generator: its own files (code, theme) and the versions of what it runs with."""
     return digest(package_digest(PACKAGE), *library_versions())
 
 

@@ -6,6 +6,8 @@ import enum
 import re
 from dataclasses import dataclass, field
 
+from .messages import ENGLISH, Language, Message
+
 LINE_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
 
 
@@ -14,20 +16,32 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class SourceError:
-    """One located problem; ``path`` is relative to the source root, POSIX style."""
+    """One located problem; ``path`` is relative to the source root, POSIX style.
+
+    The markers ``error:`` and ``warning:`` stay in English in every language, for CI annotations
+    and editors' tools; the message after them is in the language it is shown in.
+    """
 
     path: str
     line: int = 1
     col: int = 1
-    message: str = field(default="", compare=True)
+    message: Message | str = ""
     severity: Severity = field(default=Severity.ERROR, compare=False)
     source_line: str = field(default="", compare=False)
 
     def __str__(self) -> str:
-        message = LINE_BREAK.sub(lambda m: repr(m.group())[1:-1], self.message)  # one line, always
+        return self.shown(ENGLISH)
+
+    def shown(self, language: Language) -> str:
+        """The problem as one line, its message in ``language``."""
+        message = LINE_BREAK.sub(lambda m: repr(m.group())[1:-1], language.text(self.message))  # one line, always
         return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {message}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, str(self.message))
 
 
 @dataclass(slots=True)
@@ -36,11 +50,11 @@ class Problems:
 
     items: list[SourceError] = field(default_factory=list)
 
-    def error(self, path: str, line: int, col: int, message: str) -> None:
+    def error(self, path: str, line: int, col: int, message: Message | str) -> None:
         """Record an error at ``path:line:col``."""
         self.items.append(SourceError(path, line, col, message, Severity.ERROR))
 
-    def warning(self, path: str, line: int, col: int, message: str) -> None:
+    def warning(self, path: str, line: int, col: int, message: Message | str) -> None:
         """Record a warning at ``path:line:col``."""
         self.items.append(SourceError(path, line, col, message, Severity.WARNING))
 
@@ -58,4 +72,4 @@ class Problems:
 
     def sorted(self) -> list[SourceError]:
         """Every problem once, ordered by path, line and column."""
-        return sorted(set(self.items))
+        return sorted(set(self.items), key=lambda p: p.sort_key)

@@ -47,6 +47,12 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English unless a test asks for Chinese (the editors' default; see test_messages.py)."""
+    monkeypatch.setenv("BULLETIN_LANG", "en")
+
+
 @pytest.fixture
 def minimal_site(tmp_path: Path) -> Path:
     """A copy of tests/sites/minimal: only data/ and content/."""

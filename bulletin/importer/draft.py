@@ -90,7 +90,7 @@ def write_import(
         raise WriteRefused(refusals)
     catalogue = Problems()
     metrics = read_metric_catalogue(root, catalogue)
-    notes += [str(SourceError(p.path, p.line, p.col, p.message + "; no figure is mapped to a metric",
+    notes += [str(SourceError(p.path, p.line, p.col, f"{p.message}; no figure is mapped to a metric",
                               Severity.WARNING)) for p in catalogue.sorted()]
     proposals = propose_metrics(result.quantities, metrics)
     draft = draft_report(date, origin, bulletin_rel, proposals)

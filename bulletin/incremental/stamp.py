@@ -20,6 +20,7 @@ from pathlib import Path
 from ..digest import digest, generator_digest
 from ..errors import Problems, Severity, SourceError
 from ..load.files import SOURCE_DIRS, walk_once
+from ..messages import Message
 from .files import CACHE_DIR, write_json
 from .memo import RACY_NS
 
@@ -86,13 +87,15 @@ class BuildStamp:
                 return None
             if stamp["output"] != snapshot([output], skip_top_dot_entries=True).digest:
                 return None
-            warnings = [SourceError(w[0], int(w[1]), int(w[2]), str(w[3]), Severity.WARNING) for w in stamp["warnings"]]
+            warnings = [SourceError(w[0], int(w[1]), int(w[2]), Message.from_json(w[3]), Severity.WARNING)
+                        for w in stamp["warnings"]]
             return int(stamp["files"]), warnings
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
     def save(self, sources: Snapshot, output: Path, files: int, problems: Problems) -> None:
         """Record a good build of ``sources`` into ``output``."""
-        warnings = [[p.path, p.line, p.col, p.message] for p in problems.sorted() if p.severity is Severity.WARNING]
+        warnings = [[p.path, p.line, p.col, p.message.to_json() if isinstance(p.message, Message) else p.message]
+                    for p in problems.sorted() if p.severity is Severity.WARNING]
         write_json(self.path, {"sources": sources.digest, "trusted": sources.trusted,
                                "output": snapshot([output], True).digest, "files": files, "warnings": warnings})
