@@ -16,7 +16,7 @@ from typing import NoReturn, Sequence, TextIO
 import markdown
 
 from . import __version__
-from .messages import Language, Message, Reporter, _, choose_language
+from .messages import Language, Message, Reporter, _, choose_language, os_reason
 from .output.location import refuse_output_location
 from .pipeline.build import BuildOptions, build, default_jobs, load
 from .pipeline.workers import WorkerDied
@@ -182,11 +182,11 @@ def run_command(argv: list[str], report: Reporter) -> int:
         from .importer.command import run_import
 
         return run_import(args.files, source=source, unit=args.unit, to_simplified=args.to_simplified,
-                          as_json=args.json, force=args.force, out=report.out, err=report.err)  # type: ignore[arg-type]
+                          as_json=args.json, force=args.force, report=report)
     if args.command == "new":
         from .scaffold import new_unit
 
-        return new_unit(source, args.slug, args.name, out=report.out, err=report.err)  # type: ignore[arg-type]
+        return new_unit(source, args.slug, args.name, report=report)
     refusal = refuse_output_location(source, output)
     if refusal:
         report.fail(refusal)
@@ -194,8 +194,7 @@ def run_command(argv: list[str], report: Reporter) -> int:
     if args.command == "serve":
         from .serve.server import serve
 
-        return serve(options, host=args.host, port=args.port, open_browser=args.open, out=report.out,  # type: ignore[arg-type]
-                     err=report.err)  # type: ignore[arg-type]
+        return serve(options, host=args.host, port=args.port, open_browser=args.open, report=report)
     return run_build(options, args.quiet, report)
 
 
@@ -241,7 +240,7 @@ def run_build(options: BuildOptions, quiet: bool, report: Reporter) -> int:
     except OSError as exc:  # a full disk, a folder we may not write: not a problem in the sources
         report.say("")
         report.fail(_("cannot write the output: {why}; the previous output was left as it was",
-                      why=exc.strerror or str(exc)))
+                      why=os_reason(exc)))
         return 1
     if progress:
         report.say("\r" + " " * 40 + "\r", end="")
@@ -251,5 +250,5 @@ def run_build(options: BuildOptions, quiet: bool, report: Reporter) -> int:
         return 1
     report.say(_("built {files} files ({rendered} pages rendered, {changed} files changed) in {seconds} s -> {output}",
                  files=result.pages, rendered=result.rendered, changed=result.changed,
-                 seconds=f"{result.seconds:.2f}", output=str(options.output)))
+                 seconds=format(result.seconds, ".2f"), output=str(options.output)))
     return 0

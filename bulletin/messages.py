@@ -13,6 +13,7 @@ paths and numbers never are.
 
 from __future__ import annotations
 
+import errno
 import gettext
 import os
 from dataclasses import dataclass
@@ -79,6 +80,17 @@ class Language:
 
 
 ENGLISH = Language("en", gettext.NullTranslations())
+
+
+def os_reason(exc: OSError) -> Message | str:
+    """Why the system refused to read or write (no permission, a full disk), for editors; else its own words."""
+    reasons = {
+        errno.EACCES: _("permission denied"), errno.EPERM: _("permission denied"),
+        errno.ENOENT: _("no such file or folder"), errno.ENOSPC: _("the disk is full"),
+        errno.EROFS: _("the disk is read-only"), errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is a file, not a folder"), errno.EEXIST: _("it exists already"),
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc)) if exc.errno is not None else exc.strerror or str(exc)
 
 
 class SourceErrorLike(Protocol):

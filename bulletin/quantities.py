@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, Inexact, localcontext
 
+from .messages import Message, _
 from .model import Qualifier, Quantity
 
-EXAMPLES = "expected a number such as 800, 800余, 1.4万 or 二十三"
-NUMBER_EXAMPLES = "expected a number such as 800, 1.4万 or 二十三"
+EXAMPLES = _("expected a number such as 800, 800余, 1.4万 or 二十三")
+NUMBER_EXAMPLES = _("expected a number such as 800, 1.4万 or 二十三")
 
 # Full-width ASCII (０-９ ， ． Ａ-Ｚ) and the ideographic space, as pasted from Chinese documents.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -56,6 +57,7 @@ _VAGUE = ("数", "几", "若干", "好几", "许多", "无数", "成千")
 _NOT_IN_WORD = _NUMERALS | frozenset("余多")
 _LARGE_NAMES = ((10**12, "万亿"), (10**8, "亿"), (10**4, "万"))
 _INFINITY = Decimal("Infinity")
+NEGATIVE = _("a figure cannot be negative")
 
 _Token = tuple[str, Decimal, bool]  # kind ("num", "zero", "mult"), value, a lone digit 1-9
 
@@ -63,12 +65,12 @@ _Token = tuple[str, Decimal, bool]  # kind ("num", "zero", "mult"), value, a lon
 class QuantityError(ValueError):
     """A figure that cannot be read; ``message`` says why, in words for the site's editors."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Message) -> None:
         super().__init__(message)
         self.message = message
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +88,10 @@ def parse_quantity(text: str | int | float | Decimal, unit: str | None = None) -
         return Quantity(_from_number(text), _EXACT)
     reading = _read(text, unit)
     if unit is not None and reading.word is not None and reading.word != _compact(unit):
-        wanted = f'counts in "{unit}"' if unit else "has no counting word"
-        raise QuantityError(f'"{text}" is counted in "{reading.word}", but this metric {wanted}')
+        raise QuantityError(_('"{text}" is counted in "{word}", but this metric counts in "{unit}"', text=text,
+                              word=reading.word, unit=unit) if unit else
+                            _('"{text}" is counted in "{word}", but this metric has no counting word', text=text,
+                              word=reading.word))
     return Quantity(reading.value, reading.qualifier)
 
 
@@ -95,9 +99,9 @@ def parse_number(text: str) -> Decimal:
     """Read a numeral alone (11543, 1,200, 1.4万, 二十三, 3千) as an exact Decimal."""
     compact = _compact(text)
     if not compact:
-        raise _cannot(text, "the value is empty; " + NUMBER_EXAMPLES, noun="number")
+        raise _cannot(text, _("the value is empty; {examples}", examples=NUMBER_EXAMPLES), noun="number")
     if compact[:1] in ("-", "−"):
-        raise _cannot(text, "a figure cannot be negative", noun="number")
+        raise _cannot(text, NEGATIVE, noun="number")
     tokens, inner, end = _scan(compact, 0)
     if inner or end != len(compact):
         raise _cannot(text, _reason(compact[end:], NUMBER_EXAMPLES), noun="number")
@@ -160,7 +164,7 @@ def _from_number(number: object) -> Decimal:
     if not value.is_finite():
         raise _cannot(str(number), EXAMPLES)
     if value < 0:
-        raise _cannot(str(number), "a figure cannot be negative")
+        raise _cannot(str(number), NEGATIVE)
     with localcontext() as context:
         context.prec = 60
         return _normal(value)
@@ -170,7 +174,7 @@ def _read(raw: str, unit: str | None) -> _Reading:
     """Read a whole figure: prefix, numeral, suffix, counting word, trailing 以上/左右."""
     text = _compact(raw)
     if not text:
-        raise _cannot(raw, "the value is empty; " + EXAMPLES)
+        raise _cannot(raw, _("the value is empty; {examples}", examples=EXAMPLES))
     qualifiers: list[Qualifier] = []
     for word, qualifier in TRAILING_QUALIFIERS:
         if text.endswith(word) and len(text) > len(word):
@@ -200,9 +204,9 @@ def _read_core(raw: str, text: str, qualifiers: list[Qualifier]) -> _Reading:
         i = 1
         qualifiers.append(_AT_LEAST)
     if text.startswith(_VAGUE, i):
-        raise _cannot(raw, "it names no definite figure; " + EXAMPLES)
+        raise _cannot(raw, _("it names no definite figure; {examples}", examples=EXAMPLES))
     if text[i : i + 1] in ("-", "−"):
-        raise _cannot(raw, "a figure cannot be negative")
+        raise _cannot(raw, NEGATIVE)
     tokens, inner, i = _scan(text, i)
     if not tokens:
         raise _cannot(raw, EXAMPLES)
@@ -259,7 +263,7 @@ def _evaluate_exactly(raw: str, tokens: list[_Token], noun: str) -> tuple[Decima
                 raise _cannot(raw, EXAMPLES if noun == "quantity" else NUMBER_EXAMPLES, noun)
             return _normal(result[0]), result[1]
         except Inexact:
-            raise _cannot(raw, "it has too many digits", noun) from None
+            raise _cannot(raw, _("it has too many digits"), noun) from None
 
 
 def _evaluate(tokens: list[_Token]) -> tuple[Decimal, bool] | None:
@@ -324,20 +328,22 @@ def _compact(text: str) -> str:
     return _LOOSE_SPACE.sub("", text.translate(_WIDTH))
 
 
-def _reason(rest: str, expected: str) -> str:
+def _reason(rest: str, expected: Message) -> Message:
     """Say why the text stopped being a figure where it did."""
     first = rest[:1]
     if first == ".":
-        return "a number has at most one decimal point, as in 1.4万"
+        return _("a number has at most one decimal point, as in 1.4万")
     if first == ",":
-        return "commas must separate groups of three digits, as in 1,200"
+        return _("commas must separate groups of three digits, as in 1,200")
     if first.isspace():
-        return "a space cannot split a number; write 1200 or 1,200"
+        return _("a space cannot split a number; write 1200 or 1,200")
     if first == "%":
-        return "a percentage is not a count; " + expected
+        return _("a percentage is not a count; {examples}", examples=expected)
     return expected
 
 
-def _cannot(text: str, reason: str, noun: str = "quantity") -> QuantityError:
+def _cannot(text: str, reason: Message, noun: str = "quantity") -> QuantityError:
     """The error for text that is not a figure: quote it, then say what was expected."""
-    return QuantityError(f'cannot read "{text}" as a {noun}: {reason}')
+    if noun == "number":
+        return QuantityError(_('cannot read "{text}" as a number: {reason}', text=text, reason=reason))
+    return QuantityError(_('cannot read "{text}" as a quantity: {reason}', text=text, reason=reason))

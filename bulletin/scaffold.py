@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TextIO
 
 from slugify import slugify
 
 from .errors import Problems
+from .messages import Reporter, _
 from .load.nodes import parse_yaml
 from .load.validate import SLUG, read_metric_catalogue
 from .model import Metric
@@ -16,30 +16,29 @@ from .model import Metric
 EXAMPLE_VALUES = ("9", "40余", "1.4万")  # the commented example report: one per metric, the first few
 
 
-def new_unit(source: Path, slug: str, name: str, *, out: TextIO, err: TextIO) -> int:
+def new_unit(source: Path, slug: str, name: str, *, report: Reporter) -> int:
     """Scaffold the unit ``slug``; 0 when created, 1 when it exists already, 2 for a bad slug or name."""
     if not SLUG.fullmatch(slug):
         suggestion = slugify(slug)
-        hint = f'; try "{suggestion}"' if suggestion else ' (e.g. "zhuzhou-gaoke")'
-        print(f'bulletin: error: unit slug "{slug}" must be lowercase letters, digits and -, '
-              f"starting with a letter or digit{hint}", file=err)
+        hint = _('; try "{slug}"', slug=suggestion) if suggestion else _(' (e.g. "zhuzhou-gaoke")')
+        report.fail(_('unit slug "{slug}" must be lowercase letters, digits and -, starting with a letter or digit{hint}',
+                      slug=slug, hint=hint))
         return 2
     name = name.strip()
     if not name or any(ch in name for ch in "\r\n"):
-        print("bulletin: error: --name must be the unit's full name on one line", file=err)
+        report.fail(_("--name must be the unit's full name on one line"))
         return 2
     if not source.is_dir():
-        print(f"bulletin: error: {source} is not a folder; give the site root with --source", file=err)
+        report.fail(_("{source} is not a folder; give the site root with --source", source=str(source)))
         return 2
     units = source / "data" / "units"
     for existing in (units / f"{slug}.yaml", units / f"{slug}.yml"):
         if existing.exists():
-            print(f"bulletin: error: {_shown(existing, source)} already exists; edit it, or choose another slug",
-                  file=err)
+            report.fail(_("{path} already exists; edit it, or choose another slug", path=_shown(existing, source)))
             return 1
     folder = source / "content" / slug
     if folder.exists() and not folder.is_dir():
-        print(f"bulletin: error: {_shown(folder, source)} is a file, not a folder; move it away first", file=err)
+        report.fail(_("{path} is a file, not a folder; move it away first", path=_shown(folder, source)))
         return 1
     unit_file = units / f"{slug}.yaml"
     units.mkdir(parents=True, exist_ok=True)
@@ -47,9 +46,10 @@ def new_unit(source: Path, slug: str, name: str, *, out: TextIO, err: TextIO) ->
         file.write(unit_yaml(slug, name, read_metric_catalogue(source, Problems())))
     had_folder = folder.is_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"created {_shown(unit_file, source)}: fill in its fields and reports", file=out)
-    print(f"{'kept' if had_folder else 'created'} {_shown(folder, source)}/: put the unit's bulletins here "
-          f"(one Markdown file each)", file=out)
+    report.say(_("created {path}: fill in its fields and reports", path=_shown(unit_file, source)))
+    shown = _shown(folder, source)
+    report.say(_("kept {path}/: put the unit's bulletins here (one Markdown file each)", path=shown) if had_folder else
+               _("created {path}/: put the unit's bulletins here (one Markdown file each)", path=shown))
     return 0
 
 

@@ -49,7 +49,7 @@ def test_quantity_reader_returns_a_quantity_or_a_quantity_error(text: str, unit:
     try:
         result = parse_quantity(text, unit)
     except QuantityError as exc:
-        assert exc.message and "\n" not in exc.message.replace(text, "")
+        assert str(exc) and "\n" not in str(exc).replace(text, "")
     else:
         assert isinstance(result, Quantity)
         assert Decimal(result.value).is_finite() and result.value >= 0

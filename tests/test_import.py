@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from bulletin.importer.command import import_text, run_import
+from bulletin.messages import ENGLISH, Reporter
 from bulletin.model import Qualifier
 
 CASES = Path(__file__).resolve().parent / "import_cases"
@@ -211,7 +212,7 @@ def test_seed_000_800余人_is_at_least_800_people_in_its_clause():
 
 def test_seed_000_is_traditional_with_pinyin_and_converts_everywhere():
     plain = seed("000", to_simplified=False)
-    assert [w.message for w in plain.warnings] == [
+    assert [str(w.message) for w in plain.warnings] == [
         "the text looks like traditional Chinese (“揚”); pass --to-simplified to convert it"
     ]
     assert "(xué)" not in plain.body and "學習" in plain.body
@@ -549,7 +550,7 @@ def run(files, tmp_path, *, unit=None, as_json=False, force=False, to_simplified
     out, err = io.StringIO(), io.StringIO()
     code = run_import(
         [str(f) for f in files], source=tmp_path / "site", unit=unit, to_simplified=to_simplified,
-        as_json=as_json, force=force, out=out, err=err,
+        as_json=as_json, force=force, report=Reporter(out, err, ENGLISH),
     )
     return code, out.getvalue(), err.getvalue()
 

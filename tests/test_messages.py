@@ -95,3 +95,54 @@ def test_summaries_are_in_chinese_by_default(monkeypatch: pytest.MonkeyPatch, mi
     write_files(minimal_site, {"data/units/town.yaml": "name: 甲\nreports: 3\n"})
     failed = run_cli("check", "--source", minimal_site)
     assert failed.code == 1 and failed.err.splitlines()[-1] == "共 1 个错误；没有发布任何内容"
+
+
+# A site with a mistake of every kind that loading finds: syntax, values, keys, links, files, templates.
+BROKEN = {
+    "data/site.yaml": "title: 示范街道工作简报\nbase_url: https://example.org/news/\nsearch: false\nvariants: [zh-HK]\n",
+    "data/metrics.yaml": "participants:\n  label: 参与人次\n  unit: 人次\n  part_of: participant\nlectures:\n  label: 宣讲\n"
+                         "  unit: 场次\n  kind: sometimes\n",
+    "data/units/town.yaml": "name: 示范街道办事处\nregion: 甲\nregion: 乙\nreports:\n  - date: 2021-02-30\n    metrics:\n"
+                            "      participants: 数百\n      volunteers: 3\n  - date: 2021-06-30\n    metrics:\n"
+                            "      participants: 800余人\n      lectures: [1]\n",
+    "data/units/colon.yaml": "name: 乙\nshort_name：乙\nregion: 丙\n",
+    "data/units/quote.yaml": 'name: "乙\nregion: 丙\ncategory: 丁\n',
+    "data/units/Bad_Name.yaml": "name: 丁\n",
+    "content/town/a.md": "---\ntitle: 甲\ndate: 2021-06-31\nsumary: 摘要\ndraft: maybe\ntags: [[1]]\n---\n正文\n",
+    "content/town/b.md": "---\ntitle: 乙\ndate: 2021-06-30\n---\n见[甲](missing.md)和![图](/static/none.png)。\x0b\n",
+    "content/town/c.md": "---\ntitle: 丙\ndate: 2021-06-30\n---\n".encode("gb18030") + "正文".encode("gb18030"),
+    "content/nobody/d.md": "---\ntitle: 丁\ndate: 2021-06-30\n---\n正文\n",
+    "content/town/e.md": "正文，没有开头设置\n",
+    "content/pages/units.md": "---\ntitle: 单位\n---\n正文\n",
+    "templates/footer.html": "{% if x %}\n",
+}
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|'[^']*'|「[^」]*」")
+ENGLISH_WORDS = re.compile(r"[A-Za-z]+(?:[ ,;:()-]+[A-Za-z]+){2,}")
+EXAMPLE_HAN = set("余万二十三另存为编码发布时间")  # Chinese written as an example inside English messages
+
+
+def message_parts(err: str) -> list[str]:
+    """What each line of a run's problems says, after ``PATH:LINE:COL: error:`` (or the whole line)."""
+    return [re.sub(r"^.*?:\d+:\d+: (error|warning): ", "", line) for line in err.splitlines()]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_broken_site_is_explained_in_one_language_line_by_line(tmp_path: Path, language: str) -> None:
+    site = write_files(tmp_path / "site", BROKEN)
+    run = run_cli("build", "--source", site, "--lang", language)
+    assert run.code == 1 and len(run.lines) >= 20, run.err
+    # the markers stay as they are in both languages (SPEC section 1)
+    assert all(re.match(r"\S+:\d+:\d+: (error|warning): \S", line) for line in run.lines)
+    for line in message_parts(run.err):
+        outside_quotes = QUOTED.sub("", line)
+        if language == "zh":
+            assert HAN.search(outside_quotes) and not ENGLISH_WORDS.search(outside_quotes), line
+        else:
+            assert ENGLISH_WORDS.search(outside_quotes) and set(HAN.findall(outside_quotes)) <= EXAMPLE_HAN, line
+
+
+def test_the_same_problems_are_found_in_both_languages(tmp_path: Path) -> None:
+    site = write_files(tmp_path / "site", BROKEN)
+    places = [[line.split(": ")[0] for line in run_cli("check", "--source", site, "--lang", language).lines]
+              for language in ("zh", "en")]
+    assert places[0] == places[1]

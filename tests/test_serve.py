@@ -61,7 +61,8 @@ class Preview:
         command = [sys.executable, "-c", "from bulletin.cli import main; raise SystemExit(main())",
                    "serve", "--source", str(site), "--jobs", "1", *(args or ("--port", "0"))]
         with open(self.out_file, "wb") as out, open(self.err_file, "wb") as err:
-            self.process = subprocess.Popen(command, stdout=out, stderr=err, cwd=site, env={**os.environ, **(env or {})})
+            self.process = subprocess.Popen(command, stdout=out, stderr=err, cwd=site,
+                                            env={**os.environ, "BULLETIN_LANG": "en", **(env or {})})
         self.origin = ""
 
     def start(self) -> Preview:
@@ -168,7 +169,7 @@ def test_failed_rebuild_shows_its_errors_on_every_page_until_fixed(preview: Prev
     before = {path: preview.get(path)[1] for path in PAGES}
     preview.edit(UNIT_FILE, "\nreports:\n", "\nreports: [\n")
     wait_until(lambda: PANEL in preview.get(BASE)[1], "the error panel")
-    line = re.search(r"data/units/zhuzhou-gaoke\.yaml:(\d+):(\d+): error: YAML syntax: [^\n]+", preview.err)
+    line = re.search(r"data/units/zhuzhou-gaoke\.yaml:(\d+):(\d+): error: [^\n]+", preview.err)
     assert line, preview.err
     for path in PAGES + ["/dsxx/no/such/page/"]:
         body = preview.get(path)[1]

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TextIO
 
+from ..errors import Severity, SourceError
+from ..messages import Reporter, _, os_reason
 from .clean import clean_line, clean_lines, first_traditional
 from .clean import to_simplified as convert
 from .document import Line, RawDocument, ReadError
@@ -51,11 +52,8 @@ def import_document(document: RawDocument, *, to_simplified: bool, markdown: boo
         meta = {k: convert(v) for k, v in meta.items()}
     elif (where := first_traditional(lines)) is not None:
         line, col, char = where
-        warnings.append(
-            ImportNote(
-                line, col, f"the text looks like traditional Chinese (“{char}”); pass --to-simplified to convert it"
-            )
-        )
+        warnings.append(ImportNote(line, col, _(
+            "the text looks like traditional Chinese (“{char}”); pass --to-simplified to convert it", char=char)))
     structure = find_structure(clean_lines(lines), meta)
     return ImportResult(
         title=structure.title,
@@ -76,76 +74,76 @@ def run_import(
     to_simplified: bool,
     as_json: bool,
     force: bool,
-    out: TextIO,
-    err: TextIO,
+    report: Reporter,
 ) -> int:
     """Import each file; write the bulletin and a draft report under ``source``, or print JSON. Exit code."""
     if not as_json and not unit:
-        print("bulletin import: error: --unit UNIT is required to write files (or pass --json to print)", file=err)
+        report.fail(_("--unit UNIT is required to write files (or pass --json to print)"))
         return 2
     if unit is not None and not UNIT_SLUG.fullmatch(unit):
-        print(f'bulletin import: error: --unit "{unit}" is not a unit slug: expected a-z, 0-9 and -', file=err)
+        report.fail(_('--unit "{unit}" is not a unit slug: expected a-z, 0-9 and -', unit=unit))
         return 2
     status = 0
     printed: list[dict[str, object]] = []
     for name in files:
-        result = _import_file(name, to_simplified=to_simplified, err=err)
+        result = _import_file(name, to_simplified=to_simplified, report=report)
         if result is None:
             status = 1
             continue
         if as_json:
             printed.append(result.to_json())
             continue
-        missing = [what for what, value in (("title", result.title), ("date", result.date)) if not value]
-        if missing:
-            hints = {"title": "a short first line as its title", "date": "a line such as 发布时间：2021-06-04"}
-            found = " and no ".join(missing)
-            print(f"{name}:1:1: error: no {found} found; add {' and '.join(hints[m] for m in missing)}", file=err)
+        if not result.title or not result.date:
+            report.problems([SourceError(name, 1, 1, _(
+                "no title and no date found; add a short first line as its title and a line such as "
+                "发布时间：2021-06-04") if not result.title and not result.date else _(
+                "no title found; add a short first line as its title") if not result.title else _(
+                "no date found; add a line such as 发布时间：2021-06-04"))])
             status = 1
             continue
         assert unit is not None
         try:
             done, warnings = write_import(result, root=source, unit=unit, force=force, origin=Path(name).name)
         except WriteRefused as refused:
-            print("\n".join(refused.lines), file=err)
+            report.problems(refused.problems)
             status = 1
             continue
         except OSError as exc:
-            print(f"{name}:1:1: error: cannot write the import under {source}: {exc.strerror or exc}", file=err)
+            report.problems([SourceError(name, 1, 1, _("cannot write the import under {folder}: {why}",
+                                                       folder=str(source), why=os_reason(exc)))])
             status = 1
             continue
-        for line in warnings:
-            print(line, file=err)
-        for line in done:
-            print(line, file=out)
+        report.problems(warnings)
+        for message in done:
+            report.say(message)
     if as_json and printed:
         payload: object = printed[0] if len(files) == 1 else printed
-        print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
+        report.say(json.dumps(payload, ensure_ascii=False, indent=2))
     return status
 
 
-def _import_file(name: str, *, to_simplified: bool, err: TextIO) -> ImportResult | None:
+def _import_file(name: str, *, to_simplified: bool, report: Reporter) -> ImportResult | None:
     """Read and import one input, printing its problems; None when it cannot be imported."""
     path = Path(name)
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         kinds = ", ".join(sorted({s for s in SUFFIXES if s in (".txt", ".md", ".html", ".docx")}))
-        print(f'{name}:1:1: error: cannot import a "{path.suffix or path.name}" file: expected {kinds}', file=err)
+        report.problems([SourceError(name, 1, 1, _('cannot import a "{kind}" file: expected {kinds}',
+                                                   kind=path.suffix or path.name, kinds=kinds))])
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
-        print(f"{name}:1:1: error: cannot read the file: {exc.strerror or exc}", file=err)
+        report.problems([SourceError(name, 1, 1, _("cannot read the file: {why}", why=os_reason(exc)))])
         return None
     try:
         document = read_document(data, fmt)
     except ReadError as exc:
-        print(f"{name}:{exc.line}:{exc.col}: error: {exc.message}", file=err)
+        report.problems([SourceError(name, exc.line, exc.col, exc.message)])
         return None
     result = import_document(document, to_simplified=to_simplified, markdown=fmt == "md")
-    for note in result.warnings:
-        print(f"{name}:{note.line}:{note.col}: warning: {note.message}", file=err)
+    report.problems([SourceError(name, note.line, note.col, note.message, Severity.WARNING) for note in result.warnings])
     if not result.body.strip() and not result.title:
-        print(f"{name}:1:1: error: no text found to import", file=err)
+        report.problems([SourceError(name, 1, 1, _("no text found to import"))])
         return None
     return result

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..messages import Message, _
+
 # A Line is one paragraph-sized piece of the input. ``kind`` says what the format
 # itself marked it as: "text" (to be classified later), "title", "h2", "h3", "li",
 # "md" (Markdown to keep as written) or "table" (``cells`` holds the rows).
@@ -29,7 +31,7 @@ class RawDocument:
 class ReadError(ValueError):
     """An input that cannot be read; ``line`` and ``col`` locate it where known."""
 
-    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+    def __init__(self, message: Message, line: int = 1, col: int = 1) -> None:
         super().__init__(message)
         self.message, self.line, self.col = message, line, col
 
@@ -46,5 +48,5 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             line = data[: utf8_error.start].count(b"\n") + 1
             col = utf8_error.start - (data.rfind(b"\n", 0, utf8_error.start) + 1) + 1
-            raise ReadError("cannot decode the file: expected UTF-8 or GB18030 text", line, col) from None
+            raise ReadError(_("cannot decode the file: expected UTF-8 or GB18030 text"), line, col) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

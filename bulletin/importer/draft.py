@@ -12,6 +12,7 @@ from slugify import slugify
 from ..errors import Problems, Severity, SourceError
 from ..load.nodes import parse_yaml
 from ..load.validate import read_metric_catalogue
+from ..messages import Message, _
 from ..model import Metric, Quantity
 from ..quantities import format_quantity
 from .clean import to_simplified
@@ -20,11 +21,11 @@ from .result import ImportResult
 
 
 class WriteRefused(Exception):
-    """Nothing was written; ``lines`` are the error lines saying why."""
+    """Nothing was written; ``problems`` say why."""
 
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
+    def __init__(self, problems: list[SourceError]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,8 @@ def _quote(text: str) -> str:
 
 def write_import(
     result: ImportResult, *, root: Path, unit: str, force: bool, origin: str
-) -> tuple[list[str], list[str]]:
-    """Write content/<unit>/<date>-<slug>.md and append a draft report; (what was done, warning lines).
+) -> tuple[list[Message], list[SourceError]]:
+    """Write content/<unit>/<date>-<slug>.md and append a draft report; (what was done, warnings).
 
     Nothing is written when the bulletin file or a report of that date already
     exists, unless ``force``: then the bulletin is replaced, and so is an
@@ -68,30 +69,32 @@ def write_import(
     bulletin_rel = f"content/{unit}/{bulletin_name(date, result.title)}"
     unit_rel = f"data/units/{unit}.yaml"
     bulletin_path, unit_path = root / bulletin_rel, root / unit_rel
-    refusals: list[str] = []
-    notes: list[str] = []
+    refusals: list[SourceError] = []
+    notes: list[SourceError] = []
     try:
         unit_text = unit_path.read_text(encoding="utf-8") if unit_path.is_file() else None
     except UnicodeDecodeError:
-        raise WriteRefused([f"{unit_rel}:1:1: error: cannot add a draft report: the file is not UTF-8 text"]) from None
+        raise WriteRefused([SourceError(unit_rel, 1, 1, _("cannot add a draft report: the file is not UTF-8 text"))]) \
+            from None
     if bulletin_path.exists() and not force:
-        refusals.append(f"{bulletin_rel}:1:1: error: the bulletin already exists; pass --force to overwrite it")
+        refusals.append(SourceError(bulletin_rel, 1, 1, _("the bulletin already exists; pass --force to overwrite it")))
     if unit_text is not None:
         line = _report_line(unit_text, date, unit_rel, refusals)
-        where = f"{unit_rel}:{abs(line)}:1"
         if line < 0 and not force:
-            refusals.append(f"{where}: error: a draft report of {date} from an earlier import exists; "
-                            "pass --force to replace it")
+            refusals.append(SourceError(unit_rel, -line, 1, _(
+                "a draft report of {date} from an earlier import exists; pass --force to replace it", date=date)))
         elif line > 0 and not force:
-            refusals.append(f"{where}: error: a report of {date} already exists; pass --force to add a draft anyway")
+            refusals.append(SourceError(unit_rel, line, 1, _(
+                "a report of {date} already exists; pass --force to add a draft anyway", date=date)))
         elif line > 0:
-            notes.append(f"{where}: warning: a report of {date} already exists; merge the new draft into it by hand")
+            notes.append(SourceError(unit_rel, line, 1, _(
+                "a report of {date} already exists; merge the new draft into it by hand", date=date), Severity.WARNING))
     if refusals:
         raise WriteRefused(refusals)
     catalogue = Problems()
     metrics = read_metric_catalogue(root, catalogue)
-    notes += [str(SourceError(p.path, p.line, p.col, f"{p.message}; no figure is mapped to a metric",
-                              Severity.WARNING)) for p in catalogue.sorted()]
+    notes += [SourceError(p.path, p.line, p.col, _("{problem}; no figure is mapped to a metric", problem=p.message),
+                          Severity.WARNING) for p in catalogue.sorted()]
     proposals = propose_metrics(result.quantities, metrics)
     draft = draft_report(date, origin, bulletin_rel, proposals)
     bulletin_path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,8 +108,9 @@ def write_import(
     _write_atomic(unit_path, unit_text + "\n" + draft)
     mapped = sum(1 for p in proposals if p.key)
     done = [
-        f"wrote {bulletin_rel}",
-        f"added a draft report of {date} to {unit_rel}: {mapped} of {len(proposals)} figures mapped to metrics",
+        _("wrote {path}", path=bulletin_rel),
+        _("added a draft report of {date} to {path}: {mapped} of {count} figures mapped to metrics",
+          date=date, path=unit_rel, mapped=mapped, count=len(proposals)),
     ]
     return done, notes
 
@@ -115,12 +119,13 @@ _DRAFT_START = "# --- draft report {date}"
 _DRAFT_END = "# --- end of draft report {date} ---"
 
 
-def _report_line(text: str, date: str, path: str, refusals: list[str]) -> int:
+def _report_line(text: str, date: str, path: str, refusals: list[SourceError]) -> int:
     """The line of an existing report of ``date``: >0 a reviewed one, <0 an earlier draft, 0 none."""
     problems = Problems()
     root = parse_yaml(text, path, problems)
     if problems.has_errors:
-        refusals += [f"{p}; the draft report was not added" for p in problems.sorted()]
+        refusals += [SourceError(p.path, p.line, p.col, _("{problem}; the draft report was not added", problem=p.message))
+                     for p in problems.sorted()]
         return 0
     reports = root.value.get("reports") if root is not None and root.kind == "map" else None  # type: ignore[union-attr]
     for report in reports[1].value if reports and reports[1].kind == "seq" else []:  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ import zipfile
 
 from ..errors import Problems
 from ..load.nodes import parse_yaml
+from ..messages import _
 from .document import Line, RawDocument, ReadError, decode_text
 from .html import decode_html, read_html
 
@@ -113,7 +114,8 @@ def read_docx(data: bytes) -> RawDocument:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
         # SyntaxError: lxml's XMLSyntaxError for a damaged part
-        raise ReadError(f"cannot open the Word document: {exc}") from None
+        raise ReadError(_("cannot open the Word document: {why}; open it in Word or WPS and save it again as .docx",
+                          why=str(exc))) from None
     lines: list[Line] = []
     for n, block in enumerate(document.iter_inner_content(), 1):
         if isinstance(block, Table):

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..messages import Message
 from .figures import FoundQuantity
 
 
@@ -15,7 +16,7 @@ class ImportNote:
 
     line: int
     col: int
-    message: str
+    message: Message
 
 
 @dataclass(frozen=True, slots=True)

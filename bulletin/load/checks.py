@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ..errors import Problems
+from ..messages import Message, _
 from ..model import Bulletin, Location, Metric, MetricKind, Quantity, Unit
 from ..quantities import format_number
 
@@ -33,7 +34,7 @@ def newest_bulletin_dates(bulletins: list[Bulletin]) -> dict[str, dt.date]:
     return newest
 
 
-def _warn(problems: Problems, where: Location | None, message: str) -> None:
+def _warn(problems: Problems, where: Location | None, message: Message) -> None:
     if where is not None:
         problems.warning(where.path, where.line, where.col, message)
 
@@ -49,8 +50,8 @@ def warn_decreasing_totals(unit: Unit, metrics: dict[str, Metric], problems: Pro
             if key in last and quantity.value < last[key][1].value:
                 day, before = last[key]
                 _warn(problems, report.value_locations.get(key),
-                      f'"{key}" is a running total but goes down from {_plain(before.value)} '
-                      f"on {day} to {_plain(quantity.value)}; is it mistyped?")
+                      _('"{key}" is a running total but goes down from {before} on {day} to {after}; is it mistyped?',
+                        key=key, before=_plain(before.value), day=day.isoformat(), after=_plain(quantity.value)))
             last[key] = (report.date, quantity)
 
 
@@ -62,8 +63,8 @@ def warn_parts_larger_than_whole(unit: Unit, metrics: dict[str, Metric], problem
             whole = report.values.get(metric.part_of) if metric and metric.part_of else None
             if whole is not None and quantity.value > whole.value:
                 _warn(problems, report.value_locations.get(key),
-                      f'"{key}" ({_plain(quantity.value)}) is larger than "{metric.part_of}" '
-                      f"({_plain(whole.value)}) it is part of")
+                      _('"{key}" ({value}) is larger than "{whole}" ({whole_value}) it is part of', key=key,
+                        value=_plain(quantity.value), whole=metric.part_of, whole_value=_plain(whole.value)))
 
 
 def warn_reports_after_bulletins(unit: Unit, newest: dt.date | None, problems: Problems) -> None:
@@ -73,8 +74,8 @@ def warn_reports_after_bulletins(unit: Unit, newest: dt.date | None, problems: P
     for report in unit.reports:
         if report.date - newest > STALE_AFTER:
             _warn(problems, report.location,
-                  f"report dated {report.date} is more than a year after the unit's newest bulletin ({newest}); "
-                  "is the year right?")
+                  _("report dated {date} is more than a year after the unit's newest bulletin ({newest}); "
+                    "is the year right?", date=report.date.isoformat(), newest=newest.isoformat()))
 
 
 def warn_unreported_metrics(metrics: tuple[Metric, ...], units: tuple[Unit, ...], problems: Problems) -> None:
@@ -82,7 +83,7 @@ def warn_unreported_metrics(metrics: tuple[Metric, ...], units: tuple[Unit, ...]
     reported = {key for unit in units for report in unit.reports for key in report.values}
     for metric in metrics:
         if metric.key not in reported and metric.location is not None:
-            _warn(problems, metric.location, f'metric "{metric.key}" is defined but no unit reports it')
+            _warn(problems, metric.location, _('metric "{key}" is defined but no unit reports it', key=metric.key))
 
 
 def _plain(value: Decimal) -> str:

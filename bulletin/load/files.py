@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
 from ..errors import Problems
+from ..messages import _, os_reason
 
 SOURCE_DIRS = ("content", "data", "templates", "static")
 # What cannot be in a published file name: controls, a backslash, bytes that are not UTF-8 (surrogate escapes).
@@ -45,7 +46,7 @@ def walk_files(folder: Path, root: Path, problems: Problems) -> list[Found]:
 
     def unreadable(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else folder
-        problems.error(shown_path(where, root), 1, 1, f"cannot read folder: {exc.strerror}")
+        problems.error(shown_path(where, root), 1, 1, _("cannot read folder: {why}", why=os_reason(exc)))
 
     real_of = {str(folder): real_folder}  # real path of each folder walked (a link's is its target's)
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=True):
@@ -63,7 +64,7 @@ def walk_files(folder: Path, root: Path, problems: Problems) -> list[Found]:
             # A link to a folder inside this one would read that folder twice, or forever if it is an ancestor.
             if real in visited or (link and real.is_relative_to(real_folder)):
                 problems.warning(relpath(path, root), 1, 1,
-                                 "symbolic link leads to a folder that is read already (or a loop); it is ignored")
+                                 _("symbolic link leads to a folder that is read already (or a loop); it is ignored"))
                 continue
             visited.add(real)
             real_of[os.path.join(dirpath, name)] = real
@@ -85,7 +86,7 @@ def walk_files(folder: Path, root: Path, problems: Problems) -> list[Found]:
                 found.append(Found(prefix + name, file))
             else:
                 problems.warning(prefix + name, 1, 1,
-                                 "not a regular file (a broken link, a pipe or a device); it is ignored")
+                                 _("not a regular file (a broken link, a pipe or a device); it is ignored"))
     return sorted(found, key=lambda f: f.rel.split("/"))
 
 
@@ -105,11 +106,11 @@ def _inside_root(path: Path, real_root: Path, root: Path, problems: Problems) ->
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
-        problems.warning(relpath(path, root), 1, 1, "symbolic link is broken or loops; it is ignored")
+        problems.warning(relpath(path, root), 1, 1, _("symbolic link is broken or loops; it is ignored"))
         return False
     if target == real_root or real_root in target.parents:
         return True
-    problems.warning(relpath(path, root), 1, 1, "symbolic link points outside the site folder; it is ignored")
+    problems.warning(relpath(path, root), 1, 1, _("symbolic link points outside the site folder; it is ignored"))
     return False
 
 
@@ -118,7 +119,7 @@ def _publishable(path: Path, root: Path, problems: Problems) -> bool:
     if not BAD_NAME.search(path.name):
         return True
     problems.error(shown_path(path, root), 1, 1,
-                   "file name has a control character, a backslash or bytes that are not UTF-8; rename it")
+                   _("file name has a control character, a backslash or bytes that are not UTF-8; rename it"))
     return False
 
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..digest import digest
 from ..errors import Problems
+from ..messages import Message, _
 
 # [text](target "title") and ![alt](target); <a href="…"> and <img src="…"> in raw HTML
 MARKDOWN_TARGET = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
@@ -48,7 +49,7 @@ def index_digest(index: LinkIndex) -> str:
                   index.base_path)
 
 
-def resolve(index: LinkIndex, source_path: str, target: str) -> tuple[str | None, str | None]:
+def resolve(index: LinkIndex, source_path: str, target: str) -> tuple[str | None, Message | None]:
     """(URL to publish, problem) for one link target written in ``source_path``.
 
     External URLs and fragments are left alone (None, None).
@@ -63,20 +64,20 @@ def resolve(index: LinkIndex, source_path: str, target: str) -> tuple[str | None
         site_path = site_path.removeprefix("static/")
         if path.startswith("/static/") or site_path in index.static:
             if site_path not in index.static:
-                return None, f'"{target}" does not exist under static/'
+                return None, _('link target "{target}" does not exist under static/', target=target)
             return index.base_path + site_path + suffix, None
         return index.base_path + site_path + suffix, None
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), path))
     if resolved.startswith("../") or resolved == "..":
-        return None, f'"{target}" points outside the site folder'
+        return None, _('link target "{target}" points outside the site folder', target=target)
     if resolved in index.pages:
         return index.base_path + index.pages[resolved] + suffix, None
     if resolved in index.drafts:
-        return None, f'"{target}" is a draft, which this build does not publish'
+        return None, _('link target "{target}" is a draft, which this build does not publish', target=target)
     if resolved.startswith("static/") and resolved.removeprefix("static/") in index.static:
         return index.base_path + resolved.removeprefix("static/") + suffix, None
     if resolved.endswith((".md", ".yaml", ".yml")) or resolved.startswith("static/"):
-        return None, f'"{target}" does not exist (it would be {resolved})'
+        return None, _('link target "{target}" does not exist (it would be {path})', target=target, path=resolved)
     return None, None  # a relative link to something else (e.g. a page path): left as written
 
 
@@ -84,11 +85,11 @@ def check_links(index: LinkIndex, source_path: str, body: str, body_line: int, p
     """Report every link or image in a Markdown body whose target does not exist."""
     for pattern in (MARKDOWN_TARGET, HTML_TARGET):
         for match in pattern.finditer(body):
-            _, problem = resolve(index, source_path, match.group(1))
+            problem = resolve(index, source_path, match.group(1))[1]
             if problem:
                 line = body_line + body.count("\n", 0, match.start(1))
                 col = match.start(1) - body.rfind("\n", 0, match.start(1))
-                problems.error(source_path, line, col, f"link target {problem}")
+                problems.error(source_path, line, col, problem)
 
 
 def link_attributes(html_text: str) -> list[tuple[str, str]]:
@@ -100,7 +101,7 @@ def rewrite_links(html_text: str, index: LinkIndex, source_path: str) -> str:
     """Point href/src attributes of sanitised HTML that name source files at the published pages."""
 
     def replace(match: re.Match[str]) -> str:
-        url, _ = resolve(index, source_path, html.unescape(match.group(2)))
+        url = resolve(index, source_path, html.unescape(match.group(2)))[0]
         return match.group(0) if url is None else f'{match.group(1)}="{html.escape(url)}"'
 
     return ATTRIBUTE.sub(replace, html_text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..errors import Problems
+from ..messages import Message, _
 
 try:  # libyaml is ~8x faster; its marks are the same as the pure loader's
     from yaml import CSafeLoader as _Loader
@@ -16,7 +17,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_YAML_NODES = 2_000_000  # far above a real site; guards against pathological files
 MAX_DEPTH = 100  # levels of lists and mappings inside each other; a real file has a few
-TOO_DEEP = f"YAML is nested too deeply (more than {MAX_DEPTH} levels of lists and mappings inside each other)"
+TOO_DEEP = _("YAML is nested too deeply (more than {limit} levels of lists and mappings inside each other)", limit=MAX_DEPTH)
 # Control characters written as YAML escapes ("\x01", "\ud800"): C0 and C1 controls but tab and newline,
 # two non-characters and lone surrogates, which UTF-8 cannot write.
 NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -50,20 +51,21 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem or exc.context
-        if "nesting depth" in str(message):  # pragma: no cover - too_deep finds these first
-            message = TOO_DEEP
-        elif exc.context and exc.problem and exc.context.startswith("expected"):  # "expected a single document…"
-            message = f"{exc.context}, {exc.problem}"
-        problems.error(path, line + line_offset, col,
-                       message if message == TOO_DEEP else f"YAML syntax: {_one_line(message)}")
+        problem = exc.problem or exc.context
+        if "nesting depth" in str(problem):  # pragma: no cover - too_deep finds these first
+            problems.error(path, line + line_offset, col, TOO_DEEP)
+            return None
+        if exc.context and exc.problem and exc.context.startswith("expected"):  # "expected a single document…"
+            problem = f"{exc.context}, {exc.problem}"
+        problems.error(path, line + line_offset, col, _("YAML syntax: {problem}", problem=parser_problem(str(problem))))
         return None
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow; it has no mark
         at = getattr(exc, "position", None)
         if isinstance(at, int) and _Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes
             at = len(text.encode("utf-8", "surrogatepass")[:at].decode("utf-8", "ignore"))
         line, col = (1, 1) if not isinstance(at, int) else (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
-        problems.error(path, line + line_offset, col, f"YAML: {_one_line(getattr(exc, 'reason', None) or exc)}")
+        problems.error(path, line + line_offset, col, _("YAML: {problem}", problem=parser_problem(
+            str(getattr(exc, "reason", None) or exc))))
         return None
     except RecursionError:  # pragma: no cover - too_deep finds these first
         problems.error(path, 1 + line_offset, 1, TOO_DEEP)
@@ -75,10 +77,11 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     except RecursionError:  # pragma: no cover - too_deep finds these first
         problems.error(path, 1 + line_offset, 1, TOO_DEEP)
     except _TooLarge as exc:
-        problems.error(path, exc.line, exc.col, f"YAML has more than {MAX_YAML_NODES} values; split the file")
+        problems.error(path, exc.line, exc.col, _("YAML has more than {limit} values; split the file",
+                                                                    limit=MAX_YAML_NODES))
     except _Alias as exc:  # reported once: a billion-laughs file would otherwise give a billion lines
         problems.error(path, exc.line, exc.col,
-                       "YAML anchors and aliases (&name, *name) are not supported; write the value out")
+                       _("YAML anchors and aliases (&name, *name) are not supported; write the value out"))
     return None
 
 
@@ -133,9 +136,47 @@ def _flow_depth(text: str, depth: int, allowed: int) -> tuple[int, int | None]:
     return depth, None
 
 
-def _one_line(message: object) -> str:
-    """A parser's message on one line, as every problem is."""
-    return " ".join(str(message).split()) or "cannot be read"
+# PyYAML's (libyaml's) words for what it met, as messages for editors; others are shown as PyYAML wrote them.
+_PARSER_PROBLEMS: tuple[tuple[re.Pattern[str], Message], ...] = tuple((re.compile(pattern), message) for pattern, message in (
+    (r"could not find expected ':'",
+     _("a line has no \":\" after its key, or a line above it is not finished (an unclosed quote)")),
+    (r"mapping values are not allowed (in this context|here)",
+     _("a \":\" is not allowed here: the line is indented wrongly, or a value holds \": \" "
+       "(then put the whole value in double quotes)")),
+    (r"block sequence entries are not allowed (in this context|here)",
+     _("a list item (\"- \") cannot start here: put the list on the lines below its key, indented")),
+    (r"found (a tab character that violates indentation|character '\\t' that cannot start any token|"
+     r"a tab character where an indentation space is expected)",
+     _("a tab is used for indentation; YAML takes only spaces")),
+    (r"found character (that|'.*' that) cannot start any token",
+     _("a value cannot start with this character (@, ` or a tab); put the whole value in double quotes")),
+    (r"found unexpected end of stream", _("the file ends inside a quoted value: a quote is not closed")),
+    (r"did not find expected key|expected <block end>, but found '<block mapping start>'",
+     _("this line is indented differently from the keys above it; keys of one level start in the same column")),
+    (r"did not find expected '-' indicator|expected <block end>, but found",
+     _("this line is not indented as a list item or key: check its indentation and its \"- \"")),
+    (r"did not find expected node content", _("a value is missing here")),
+    (r"did not find expected ',' or '\]'|expected ',' or '\]'",
+     _("a list in [ ] is not closed: separate its items with \",\" and end it with \"]\"")),
+    (r"did not find expected ',' or '\}'|expected ',' or '\}'",
+     _("a mapping in { } is not closed: separate its items with \",\" and end it with \"}\"")),
+    (r"found unknown escape character",
+     _("a backslash in double quotes starts an escape YAML does not know; write \\\\ or use single quotes")),
+    (r"expected a single document in the stream",
+     _("a line --- starts a second document; a file holds one, so remove that line")),
+    (r"found undefined (alias|tag handle)",
+     _("a value starting with * or ! is read as a YAML reference; put the whole value in double quotes")),
+    (r"(control|special) characters are not allowed",
+     _("the file holds an invisible control character; remove it")),
+))
+
+
+def parser_problem(problem: str) -> Message | str:
+    """PyYAML's message for a syntax error, as a message for editors (on one line, as every problem is)."""
+    for pattern, message in _PARSER_PROBLEMS:
+        if pattern.search(problem):
+            return message
+    return " ".join(problem.split()) or "cannot be read"
 
 
 class _Refused(Exception):
@@ -161,7 +202,7 @@ class _NodeReader:
         self.path, self.problems, self.offset = path, problems, line_offset
         self.seen: set[int] = set()
 
-    def read(self, node: yaml.Node) -> Node | None:
+    def read(self, node: yaml.Node, in_list: bool = False) -> Node | None:
         line, col = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
         if id(node) in self.seen:
             raise _Alias(self.path, line, col)
@@ -173,38 +214,45 @@ class _NodeReader:
             null = plain and node.tag == "tag:yaml.org,2002:null"
             return Node("scalar", line, col, self._text(node.value, line, col), quoted=not plain, null=null)
         if isinstance(node, yaml.SequenceNode):
-            items = [self.read(child) for child in node.value]
+            items = [self.read(child, in_list=True) for child in node.value]
             return Node("seq", line, col, [i for i in items if i is not None])
-        return self._read_mapping(node, line, col)
+        return self._read_mapping(node, line, col, in_list)
 
     def _text(self, value: str, line: int, col: int) -> str:
         """A scalar's text without control characters written as escapes ("\\x01", "\\0", "\\ud800")."""
         bad = NOT_TEXT.search(value)
         if bad is None:
             return value
-        self.problems.error(self.path, line, col, f"text has an invisible control character (U+{ord(bad.group()):04X}, "
-                            "written as an escape such as \\x01); remove it")
+        self.problems.error(self.path, line, col, _("text has an invisible control character ({code}, written as an "
+                                                    "escape such as \\x01); remove it", code="U+" + format(ord(bad.group()), "04X")))
         return NOT_TEXT.sub("", value)
 
-    def _read_mapping(self, node: yaml.MappingNode, line: int, col: int) -> Node | None:
+    def _read_mapping(self, node: yaml.MappingNode, line: int, col: int, in_list: bool) -> Node | None:
         mapping: dict[str, tuple[Node, Node]] = {}
+        lost_dash = False  # in a list, keys given again are an item that lost its "- ": said once
         for key_node, value_node in node.value:
             key = self.read(key_node)
             value = self.read(value_node)
             if key is None or value is None:
                 continue
             if key.kind != "scalar":
-                self.problems.error(self.path, key.line, key.col, "a key must be plain text")
+                self.problems.error(self.path, key.line, key.col, _("a key must be plain text"))
                 continue
             name = str(key.value)
             if name == "<<":
-                self.problems.error(self.path, key.line, key.col, "YAML merge keys (<<) are not supported; write the keys out")
+                self.problems.error(self.path, key.line, key.col,
+                                    _("YAML merge keys (<<) are not supported; write the keys out"))
                 continue
             if name in mapping:
                 first = mapping[name][0]
-                self.problems.error(
-                    self.path, key.line, key.col, f'duplicate key "{name}" (first given on line {first.line})'
-                )
+                if in_list and not lost_dash:
+                    self.problems.error(self.path, key.line, key.col, _(
+                        'duplicate key "{name}" (first given on line {line}); if this line starts a new item of the '
+                        'list, write "- " before "{name}"', name=name, line=first.line))
+                elif not in_list:
+                    self.problems.error(self.path, key.line, key.col, _(
+                        'duplicate key "{name}" (first given on line {line})', name=name, line=first.line))
+                lost_dash = lost_dash or in_list
                 continue
             mapping[name] = (key, value)
         return Node("map", line, col, mapping)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import Problems
+from ..messages import _, os_reason
 from .files import Found, find_files, kind_of, updated_files
 from .recall import Recall
 
@@ -46,7 +47,7 @@ def decode_source(data: bytes, path: str, problems: Problems) -> str | None:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith(UTF16_32_BOMS) or data.count(b"\x00") > len(data) // 8:
-        problems.error(path, 1, 1, "file is UTF-16 text or binary, not UTF-8 text; save it as UTF-8 in your editor")
+        problems.error(path, 1, 1, _("file is UTF-16 text or binary, not UTF-8 text; save it as UTF-8 in your editor"))
         return None
     try:
         text = data.decode("utf-8")
@@ -65,9 +66,10 @@ def drop_control_characters(text: str, path: str, problems: Problems) -> str:
     at = first.start()
     line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
     count = len(CONTROL.findall(text))
-    more = f" and {count - 1} more" if count > 1 else ""
-    problems.warning(path, line, col, f"invisible control character U+{ord(first.group()):04X}{more} removed; "
-                     "they are not text")
+    code = f"U+{ord(first.group()):04X}"
+    problems.warning(path, line, col, _("invisible control character {code} and {more} more removed; they are not text",
+                                        code=code, more=count - 1) if count > 1 else
+                     _("invisible control character {code} removed; it is not text", code=code))
     return CONTROL.sub("", text)
 
 
@@ -76,15 +78,15 @@ def _decode_legacy(data: bytes, path: str, exc: UnicodeDecodeError, problems: Pr
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        problems.error(path, line, 1, "file is not UTF-8 text (nor GB18030); save it as UTF-8 in your editor")
+        problems.error(path, line, 1, _("file is not UTF-8 text (nor GB18030); save it as UTF-8 in your editor"))
         return None
     if not re.search(r"[\u4e00-\u9fff]", text):
-        problems.error(path, line, 1, "file is not UTF-8 text; save it as UTF-8 in your editor")
+        problems.error(path, line, 1, _("file is not UTF-8 text; save it as UTF-8 in your editor"))
         return None
     problems.warning(
         path, line, 1,
-        "file is encoded in GB18030/GBK, not UTF-8; it was read as GB18030, "
-        "but please save it as UTF-8 (e.g. in Notepad: 另存为, 编码 UTF-8)",
+        _("file is encoded in GB18030/GBK, not UTF-8; it was read as GB18030, "
+          "but please save it as UTF-8 (e.g. in Notepad: 另存为, 编码 UTF-8)"),
     )
     return text
 
@@ -107,11 +109,11 @@ def _read_text_file(file: str, rel: str, problems: Problems) -> TextFile | None:
         with open(file, "rb") as stream:
             data = stream.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
-        problems.error(rel, 1, 1, f"cannot read file: {exc.strerror}")
+        problems.error(rel, 1, 1, _("cannot read file: {why}", why=os_reason(exc)))
         return None
     if len(data) > MAX_SOURCE_BYTES:
-        problems.error(rel, 1, 1, f"file is larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB, the limit for a "
-                       "source file (images and attachments belong in static/)")
+        problems.error(rel, 1, 1, _("file is larger than {size} MB, the limit for a source file "
+                                    "(images and attachments belong in static/)", size=MAX_SOURCE_BYTES // 1024 // 1024))
         return None
     text = decode_source(data, rel, problems)
     return None if text is None else TextFile(rel, text)

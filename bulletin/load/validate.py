@@ -10,6 +10,7 @@ from slugify import slugify
 
 from ..digest import digest
 from ..errors import Problems
+from ..messages import Message, _
 from ..model import (
     Bulletin,
     Location,
@@ -87,7 +88,7 @@ def _read_bulletin(file: TextFile, units: set[str], problems: Problems, recall: 
 def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | None:
     """data/site.yaml -> SiteConfig."""
     if file is None:
-        problems.error("data/site.yaml", 1, 1, "missing site settings file (it needs at least title and base_url)")
+        problems.error("data/site.yaml", 1, 1, _("missing site settings file (it needs at least title and base_url)"))
         return None
     node = parse_yaml(file.text, file.path, problems)
     if node is None and file.text.strip():
@@ -97,7 +98,8 @@ def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | 
     title = fields.text("title", required=True)
     base_url = fields.text("base_url", required=True)
     if base_url is not None and not re.match(r"https?://[^/\s]+(/\S*)?$", base_url):
-        fields.error_at(fields.node("base_url"), f'"base_url" must be an absolute http(s) URL, not "{base_url}"')
+        fields.error_at(fields.node("base_url"), _('"base_url" must be an absolute http(s) URL, not "{url}"',
+                                                                   url=base_url))
         base_url = None
     if title is None or base_url is None:
         return None
@@ -106,7 +108,8 @@ def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | 
     variants = fields.text_list("variants")
     for variant in variants:
         if variant not in VARIANTS:
-            fields.error_at(fields.node("variants"), f'unknown variant "{variant}"; the one there is: zh-Hant')
+            fields.error_at(fields.node("variants"), _('unknown variant "{variant}"; the one there is: zh-Hant',
+                                                                     variant=variant))
     return SiteConfig(title, base_url, language, fields.text("description"), fields.boolean("search", default=True),
                       tuple(v for v in variants if v in VARIANTS))
 
@@ -122,7 +125,7 @@ def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric]
     metrics: dict[str, Metric] = {}
     part_of_nodes: dict[str, Node] = {}
     for key, (key_node, value) in top.entries.items():
-        fields = Fields(value, file.path, problems, f'metric "{key}"')
+        fields = Fields(value, file.path, problems, _('metric "{key}"', key=key))
         fields.check_known(METRIC_KEYS)
         label, unit = fields.text("label", required=True), fields.text("unit", required=True)
         kind = read_kind(fields)
@@ -130,14 +133,16 @@ def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric]
         if part_of:
             part_of_nodes[key] = fields.node("part_of")  # type: ignore[assignment]
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            fields.error_at(key_node, f'metric key "{key}" must be letters, digits and _ (e.g. study_sessions)')
+            fields.error_at(key_node, _('metric key "{key}" must be letters, digits and _ (e.g. study_sessions)',
+                                                key=key))
         elif label and unit and kind:
             metrics[key] = Metric(key, label, unit, kind, part_of, Location(file.path, key_node.line, key_node.col))
     for key, node in part_of_nodes.items():
         target = metrics[key].part_of if key in metrics else None
         if target is not None and (target not in metrics or target == key):
             hint = did_you_mean(target, [k for k in metrics if k != key])
-            problems.error(file.path, node.line, node.col, f'"part_of" names unknown metric "{target}"{hint}')
+            problems.error(file.path, node.line, node.col, _('"part_of" names unknown metric "{name}"{hint}',
+                                                                           name=target, hint=hint))
     return metrics
 
 
@@ -159,7 +164,7 @@ def read_kind(fields: Fields) -> MetricKind | None:
     try:
         return MetricKind(text)
     except ValueError:
-        fields.error_at(fields.node("kind"), f'"kind" must be cumulative or period, not "{text}"')
+        fields.error_at(fields.node("kind"), _('"kind" must be cumulative or period, not "{text}"', text=text))
         return None
 
 
@@ -167,13 +172,13 @@ def read_unit(file: TextFile, metrics: dict[str, Metric] | None, problems: Probl
     """data/units/<slug>.yaml -> Unit with its reports in date order."""
     slug = PurePosixPath(file.path).stem
     if not SLUG.fullmatch(slug):
-        problems.error(file.path, 1, 1, f'unit file name "{slug}" must be lowercase letters, digits and - '
-                       f'(e.g. "{slugify(slug) or "my-unit"}.yaml")')
+        problems.error(file.path, 1, 1, _('unit file name "{slug}" must be lowercase letters, digits and - '
+                                          '(e.g. "{example}.yaml")', slug=slug, example=slugify(slug) or "my-unit"))
         return None
     node = parse_yaml(file.text, file.path, problems)
     if node is None and file.text.strip():
         return None
-    fields = Fields(node, file.path, problems, "unit file")
+    fields = Fields(node, file.path, problems, _("unit file"))
     fields.check_known(UNIT_KEYS)
     name = fields.text("name", required=True)
     reports = read_reports(fields, metrics)
@@ -189,7 +194,7 @@ def read_reports(fields: Fields, metrics: dict[str, Metric] | None) -> tuple[Rep
     if node is None:
         return ()
     if node.kind != "seq":
-        fields.error_at(node, '"reports" must be a list of reports, each starting with "- date:"')
+        fields.error_at(node, _('"reports" must be a list of reports, each starting with "- date:"'))
         return ()
     by_date: dict = {}
     for item in node.value:  # type: ignore[union-attr]
@@ -198,8 +203,8 @@ def read_reports(fields: Fields, metrics: dict[str, Metric] | None) -> tuple[Rep
             continue
         first = by_date.get(report.date)
         if first is not None:
-            fields.error_at(item, f"two reports dated {report.date} (the first on line {first.location.line}); "
-                            "merge them into one")
+            fields.error_at(item, _("two reports dated {date} (the first on line {line}); merge them into one",
+                                    date=report.date.isoformat(), line=first.location.line))
             continue
         by_date[report.date] = report
     return tuple(by_date[d] for d in sorted(by_date))
@@ -208,19 +213,19 @@ def read_reports(fields: Fields, metrics: dict[str, Metric] | None) -> tuple[Rep
 def read_report(node: Node, unit_fields: Fields, metrics: dict[str, Metric] | None) -> Report | None:
     """One report: a date and its metrics' quantities (unchecked when metrics.yaml is broken)."""
     path, problems = unit_fields.path, unit_fields.problems
-    fields = Fields(node, path, problems, "report")
+    fields = Fields(node, path, problems, _("report"))
     fields.check_known(REPORT_KEYS)
     day = fields.date("date", required=True)
     values: dict[str, Quantity] = {}
     locations: dict[str, Location] = {}
     metrics_node = fields.node("metrics")
-    for name, (key, value) in Fields(metrics_node, path, problems, '"metrics"').entries.items():
+    for name, (key, value) in Fields(metrics_node, path, problems, _('"metrics"')).entries.items():
         if metrics is None:
             continue
         metric = metrics.get(name)
         if metric is None:
-            problems.error(path, key.line, key.col,
-                           f'unknown metric "{name}"{did_you_mean(name, tuple(metrics))}; define it in data/metrics.yaml')
+            problems.error(path, key.line, key.col, _('unknown metric "{name}"{hint}; define it in data/metrics.yaml',
+                                                      name=name, hint=did_you_mean(name, tuple(metrics))))
             continue
         quantity = read_quantity(value, metric, path, problems)
         if quantity is not None:
@@ -234,7 +239,8 @@ def read_report(node: Node, unit_fields: Fields, metrics: dict[str, Metric] | No
 def read_quantity(node: Node, metric: Metric, path: str, problems: Problems) -> Quantity | None:
     """A metric value read as written (``0700`` is 700, never octal)."""
     if node.kind != "scalar" or node.null:
-        problems.error(path, node.line, node.col, f'the value of "{metric.key}" must be a number such as 800 or 800余')
+        problems.error(path, node.line, node.col, _('the value of "{key}" must be a number such as 800 or 800余',
+                                                      key=metric.key))
         return None
     try:
         return parse_quantity(str(node.value), metric.unit)
@@ -249,37 +255,40 @@ def markdown_slug(path: str) -> str:
     return stem if SLUG.fullmatch(stem) else slugify(stem)
 
 
-def read_front_matter(file: TextFile, problems: Problems, what: str) -> tuple[Fields, str, int]:
+def read_front_matter(file: TextFile, problems: Problems, what: Message) -> tuple[Fields, str, int]:
     """Split and parse a Markdown file's front matter; positions count from the file's first line."""
     front, body, body_line = split_front_matter(file.text)
     node = parse_yaml(front, file.path, problems, line_offset=1) if front is not None else None
-    if node is None and front and front.strip():
-        fields = Fields(None, file.path, problems, "front matter")
-        fields.problems = Problems()  # syntax error already reported; keep "needs title" quiet
-        return fields, body, body_line
     if front is None:
-        problems.error(file.path, 1, 1, f"{what} must start with front matter: a line ---, title: …, date: …, a line ---")
-    return Fields(node, file.path, problems, "front matter"), body, body_line
+        problems.error(file.path, 1, 1, _("{what} must start with front matter: a line ---, title: …, date: …, a line ---",
+                                          what=what))
+    if front is None or (node is None and front.strip()):
+        fields = Fields(None, file.path, problems, _("front matter"))
+        fields.problems = Problems()  # the problem is reported already; "needs title" would only add noise
+        return fields, body, body_line
+    return Fields(node, file.path, problems, _("front matter")), body, body_line
 
 
 def read_bulletin(file: TextFile, units: set[str], problems: Problems) -> Bulletin | None:
     """content/<unit>/<name>.md -> Bulletin."""
-    fields, body, body_line = read_front_matter(file, problems, "a bulletin")
+    fields, body, body_line = read_front_matter(file, problems, _("a bulletin"))
     fields.check_known(BULLETIN_KEYS)
     unit = _unit_folder(file)
     if unit is None:
-        problems.error(file.path, 1, 1, "a bulletin belongs in content/<unit>/, one folder below content/")
+        problems.error(file.path, 1, 1, _("a bulletin belongs in content/<unit>/, one folder below content/"))
     elif unit not in units:
         hint = did_you_mean(unit, tuple(units))
-        problems.error(file.path, 1, 1, f'unit "{unit}" has no data/units/{unit}.yaml{hint}')
+        problems.error(file.path, 1, 1, _('unit "{unit}" has no data/units/{unit}.yaml{hint}', unit=unit, hint=hint))
     title, day = fields.text("title", required=True), fields.date("date", required=True)
+    summary, source, author = fields.text("summary"), fields.text("source"), fields.text("author")
+    tags, draft = fields.text_list("tags"), fields.boolean("draft")  # read now: every mistake is reported at once
     slug = markdown_slug(file.path)
     if not slug:
-        problems.error(file.path, 1, 1, "the file name gives no usable page name; rename it with letters or digits")
+        problems.error(file.path, 1, 1, _("the file name gives no usable page name; rename it with letters or digits"))
     if unit is None or unit not in units or title is None or day is None or not slug:
         return None
-    return Bulletin(unit, slug, title, day, body, body_line, file.path, fields.text("summary"), fields.text("source"),
-                    fields.text("author"), fields.text_list("tags"), fields.boolean("draft"), file_digest(file))
+    return Bulletin(unit, slug, title, day, body, body_line, file.path, summary, source, author, tags, draft,
+                    file_digest(file))
 
 
 def _unit_folder(file: TextFile) -> str | None:
@@ -290,15 +299,16 @@ def _unit_folder(file: TextFile) -> str | None:
 
 def read_page(file: TextFile, problems: Problems) -> Page | None:
     """content/pages/<name>.md -> Page."""
-    fields, body, body_line = read_front_matter(file, problems, "a page")
+    fields, body, body_line = read_front_matter(file, problems, _("a page"))
     fields.check_known(PAGE_KEYS)
     title = fields.text("title", required=True)
     slug = markdown_slug(file.path)
     if slug in RESERVED_PAGE_SLUGS:
-        problems.error(file.path, 1, 1, f'a page cannot be called "{slug}": that address is used by the site itself')
+        problems.error(file.path, 1, 1, _('a page cannot be called "{slug}": that address is used by the site itself',
+                                          slug=slug))
         return None
     if not slug:
-        problems.error(file.path, 1, 1, "the file name gives no usable page name; rename it with letters or digits")
+        problems.error(file.path, 1, 1, _("the file name gives no usable page name; rename it with letters or digits"))
     if title is None or not slug:
         return None
     return Page(slug, title, body, body_line, file.path, file_digest(file))
@@ -315,5 +325,5 @@ def check_unique_pages(items: list[Bulletin] | tuple[Page, ...], problems: Probl
     for item in sorted(items, key=lambda i: i.source_path):
         first = seen.setdefault(item.url_path, item.source_path)
         if first != item.source_path:
-            problems.error(item.source_path, 1, 1,
-                           f'"{item.source_path}" and "{first}" would both be published at {item.url_path}; rename one')
+            problems.error(item.source_path, 1, 1, _('"{path}" and "{first}" would both be published at {url}; rename one',
+                                                     path=item.source_path, first=first, url=item.url_path))

@@ -5,31 +5,35 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from ..load.files import SOURCE_DIRS
+from ..messages import Message, _, os_reason
 
 
 class UnsafeOutputPath(ValueError):
     """A page path that would land outside the output folder."""
 
 
-def refuse_output_location(root: Path, output: Path) -> str | None:
+def refuse_output_location(root: Path, output: Path) -> Message | None:
     """Why ``output`` must not be written to, or None when it is safe."""
     root, output = root.resolve(), output.resolve()
     guarded = [root] + [(root / name).resolve() for name in SOURCE_DIRS]  # a source folder may be a link
     for folder in guarded:
         if output == folder or output in folder.parents:
-            return f"the output folder {output} would replace the source folder {folder}; choose another --output"
+            return _("the output folder {output} would replace the source folder {folder}; choose another --output",
+                     output=str(output), folder=str(folder))
     for folder in guarded[1:]:
         if folder in output.parents:
-            return f"the output folder {output} is inside the source folder {folder}; choose another --output"
+            return _("the output folder {output} is inside the source folder {folder}; choose another --output",
+                     output=str(output), folder=str(folder))
     if output.exists() and not output.is_dir():
-        return f"the output {output} is a file, not a folder; choose another --output"
+        return _("the output {output} is a file, not a folder; choose another --output", output=str(output))
     try:
         foreign = output.is_dir() and not _built_by_bulletin(output)
     except OSError as exc:
-        return f"cannot read the output folder {output}: {exc.strerror}; choose another --output"
+        return _("cannot read the output folder {output}: {why}; choose another --output", output=str(output),
+                 why=os_reason(exc))
     if foreign:
-        return (f"the output folder {output} holds files that bulletin did not build (it has no stats.json), "
-                "and a build replaces everything in it; empty it or choose another --output")
+        return _("the output folder {output} holds files that bulletin did not build (it has no stats.json), "
+                 "and a build replaces everything in it; empty it or choose another --output", output=str(output))
     return None
 
 

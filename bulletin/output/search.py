@@ -11,11 +11,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ..messages import Message, _
+
 SEARCH_FOLDER = "pagefind"
 
 
 class SearchIndexError(RuntimeError):
-    """The search index could not be built; the message says why and what to do."""
+    """The search index could not be built; ``message`` says why and what to do."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def pagefind_executable() -> Path | None:
@@ -32,13 +38,14 @@ def build_search_index(site_folder: Path) -> None:
     """Index the HTML pages under ``site_folder`` into ``site_folder/pagefind``, one index per ``lang``."""
     executable = pagefind_executable()
     if executable is None:
-        raise SearchIndexError("search needs Pagefind: pip install 'pagefind[extended]', "
-                               "or set `search: false` in data/site.yaml")
+        raise SearchIndexError(_("search needs Pagefind: pip install 'pagefind[extended]', "
+                                 "or set `search: false` in data/site.yaml"))
     command = [str(executable), "--site", str(site_folder), "--output-subdir", SEARCH_FOLDER, "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"Pagefind could not run: {exc}") from None
+        raise SearchIndexError(_("Pagefind could not run: {why}", why=str(exc))) from None
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
-        raise SearchIndexError("Pagefind failed: " + (detail[-1] if detail else f"exit code {done.returncode}"))
+        raise SearchIndexError(_("Pagefind failed: {why}", why=detail[-1]) if detail else
+                               _("Pagefind failed with exit code {code}", code=done.returncode))

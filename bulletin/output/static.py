@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import Problems
 from ..load.read import Sources
+from ..messages import _
 from ..render.environment import THEME
 from .writer import Writer
 
@@ -24,8 +25,10 @@ def copy_static(sources: Sources, writer: Writer, problems: Problems, written: s
     for rel, file in sorted(site_static.items()):
         clash = next((f for f in folders_of(rel) if f in generated), None)  # a static folder where a page is
         if rel in generated or rel in folders or clash:
-            what = f"file {clash}" if clash else f"folder {rel}/" if rel in folders else f"page {rel}"
-            problems.error(f"static/{rel}", 1, 1, f"static file would replace the generated {what}; rename it")
+            problems.error(f"static/{rel}", 1, 1,
+                           _("static file would replace the generated file {path}; rename it", path=clash) if clash else
+                           _("static file would replace the generated folder {path}/; rename it", path=rel)
+                           if rel in folders else _("static file would replace the generated page {path}; rename it", path=rel))
             continue
         copied.append(writer.copy(rel, file))
     return copied

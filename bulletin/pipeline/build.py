@@ -147,7 +147,7 @@ def index_search(folder: Path, result: BuildResult) -> None:
     try:
         build_search_index(folder)
     except SearchIndexError as exc:
-        result.problems.error("data/site.yaml", 1, 1, str(exc))
+        result.problems.error("data/site.yaml", 1, 1, exc.message)
 
 
 def default_jobs() -> int:

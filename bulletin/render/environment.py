@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import jinja2
 
 from ..errors import Problems
 from ..load.read import TextFile
+from ..messages import Message, _
 from ..quantities import format_number, format_quantity
 from .charts import percent
 from .fragments import SharedFragments
@@ -22,9 +24,9 @@ SHARED_NAMES = frozenset({"config", "nav_pages", "version", "url", "absolute_url
 
 
 class TemplateProblem(Exception):
-    """A site template failed while rendering; carries its location."""
+    """A site template failed while rendering; carries its location and a message for the site's editors."""
 
-    def __init__(self, path: str, line: int, message: str) -> None:
+    def __init__(self, path: str, line: int, message: Message) -> None:
         super().__init__(path, line, message)
         self.path, self.line, self.message = path, line, message
 
@@ -53,8 +55,37 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
         except jinja2.TemplateSyntaxError as exc:
             where = exc.name or name
             path = f"templates/{where}" if where in site_templates else f"(theme) {where}"
-            problems.error(path, exc.lineno or 1, 1, f"template syntax: {exc.message}")
+            problems.error(path, exc.lineno or 1, 1, _("template syntax: {problem}", problem=jinja_problem(exc)))
     return env
+
+
+# Jinja's words for the commonest template mistakes, as messages; others are shown as Jinja wrote them.
+_JINJA_PROBLEMS = (
+    (re.compile(r"Unexpected end of template\. Jinja was looking for the following tags: (?P<tags>.*?)\. "
+                r"The innermost block that needs to be closed is '(?P<block>[^']+)'\."),
+     lambda m: _("the template ends before its {block} block is closed: add {tags}", block=m["block"],
+                 tags=" / ".join(f"{{% {tag} %}}" for tag in re.findall(r"'([^']+)'", m["tags"])))),
+    (re.compile(r"Encountered unknown tag '(?P<tag>[^']+)'\..*"),
+     lambda m: _("unknown tag '{tag}' (or an end tag without its opening tag)", tag=m["tag"])),
+    (re.compile(r"No filter named '(?P<name>[^']+)'\.?"), lambda m: _("there is no filter named '{name}'", name=m["name"])),
+    (re.compile(r"unexpected char '(?P<char>.+)' at \d+"), lambda m: _("unexpected character '{char}'", char=m["char"])),
+    (re.compile(r"unexpected '(?P<text>.+)'"), lambda m: _("unexpected '{text}'", text=m["text"])),
+    (re.compile(r"expected token '(?P<wanted>[^']+)', got '(?P<got>[^']+)'"),
+     lambda m: _("expected '{wanted}' but found '{got}'", wanted=m["wanted"], got=m["got"])),
+)
+
+
+def jinja_problem(exc: jinja2.TemplateSyntaxError) -> Message | str:
+    """A template syntax error as a message for the site's editors (Jinja's own words where not known)."""
+    problem = getattr(exc, "problem", None)
+    if isinstance(problem, Message):
+        return problem
+    text = exc.message or ""
+    for pattern, make in _JINJA_PROBLEMS:
+        match = pattern.fullmatch(text)
+        if match:
+            return make(match)
+    return text
 
 
 def percent_of(done: Decimal, whole: Decimal) -> str:

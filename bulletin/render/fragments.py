@@ -17,6 +17,16 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from markupsafe import Markup
 
+from ..messages import Message, _
+
+
+class SharedNameError(TemplateSyntaxError):
+    """A {% shared %} block uses a name its key does not give; ``problem`` says so for the site's editors."""
+
+    def __init__(self, problem: Message, lineno: int, name: str | None, filename: str | None) -> None:
+        super().__init__(str(problem), lineno, name, filename)
+        self.problem = problem
+
 
 class SharedFragments(Extension):
     """The ``shared`` tag."""
@@ -53,18 +63,19 @@ class SharedFragments(Extension):
             used += self._names_in_template(included, frozenset())
         for name, where, line in sorted(used, key=lambda use: (use[1] != parser.name, use[2], use[0])):
             if name not in allowed:
-                block = "the {% shared %} block" + ("" if where == parser.name else f" of {parser.name} (line {lineno})")
-                raise TemplateSyntaxError(
-                    f'{block} uses "{name}", which its key does not name: add it to the key '
-                    f"({{% shared {name}, … %}}), or every page would show the first page's {name}",
-                    line, where, parser.filename if where == parser.name else None)
+                block = _("the {{% shared %}} block") if where == parser.name else _(
+                    "the {{% shared %}} block of {template} (line {line})", template=parser.name, line=lineno)
+                raise SharedNameError(_('{block} uses "{name}", which its key does not name: add it to the key '
+                                        "({{% shared {name}, … %}}), or every page would show the first page's {name}",
+                                        block=block, name=name),
+                                      line, where, parser.filename if where == parser.name else None)
 
     def _names_in_template(self, name: str, seen: frozenset[str]) -> list[tuple[str, str, int]]:
         """(name, template, line) of each name a template (and what it includes) reads from its context."""
         if name in seen or self.environment.loader is None:
             return []
         try:
-            source, _, _ = self.environment.loader.get_source(self.environment, name)
+            source = self.environment.loader.get_source(self.environment, name)[0]
         except TemplateNotFound:
             return []  # reported where it is included, when rendered
         ast = self.environment.parse(source, name)

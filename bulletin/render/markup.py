@@ -16,11 +16,16 @@ import textwrap
 import markdown
 from markdown import inlinepatterns, treeprocessors
 
+from ..messages import Message, _
 from .sanitize import sanitize_html
 
 
 class MarkupError(ValueError):
-    """A Markdown body that cannot be converted; ``str()`` says why, for the site's editors."""
+    """A Markdown body that cannot be converted; ``message`` says why, for the site's editors."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def make_markdown(quick: bool = True) -> markdown.Markdown:
@@ -129,5 +134,5 @@ def convert_markdown(converter: markdown.Markdown, text: str) -> str:
         return converter.convert(text)
     except RecursionError:  # Python-Markdown recurses once per level of lists and quotes
         converter.reset()
-        raise MarkupError("the Markdown is nested too deeply (hundreds of lists or quotes inside each other); "
-                          "flatten it") from None
+        raise MarkupError(_("the Markdown is nested too deeply (hundreds of lists or quotes inside each other); "
+                            "flatten it")) from None

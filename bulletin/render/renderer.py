@@ -20,6 +20,7 @@ from ..load.links import (
     resolve,
     rewrite_links,
 )
+from ..messages import _
 from ..model import Bulletin, Page, Site, Unit
 from ..stats import Stats
 from .environment import THEME, TemplateProblem
@@ -171,8 +172,8 @@ class Renderer:
             name = Path(frame.filename).name if frame.filename else ""
             if frame.filename and (frame.filename.startswith(str(THEME)) or name in self.site_template_names):
                 where = "templates/" + name if name in self.site_template_names else f"(theme) {name}"
-                return TemplateProblem(where, frame.lineno or 1, f"template error: {exc}")
-        return TemplateProblem("templates", 1, f"template error: {exc}")
+                return TemplateProblem(where, frame.lineno or 1, _("template error: {problem}", problem=str(exc)))
+        return TemplateProblem("templates", 1, _("template error: {problem}", problem=str(exc)))
 
     # -- bodies ------------------------------------------------------------------------
     def body(self, item: Bulletin | Page) -> Body:
@@ -189,7 +190,7 @@ class Renderer:
             try:
                 raw = convert_markdown(self.converter(), body.markdown)
             except MarkupError as exc:  # reported like a template problem, at the source file
-                raise TemplateProblem(body.source_path, 1, str(exc)) from None
+                raise TemplateProblem(body.source_path, 1, exc.message) from None
             self.cache.put(body.key, raw)
         # sanitised on every build: a cache file planted in the repository must not bypass the sanitiser
         body.html = sanitize_html(raw)

@@ -6,9 +6,10 @@ import html
 from pathlib import Path, PurePosixPath
 
 from ..errors import Severity, SourceError
+from ..messages import Language, _
 
 
-def error_panel(problems: list[SourceError], root: Path) -> bytes:
+def error_panel(problems: list[SourceError], root: Path, language: Language) -> bytes:
     """HTML listing every problem with its source line; all of it escaped, as it quotes the user's files."""
     count = sum(1 for p in problems if p.severity is Severity.ERROR)
     items = []
@@ -16,7 +17,7 @@ def error_panel(problems: list[SourceError], root: Path) -> bytes:
         quoted = _quote_source(root, problem)
         items.append(
             '<li style="margin:.6em 0">'
-            f'<code style="font:inherit;font-weight:bold;white-space:pre-wrap">{html.escape(str(problem))}</code>'
+            f'<code style="font:inherit;font-weight:bold;white-space:pre-wrap">{html.escape(problem.shown(language))}</code>'
             + (f'<pre style="margin:.3em 0 0;padding:.4em .6em;background:#fff;border:1px solid #e3b4b4;'
                f'overflow-x:auto;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace">{quoted}</pre>' if quoted else "")
             + "</li>"
@@ -24,9 +25,9 @@ def error_panel(problems: list[SourceError], root: Path) -> bytes:
     panel = (
         '<section id="bulletin-build-errors" role="alert" style="margin:0;padding:1em 1.5em;background:#fff0f0;'
         'color:#5c0000;border-bottom:3px solid #c00;font:15px/1.5 system-ui,sans-serif;text-align:left">'
-        f'<h2 style="margin:0 0 .3em;font-size:1.2em;color:#a00">构建失败 · The last build failed ({count} error(s))</h2>'
-        '<p style="margin:0">本页为上次成功构建的内容。改正下列问题并保存，页面会自动刷新。'
-        " This page shows the last good build; fix these and save, and it reloads by itself.</p>"
+        f'<h2 style="margin:0 0 .3em;font-size:1.2em;color:#a00">'
+        f'{html.escape(language.text(_("The last build failed ({count} error(s))", count=count)))}</h2>'
+        f'<p style="margin:0">{html.escape(language.text(_("This page shows the last good build; fix these and save, and it reloads by itself.")))}</p>'
         f'<ol style="margin:.5em 0 0;padding-left:1.5em">{"".join(items)}</ol></section>'
     )
     return panel.encode("utf-8")

@@ -20,7 +20,6 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from typing import TextIO
 from urllib.parse import quote, unquote
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -33,6 +32,7 @@ from ..errors import Problems, SourceError
 from ..load.files import Found
 from ..load.read import read_text_file
 from ..load.validate import read_site_config
+from ..messages import Message, Reporter, _, os_reason
 from ..model import SiteConfig
 from ..output.search import SearchIndexError, build_search_index
 from ..pipeline.build import BuildOptions, BuildResult, Edit, Session, build
@@ -62,18 +62,18 @@ FALLBACK_404 = (  # before the first good build there is no 404.html; the <head>
 ).encode("utf-8")
 
 
-def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
+def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, report: Reporter) -> int:
     """Build, then preview ``options.output`` on http://HOST:PORT/<base path>/ until Ctrl-C; the exit code."""
     if not 0 <= port <= 65535:
-        print(f"bulletin: error: --port must be between 0 and 65535, not {port}", file=err)
+        report.fail(_("--port must be between 0 and 65535, not {port}", port=port))
         return 2
     try:
         sockets = netutil.bind_sockets(port, address=host)
     except OSError as exc:
-        print(f"bulletin: error: {_listen_problem(exc, host, port)}", file=err)
+        report.fail(_listen_problem(exc, host, port))
         return 2
     try:
-        preview = PreviewServer(options, out, err)
+        preview = PreviewServer(options, report)
         preview.build_first()
         port = sockets[0].getsockname()[1]  # the one chosen for --port 0
         asyncio.run(preview.run(sockets, f"http://{_url_host(host)}:{port}", open_browser))
@@ -82,7 +82,7 @@ def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, ou
     finally:
         for sock in sockets:
             sock.close()
-    print("bulletin: preview stopped", file=out, flush=True)
+    report.say(_("bulletin: preview stopped"), flush=True)
     return 0
 
 
@@ -98,8 +98,8 @@ def rebuild_site(options: BuildOptions, changed: list[str], session: Session, ev
 class SearchRefresher:
     """Re-indexes the preview for search in a background thread, so a reload never waits for it."""
 
-    def __init__(self, output: Path, err: TextIO) -> None:
-        self.output, self.err = output, err
+    def __init__(self, output: Path, report: Reporter) -> None:
+        self.output, self.report = output, report
         self.lock = threading.Lock()
         self.running = self.again = False
 
@@ -119,7 +119,7 @@ class SearchRefresher:
             try:
                 build_search_index(self.output)
             except SearchIndexError as exc:
-                print(f"bulletin: warning: search index not updated: {exc}", file=self.err, flush=True)
+                self.report.warn(_("search index not updated: {why}", why=exc.message))
             with self.lock:
                 if not self.again:
                     self.running = False
@@ -130,8 +130,8 @@ class SearchRefresher:
 class PreviewServer:
     """The preview's state: where the site lives and the problems of the last build, when it failed."""
 
-    def __init__(self, options: BuildOptions, out: TextIO, err: TextIO) -> None:
-        self.options, self.out, self.err = options, out, err
+    def __init__(self, options: BuildOptions, report: Reporter) -> None:
+        self.options, self.report = options, report
         self.output = options.output.absolute()
         self.base_path = site_base_path(options)
         self.problems: list[SourceError] = []  # of the last build when it failed, else empty
@@ -139,14 +139,14 @@ class PreviewServer:
         self.pages = 0  # files written by the last good build
         self.built = self.seen = source_snapshot(options.source)
         self.session = Session.for_preview(options)
-        self.search = SearchRefresher(self.output, err)
+        self.search = SearchRefresher(self.output, report)
         self.events: SourceWatcher | None = None  # file events, if they can be had (else the poll watches alone)
         self.polled = 0.0  # when the sources were last polled
 
     def build_first(self) -> None:
         """The build before serving; a failure is reported and shown, not fatal."""
         result = rebuild_site(self.options, [], self.session)
-        self._report(result, f"built {result.pages} files in {result.seconds:.2f} s")
+        self._report(result, _("built {files} files in {seconds} s", files=result.pages, seconds=format(result.seconds, ".2f")))
 
     async def run(self, sockets: list[socket.socket], origin: str, open_browser: bool) -> None:
         """Serve on ``sockets`` and watch the sources until SIGINT or SIGTERM."""
@@ -166,7 +166,7 @@ class PreviewServer:
         watcher = PeriodicCallback(self.poll, POLL_SECONDS * 1000)
         watcher.start()
         url = origin + quote(self.base_path)
-        self._say(f"serving {url} with live reload (Ctrl-C to stop)")
+        self._say(_("serving {url} with live reload (Ctrl-C to stop)", url=url))
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         try:
@@ -217,36 +217,37 @@ class PreviewServer:
         result = rebuild_site(self.options, changed, self.session, events)
         if result.ok:
             self.search.refresh()
-        what = changed[0] if len(changed) == 1 else f"{len(changed)} files"
-        self._report(result, f"rebuilt after {what} changed: {result.changed} files updated "
-                             f"in {result.seconds:.2f} s" + ("; the errors are fixed" if was_failing else ""))
+        what = changed[0] if len(changed) == 1 else _("{count} files", count=len(changed))
+        rebuilt = _("rebuilt after {what} changed: {changed} files updated in {seconds} s", what=what,
+                    changed=result.changed, seconds=format(result.seconds, ".2f"))
+        self._report(result, _("{rebuilt}; the errors are fixed", rebuilt=rebuilt) if was_failing else rebuilt)
         if result.ok and "data/site.yaml" in changed:
             self._move_base_path(site_base_path(self.options))
         if result.ok and not was_failing and result.changed == 0 and result.pages == self.pages:
             return  # nothing the browser shows has changed
         reload_pages(_reload_path(changed) if result.ok and not was_failing else "*")
 
-    def _report(self, result: BuildResult, success: str) -> None:
+    def _report(self, result: BuildResult, success: Message) -> None:
         if result.ok:
             self.pages = result.pages
-        for problem in result.problems.sorted():
-            print(problem, file=self.err, flush=True)
+        self.report.problems(result.problems.sorted())
         self.problems = result.problems.sorted() if not result.ok else []
-        self.panel = error_panel(self.problems, self.options.source) if self.problems else b""
+        self.panel = error_panel(self.problems, self.options.source, self.report.language) if self.problems else b""
         if result.ok:
             self._say(success)
         else:
-            served = "still serving the last good build" if self.output.is_dir() else "nothing is built yet"
-            print(f"{len(result.problems.errors)} error(s); {served}, with the errors shown on every page",
-                  file=self.err, flush=True)
+            count = len(result.problems.errors)
+            self.report.tell(_("{count} error(s); still serving the last good build, with the errors shown on every page",
+                               count=count) if self.output.is_dir() else
+                             _("{count} error(s); nothing is built yet, the errors are shown on every page", count=count))
 
     def _move_base_path(self, base_path: str) -> None:
         if base_path != self.base_path:
             self.base_path = base_path
-            self._say(f"base_url changed: the site is now served under {quote(base_path)}")
+            self._say(_("base_url changed: the site is now served under {path}", path=quote(base_path)))
 
-    def _say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+    def _say(self, message: Message) -> None:
+        self.report.say(message, flush=True)
 
     def page(self, url_path: str) -> tuple[int, bytes, str] | str:
         """The response for a decoded URL path: (status, body, content type), or a URL to redirect to."""
@@ -369,12 +370,13 @@ def site_base_path(options: BuildOptions) -> str:
     return unquote(SiteConfig("", url.strip()).base_path)
 
 
-def _listen_problem(exc: OSError, host: str, port: int) -> str:
+def _listen_problem(exc: OSError, host: str, port: int) -> Message:
     if exc.errno == errno.EADDRINUSE:
-        return f"port {port} on {host} is already in use; try --port {port + 1}"
+        return _("port {port} on {host} is already in use; try --port {next}", port=port, host=host, next=port + 1)
     if exc.errno == errno.EACCES:
-        return f"not allowed to listen on port {port} on {host}; ports below 1024 need privileges, try --port 8000"
-    return f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+        return _("not allowed to listen on port {port} on {host}; ports below 1024 need privileges, try --port 8000",
+                 port=port, host=host)
+    return _("cannot listen on {host} port {port}: {why}", host=host, port=port, why=os_reason(exc))
 
 
 def _url_host(host: str) -> str:
