@@ -208,7 +208,7 @@ def test_failing_first_build_still_serves_and_recovers(fresh_site: Path) -> None
     server = Preview(fresh_site).start()
     try:
         status, body, _ = server.get(BASE)
-        assert status == 404 and PANEL in body and "data/units/zhuzhou-gaoke.yaml:2:1: error:" in body
+        assert status == 404 and PANEL in body and "data/units/zhuzhou-gaoke.yaml:1:7: error:" in body
         shutil.copy(REPO / UNIT_FILE, fresh_site / UNIT_FILE)
         wait_until(lambda: server.get(BASE)[0] == 200, "the fixed build")
         assert PANEL not in server.get(BASE)[1]
@@ -266,7 +266,7 @@ def test_open_page_follows_edits_errors_and_fixes(fresh_site: Path) -> None:
             server.edit(UNIT_FILE, "\nreports:\n", "\nreports: [\n")
             panel = page.locator("#bulletin-build-errors")
             panel.wait_for()
-            assert re.search(r"data/units/zhuzhou-gaoke\.yaml:\d+:\d+: error: YAML syntax", panel.inner_text())
+            assert re.search(r"data/units/zhuzhou-gaoke\.yaml:10:10: error: line 10: the value opens with \"\[\"", panel.inner_text())
             assert page.get_by_text(marker).count() > 0, "the last good build is still shown"
 
             wait_for_live_reload(page)

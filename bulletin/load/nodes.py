@@ -9,6 +9,7 @@ import yaml
 
 from ..errors import Problems
 from ..messages import Message, _
+from .slips import explain, silent_slips
 
 try:  # libyaml is ~8x faster; its marks are the same as the pure loader's
     from yaml import CSafeLoader as _Loader
@@ -41,7 +42,8 @@ class Node:
 
 
 def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -> Node | None:
-    """Parse YAML into located nodes; report syntax errors, duplicate keys and aliases."""
+    """Parse YAML into located nodes; report syntax errors (at the slip that caused them, where it is known),
+    duplicate keys and aliases, and warn about the slips YAML accepts (a value in “…”)."""
     deep = too_deep(text)
     if deep is not None:  # found before parsing: the parsers' own limits and messages differ between versions
         problems.error(path, deep[0] + line_offset, deep[1], TOO_DEEP)
@@ -57,7 +59,11 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
             return None
         if exc.context and exc.problem and exc.context.startswith("expected"):  # "expected a single document…"
             problem = f"{exc.context}, {exc.problem}"
-        problems.error(path, line + line_offset, col, _("YAML syntax: {problem}", problem=parser_problem(str(problem))))
+        slip = explain(text, line + line_offset, line_offset)
+        if slip is not None:
+            problems.error(path, slip.line, slip.col, slip.message)
+        else:
+            problems.error(path, line + line_offset, col, _("YAML syntax: {problem}", problem=parser_problem(str(problem))))
         return None
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow; it has no mark
         at = getattr(exc, "position", None)
@@ -70,6 +76,8 @@ def parse_yaml(text: str, path: str, problems: Problems, line_offset: int = 0) -
     except RecursionError:  # pragma: no cover - too_deep finds these first
         problems.error(path, 1 + line_offset, 1, TOO_DEEP)
         return None
+    for slip in silent_slips(text, line_offset):
+        problems.warning(path, slip.line, slip.col, slip.message)
     if root is None:
         return None
     try:
