@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 from pathlib import Path
@@ -23,6 +24,21 @@ def messages_in_code() -> set[str]:
     """Every message the package's code can show (what ``make messages`` extracts)."""
     found = extract_from_dir(str(REPO / "bulletin"), method_map=[("**.py", "python")], keywords={"_": None})
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def messages_called() -> set[str]:
+    """Every message the package's code passes to ``_()``, wherever it is (Babel does not look inside f-strings)."""
+    found = set()
+    for path in (REPO / "bulletin").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_" and node.args:
+                first = node.args[0]
+                found.add(first.value if isinstance(first, ast.Constant) else f"{path}:{node.lineno}: not a constant")
+    return found
+
+
+def test_every_message_is_found_by_make_messages() -> None:
+    assert messages_called() - messages_in_code() == set(), "write _(…) outside f-strings, with a constant text"
 
 
 def catalog() -> dict[str, str]:

@@ -154,7 +154,8 @@ def test_dot_entries_and_parent_paths_are_not_served(preview: Preview) -> None:
 def test_saved_markdown_edit_is_served_without_restarting(preview: Preview) -> None:
     preview.edit(BULLETIN_FILE, "百年征程", "预览已更新。百年征程")
     wait_until(lambda: "预览已更新" in preview.get(BULLETIN_PAGE)[1], "the rebuilt page")
-    assert re.search(r"^rebuilt after content/zhuzhou-gaoke/[^ ]+\.md changed: \d+ files updated in ", preview.out, re.M)
+    assert re.search(r"^\[\d\d:\d\d:\d\d\] rebuilt after content/zhuzhou-gaoke/[^ ]+\.md changed: \d+ files updated in ",
+                     preview.out, re.M), "each rebuild is said with its time"
 
 
 def test_livereload_script_is_in_served_html_but_never_in_output_files(preview: Preview) -> None:
@@ -177,8 +178,10 @@ def test_failed_rebuild_shows_its_errors_on_every_page_until_fixed(preview: Prev
         assert body.index(PANEL) < body.index('class="skip-link"'), "the panel comes first in <body>"
         assert line.group(0).replace('"', "&quot;") in body
         assert f"{int(line.group(1)):>4} | " in body, "the offending source line is quoted"
-    # The last good build stays served: the pages are as before, plus the panel.
-    assert re.sub(r"<section id=\"bulletin-build-errors\".*?</section>", "", preview.get(BULLETIN_PAGE)[1],
+    # The last good build stays served: the pages are as before, plus the panel and the ✖ starting the title.
+    failing = preview.get(BULLETIN_PAGE)[1]
+    assert re.search(r"<title>✖ \S", failing)
+    assert re.sub(r"<section id=\"bulletin-build-errors\".*?</section>", "", failing.replace("<title>✖ ", "<title>", 1),
                   flags=re.S) == before[BULLETIN_PAGE]
     assert preview.get(BASE + "stats.json")[1] == (preview.site / "output/stats.json").read_text("utf-8")
     assert "still serving the last good build" in preview.err

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import errno
+import html
 import mimetypes
 import re
 import signal
@@ -36,7 +37,7 @@ from ..messages import Message, Reporter, _, os_reason
 from ..model import SiteConfig
 from ..output.search import SearchIndexError, build_search_index
 from ..pipeline.build import BuildOptions, BuildResult, Edit, Session, build
-from .panel import error_panel
+from .panel import problem_panel
 from .watch import (
     POLL_SECONDS,
     SAFETY_POLL_SECONDS,
@@ -46,6 +47,8 @@ from .watch import (
 )
 
 BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+TITLE_TAG = re.compile(rb"<title\b[^>]*>", re.IGNORECASE)
+FAILED_MARK = "✖ ".encode("utf-8")  # starts the tab's title while the last build has failed
 LIVE_CSS = re.compile(r"\.(css|jpe?g|png|gif)$", re.IGNORECASE)  # what livereload.js refreshes in place
 
 # livereload.Server's snippet: load livereload.js from this server, whatever host name the browser used.
@@ -56,10 +59,9 @@ LIVE_SCRIPT = (
     b"document.head.appendChild(s);})();</script>"
 )
 FALLBACK_404 = (  # before the first good build there is no 404.html; the <head> lets the script reload it
-    '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>404</title>\n</head>\n'
-    "<body>\n<h1>404</h1>\n<p>页面未找到：网站尚未成功构建。 No page here: the site has not been built yet.</p>\n"
-    "</body>\n</html>\n"
-).encode("utf-8")
+    '<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>404</title>\n</head>\n'
+    "<body>\n<h1>404</h1>\n<p>{text}</p>\n</body>\n</html>\n"
+)
 
 
 def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, report: Reporter) -> int:
@@ -135,7 +137,7 @@ class PreviewServer:
         self.output = options.output.absolute()
         self.base_path = site_base_path(options)
         self.problems: list[SourceError] = []  # of the last build when it failed, else empty
-        self.panel = b""  # the error panel shown on every page while the last build has failed
+        self.panel = b""  # the panel shown on every page: the last build's errors and warnings
         self.pages = 0  # files written by the last good build
         self.built = self.seen = source_snapshot(options.source)
         self.session = Session.for_preview(options)
@@ -232,14 +234,15 @@ class PreviewServer:
             self.pages = result.pages
         self.report.problems(result.problems.sorted())
         self.problems = result.problems.sorted() if not result.ok else []
-        self.panel = error_panel(self.problems, self.options.source, self.report.language) if self.problems else b""
+        self.panel = problem_panel(result.problems.sorted(), self.options.source, self.report.language)
         if result.ok:
             self._say(success)
         else:
             count = len(result.problems.errors)
-            self.report.tell(_("{count} error(s); still serving the last good build, with the errors shown on every page",
-                               count=count) if self.output.is_dir() else
-                             _("{count} error(s); nothing is built yet, the errors are shown on every page", count=count))
+            self.report.tell(_clock() + self.report.language.text(_(
+                "{count} error(s); still serving the last good build, with the errors shown on every page",
+                count=count) if self.output.is_dir() else _(
+                "{count} error(s); nothing is built yet, the errors are shown on every page", count=count)))
 
     def _move_base_path(self, base_path: str) -> None:
         if base_path != self.base_path:
@@ -247,7 +250,8 @@ class PreviewServer:
             self._say(_("base_url changed: the site is now served under {path}", path=quote(base_path)))
 
     def _say(self, message: Message) -> None:
-        self.report.say(message, flush=True)
+        """A line of the preview's progress, after the time it happened."""
+        self.report.say(_clock() + self.report.language.text(message), flush=True)
 
     def page(self, url_path: str) -> tuple[int, bytes, str] | str:
         """The response for a decoded URL path: (status, body, content type), or a URL to redirect to."""
@@ -279,16 +283,20 @@ class PreviewServer:
         try:
             data = (self.output / "404.html").read_bytes()
         except OSError:
-            data = FALLBACK_404
+            language = self.report.language
+            data = FALLBACK_404.format(lang="en" if language.code == "en" else "zh-CN", text=html.escape(language.text(
+                _("No page here: the site has not been built yet.")))).encode("utf-8")
         return 404, self.decorate(data), "text/html"
 
     def decorate(self, page: bytes) -> bytes:
-        """The page with the error panel right after ``<body>`` while the last build has failed."""
+        """The page with the panel right after ``<body>`` (and ✖ starting its title while the last build has failed)."""
         if not self.panel:
             return page
         match = BODY_TAG.search(page)
         at = match.end() if match else 0
-        return page[:at] + self.panel + page[at:]
+        page = page[:at] + self.panel + page[at:]
+        title = TITLE_TAG.search(page) if self.problems else None
+        return page[:title.end()] + FAILED_MARK + page[title.end():] if title else page
 
 
 class PageHandler(web.RequestHandler):
@@ -377,6 +385,11 @@ def _listen_problem(exc: OSError, host: str, port: int) -> Message:
         return _("not allowed to listen on port {port} on {host}; ports below 1024 need privileges, try --port 8000",
                  port=port, host=host)
     return _("cannot listen on {host} port {port}: {why}", host=host, port=port, why=os_reason(exc))
+
+
+def _clock() -> str:
+    """The time of day, starting the preview's progress lines: ``[14:03:12] ``."""
+    return time.strftime("[%H:%M:%S] ")
 
 
 def _url_host(host: str) -> str:
