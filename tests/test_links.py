@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from conftest import run_cli, write_files
 
@@ -56,3 +59,61 @@ def test_link_to_a_draft_is_an_error_unless_drafts_are_published(minimal_site: P
         'content/town/links.md:5:7: error: link target "draft.md" is a draft, which this build does not publish',
     ]
     assert run_cli("check", "--source", minimal_site, "--drafts").code == 0
+
+
+ADDRESSES = [  # every form of link an editor copies, to the same bulletin (the site's base_url is https://example.org/news/)
+    "report-q1.md", "../town/report-q1.md", "content/town/report-q1.md", "/content/town/report-q1.md",
+    "..\\town\\report-q1.md", "/news/units/town/report-q1/", "/units/town/report-q1/", "/news/units/town/report-q1",
+    "/news/units/town/report-q1/index.html", "https://example.org/news/units/town/report-q1/",
+    "http://example.org/news/units/town/report-q1/", "http://127.0.0.1:8000/news/units/town/report-q1/",
+    "http://localhost:8001/news/units/town/report-q1/", "http://127.0.0.1:8000/units/town/report-q1/",
+]
+
+
+def test_every_form_of_a_link_an_editor_copies_becomes_the_pages_address(minimal_site: Path) -> None:
+    body = "".join(f"[甲{n}]({address}#part)\n\n" for n, address in enumerate(ADDRESSES)) + "[乙][ref]\n\n[ref]: /units/town/\n"
+    page = build_page(minimal_site, body)
+    assert re.findall(r'<a href="([^"]*)"[^>]*>甲', page) == ["/news/units/town/report-q1/#part"] * len(ADDRESSES)
+    assert re.findall(r'<a href="([^"]*)"[^>]*>乙', page) == ["/news/units/town/"]
+
+
+@pytest.mark.parametrize("address, page", [
+    ("/data/units/town.yaml", "/news/units/town/"), ("https://example.org/news/", "/news/"),
+    ("/news/stats/", "/news/stats/"), ("/units/", "/news/units/"), ("/bulletins/2021/06/", "/news/bulletins/2021/06/"),
+    ("/news/feed.xml", "/news/feed.xml"), ("/units/town/feed.xml", "/news/units/town/feed.xml"),
+    ("http://127.0.0.1:8000/news/images/photo.png", "/news/images/photo.png"),
+    ("../../static/images/photo.png", "/news/images/photo.png"),
+])
+def test_the_sites_own_pages_and_files_are_linked_by_any_of_their_addresses(minimal_site: Path, address: str,
+                                                                           page: str) -> None:
+    assert re.findall(r'<a href="([^"]*)"[^>]*>甲', build_page(minimal_site, f"[甲]({address})\n")) == [page]
+
+
+def test_links_elsewhere_and_page_relative_links_that_work_are_left_as_written(minimal_site: Path) -> None:
+    page = build_page(minimal_site, "[甲](https://example.org/other/) [乙](../report-q1/) [丙](mailto:a@b.cn)\n")
+    assert all(f'href="{href}"' in page for href in ("https://example.org/other/", "../report-q1/", "mailto:a@b.cn"))
+
+
+def test_a_link_to_a_page_that_does_not_exist_is_an_error_at_its_position(minimal_site: Path) -> None:
+    body = ("[甲](/news/units/nobody/) [乙](https://example.org/news/units/town/q9/)\n"
+            "[丙](http://127.0.0.1:8000/news/nothing/) [丁](../q9/)\n\n[ref]: /units/town/q9/\n")
+    write_files(minimal_site, {"content/town/links.md": FRONT + body})
+    assert run_cli("check", "--source", minimal_site).lines == [
+        'content/town/links.md:5:5: error: link target "/news/units/nobody/" is no page or file of this site '
+        "(it would be /news/units/nobody/)",
+        'content/town/links.md:5:30: error: link target "https://example.org/news/units/town/q9/" is no page or file '
+        "of this site (it would be /news/units/town/q9/)",
+        'content/town/links.md:6:5: error: link target "http://127.0.0.1:8000/news/nothing/" is no page or file of '
+        "this site (it would be /news/nothing/)",
+        'content/town/links.md:6:46: error: link target "../q9/" is no page or file of this site '
+        "(it would be /news/units/town/q9/)",
+        'content/town/links.md:8:8: error: link target "/units/town/q9/" is no page or file of this site '
+        "(it would be /news/units/town/q9/)",
+    ]
+
+
+def test_links_into_the_traditional_mirror_are_checked_too(minimal_site: Path) -> None:
+    write_files(minimal_site, {"data/site.yaml": "title: 示范\nbase_url: https://example.org/news/\nsearch: false\n"
+                                                 "variants: [zh-Hant]\n"})
+    page = build_page(minimal_site, "[甲](/news/zh-hant/units/town/report-q1/)\n")
+    assert re.findall(r'<a href="([^"]*)"[^>]*>甲', page) == ["/news/zh-hant/units/town/report-q1/"]

@@ -225,7 +225,7 @@ def test_json_embedded_in_pages_cannot_close_its_script_element(hostile_site: Pa
 
 def test_feed_carries_bodies_as_escaped_html_and_stays_well_formed(minimal_site: Path) -> None:
     write_files(minimal_site, {"content/town/report-q1.md": "---\ntitle: T\ndate: 2021-03-31\n---\n"
-                                                          "第一行<br>第二行 &nbsp; R&D <img src=\"a.png\">\n"})
+                                                          "第一行<br>第二行 &nbsp; R&D <img src=\"https://example.org/a.png\">\n"})
     assert run_cli("build", "--source", minimal_site, "--quiet").code == 0
     feed = ET.parse(minimal_site / "output" / "feed.xml").getroot()
     contents = [e.findtext(f"{ATOM}content") for e in feed.iter(f"{ATOM}entry")]

@@ -65,7 +65,8 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     base_path = config.base_path if config else "/"
     static = [rel for rel, _ in sources.static]
     index = make_link_index(published, pages, unit_slugs, static, base_path,
-                            [b for b in bulletins if b.draft and not drafts])
+                            [b for b in bulletins if b.draft and not drafts], (config.base_url,) if config else (),
+                            bool(config and config.variants))
     targets = index_digest(index)
     for item in [*published, *pages]:
         recall.remember(("links", item.source_path), (item,), targets,

@@ -76,6 +76,7 @@ class Loaded:
     site: Site | None
     env: jinja2.Environment
     problems: Problems = field(default_factory=Problems)
+    written_base_url: str = ""  # data/site.yaml's base_url (links may name it), when --base-url overrides it
 
     @property
     def template_names(self) -> frozenset[str]:
@@ -93,10 +94,12 @@ def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(
                           functools.partial(make_environment, sources.templates), problems)
     env.shared_fragments.clear()  # type: ignore[attr-defined]  # what {% shared %} rendered is this build's own
     recall.turn()
+    written = ""
     if site is not None and options.base_url:
         base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
+        written = site.config.base_url
         site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
-    return Loaded(sources, None if problems.has_errors else site, env, problems)
+    return Loaded(sources, None if problems.has_errors else site, env, problems, written)
 
 
 def build(options: BuildOptions, session: Session | None = None, edit: Edit = Edit(),
@@ -125,7 +128,8 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     try:
         with collection_paused():
             stats = compute_stats(loaded.site)
-            renderer = Renderer(loaded.site, stats, loaded.env, loaded.template_names, reuse.bodies)
+            renderer = Renderer(loaded.site, stats, loaded.env, loaded.template_names, reuse.bodies,
+                                written_base_url=loaded.written_base_url)
             reuse.start(renderer)
             emitter = Emitter(renderer, reuse, writer)
             emitter.emit_first(pages_of(renderer, edit.changed), result)

@@ -129,12 +129,14 @@ class Renderer:
     unit_labels: dict[str, UnitLabel] = field(default_factory=dict)
     nav: tuple[NavLink, ...] = ()
     links: LinkIndex | None = None
+    written_base_url: str = ""  # data/site.yaml's base_url, when --base-url overrides it: links may name it
     _converter: markdown.Markdown | None = None
 
     def __post_init__(self) -> None:
         site = self.site
         self.links = make_link_index(list(site.bulletins), site.pages, [u.slug for u in site.units], site.static,
-                                     site.config.base_path)
+                                     site.config.base_path, addresses=(site.config.base_url, self.written_base_url),
+                                     mirrored=bool(site.config.variants))
         for bulletin in site.bulletins:  # newest first
             siblings = self.by_unit.setdefault(bulletin.unit, [])
             self.position[bulletin.source_path] = len(siblings)
