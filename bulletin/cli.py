@@ -46,8 +46,11 @@ def make_parser(language: Language) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["zh", "en"], help=t(_("language of the messages: zh (default) or en")))
     commands = parser.add_subparsers(dest="command", metavar=t(_("COMMAND")), title=t(_("commands")),
                                      parser_class=functools.partial(_Parser, language))
-    commands.add_parser("build", parents=[common], help=t(_("build the site (the default command)")))
-    commands.add_parser("check", parents=[common], help=t(_("validate every source file; write nothing")))
+    strict = _Parser(language, add_help=False)
+    strict.add_argument("--strict", action="store_true",
+                        help=t(_("treat warnings as errors: exit 1 and publish nothing when there is any (for CI)")))
+    commands.add_parser("build", parents=[common, strict], help=t(_("build the site (the default command)")))
+    commands.add_parser("check", parents=[common, strict], help=t(_("validate every source file; write nothing")))
     serve = commands.add_parser("serve", parents=[common], help=t(_("build and preview with live reload")))
     serve.add_argument("--host", default="127.0.0.1", help=t(_("address to listen on (default: 127.0.0.1)")))
     serve.add_argument("--port", type=int, default=8000, help=t(_("port to listen on (default: 8000)")))
@@ -173,7 +176,8 @@ def run_command(argv: list[str], report: Reporter) -> int:
     if args.base_url is not None and not re.match(r"https?://[^/\s]+(/\S*)?$", args.base_url):
         report.fail(_("--base-url must be an absolute http(s) URL, not {url}", url=repr(args.base_url)))
         return 2
-    options = BuildOptions(source, output, args.base_url, args.drafts, args.jobs or default_jobs())
+    options = BuildOptions(source, output, args.base_url, args.drafts, args.jobs or default_jobs(),
+                           strict=getattr(args, "strict", False))
     if args.verbose and args.command in ("build", "check", "serve"):
         say_how_markdown_runs(report)
     if args.command == "check":

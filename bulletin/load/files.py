@@ -11,6 +11,7 @@ from typing import Iterator, Sequence
 
 from ..errors import Problems
 from ..messages import _, os_reason
+from .copies import warn_about_backups
 
 SOURCE_DIRS = ("content", "data", "templates", "static")
 # What cannot be in a published file name: controls, a backslash, bytes that are not UTF-8 (surrogate escapes).
@@ -160,8 +161,16 @@ def find_files(root: Path, problems: Problems) -> dict[str, Found]:
         file = data / f"{name}.yaml"
         if file.is_file() and all(_inside_root(f, real_root, root, problems) for f in (data, file)):
             files[f"data/{name}.yaml"] = Found(f"data/{name}.yaml", str(file))
+    others = []
     for folder in (data / "units", root / "content", root / "templates", root / "static"):
-        files.update((found.rel, found) for found in walk_files(folder, root, problems) if kind_of(found.rel))
+        for found in walk_files(folder, root, problems):
+            if kind_of(found.rel):
+                files[found.rel] = found
+            else:
+                others.append(found.rel)
+    present = set(files)
+    for rel in others:  # not read: only a backup of a source file is worth a word
+        warn_about_backups(rel, present, problems)
     return files
 
 

@@ -25,6 +25,7 @@ from ..model import (
 )
 from ..quantities import QuantityError, parse_quantity
 from .checks import check_figures
+from .copies import warn_about_copies
 from .fields import Fields, did_you_mean
 from .files import Found
 from .links import check_links, index_digest, make_link_index
@@ -57,6 +58,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
     unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
     bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
+    warn_about_copies([f.path for f in (*sources.units, *sources.bulletins, *sources.pages)], problems)
     published = [b for b in bulletins if drafts or not b.draft]
     check_unique_pages(published, problems)
     pages = tuple(p for f in sources.pages

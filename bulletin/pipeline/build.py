@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import Problems
+from ..errors import Problems, Severity
 from ..incremental.reuse import Reuse
 from ..load.read import Sources, read_sources
 from ..load.recall import Forgetful, Recall
@@ -41,6 +41,7 @@ class BuildOptions:
     drafts: bool = False
     jobs: int = 1
     search_index: bool = True  # run Pagefind when the site has search (the preview does it in the background)
+    strict: bool = False  # warnings are errors (check --strict, for CI)
 
     def key(self) -> tuple[object, ...]:
         """The options that change what a build writes (the output folder aside)."""
@@ -94,6 +95,8 @@ def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(
                           functools.partial(make_environment, sources.templates), problems)
     env.shared_fragments.clear()  # type: ignore[attr-defined]  # what {% shared %} rendered is this build's own
     recall.turn()
+    if options.strict:
+        problems = strictly(problems)
     written = ""
     if site is not None and options.base_url:
         base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
@@ -113,7 +116,8 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     reuse = session.reuse if session else Reuse.for_command_line(options.source, options.output)
     last = reuse.last_build(options.key(), interrupted(options.output))
     if last is not None:
-        return BuildResult(Problems(last.warnings), pages=last.files).finished(started)
+        warnings = Problems(last.warnings)
+        return BuildResult(strictly(warnings) if options.strict else warnings, pages=last.files).finished(started)
     # Collecting garbage is paused where a build makes objects that live until it ends (the model, the pages'
     # plan, their fingerprints): a collection would scan them again and again to free nothing. Rendering itself
     # collects, in the workers or in this process (see workers.run_in_chunks).
@@ -144,6 +148,11 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     finally:
         writer.abort()  # nothing left to remove after a commit
     return result.finished(started)
+
+
+def strictly(problems: Problems) -> Problems:
+    """The problems with every warning made an error (``--strict``)."""
+    return Problems([dataclasses.replace(p, severity=Severity.ERROR) for p in problems.items])
 
 
 def index_search(folder: Path, result: BuildResult) -> None:
