@@ -7,7 +7,9 @@ Everything it prints is for the site's editors, in their language (``messages``)
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
+import os
 import re
 import sys
 from pathlib import Path
@@ -28,18 +30,7 @@ COMMANDS = ("build", "check", "serve", "import", "new")
 def make_parser(language: Language) -> argparse.ArgumentParser:
     """The argument parser with every subcommand, its help in ``language``."""
     t = language.text
-    common = _Parser(language, add_help=False)
-    common.add_argument("--source", type=Path, default=Path("."), help=t(_("site root (default: .)")))
-    common.add_argument("--output", type=Path, help=t(_("output folder (default: <source>/output)")))
-    common.add_argument("--base-url", help=t(_("override base_url of data/site.yaml")))
-    common.add_argument("--drafts", action="store_true", help=t(_("include bulletins marked draft: true")))
-    common.add_argument("--jobs", type=functools.partial(_positive_int, language),
-                        help=t(_("parallel workers (default: the number of cores)")))
-    common.add_argument("--quiet", action="store_true", help=t(_("print only warnings, errors and the summary")))
-    common.add_argument("--verbose", action="store_true",
-                        help=t(_("also say how the build runs (e.g. which Markdown step)")))
-    common.add_argument("--lang", choices=["zh", "en"], help=t(_("language of the messages: zh (default) or en")))
-
+    common = common_options(language)
     parser = _Parser(language, prog="bulletin", description=t(_("Static site generator for progress bulletins.")))
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}",
                         help=t(_("show the version and exit")))
@@ -53,20 +44,53 @@ def make_parser(language: Language) -> argparse.ArgumentParser:
     commands.add_parser("check", parents=[common, strict], help=t(_("validate every source file; write nothing")))
     serve = commands.add_parser("serve", parents=[common], help=t(_("build and preview with live reload")))
     serve.add_argument("--host", default="127.0.0.1", help=t(_("address to listen on (default: 127.0.0.1)")))
-    serve.add_argument("--port", type=int, default=8000, help=t(_("port to listen on (default: 8000)")))
+    serve.add_argument("--port", type=int, default=8000, help=t(_(
+        "port to listen on (default: 8000; when it is taken, the next free one)")))
     serve.add_argument("--open", action="store_true", help=t(_("open the home page in the browser")))
-    importer = commands.add_parser("import", parents=[common], help=t(_("turn raw bulletin text into Markdown")))
-    importer.add_argument("files", nargs="+", metavar=t(_("FILE")))
-    importer.add_argument("--unit", help=t(_("the unit the bulletin belongs to (required without --json)")))
-    importer.add_argument("--json", action="store_true", help=t(_("print the result as JSON; write nothing")))
-    importer.add_argument("--to-simplified", action="store_true",
-                          help=t(_("convert traditional Chinese to simplified")))
-    importer.add_argument("--force", action="store_true", help=t(_("overwrite an existing bulletin or report")))
+    add_import_command(commands, language)
     new = commands.add_parser("new", parents=[common], help=t(_("scaffold a source file")))
     new.add_argument("kind", choices=["unit"], help=t(_("what to scaffold: unit")))
     new.add_argument("slug", help=t(_("the unit's slug: lowercase letters, digits and -")))
     new.add_argument("--name", required=True, help=t(_("the unit's full name")))
     return parser
+
+
+def common_options(language: Language, source: bool = True) -> argparse.ArgumentParser:
+    """The options every command takes (``import`` has a --source of its own)."""
+    t = language.text
+    common = _Parser(language, add_help=False)
+    if source:
+        common.add_argument("--source", type=Path, default=Path("."), help=t(_("site root (default: .)")))
+    common.add_argument("--output", type=Path, help=t(_("output folder (default: <source>/output)")))
+    common.add_argument("--base-url", help=t(_("override base_url of data/site.yaml")))
+    common.add_argument("--drafts", action="store_true", help=t(_("include bulletins marked draft: true")))
+    common.add_argument("--jobs", type=functools.partial(_positive_int, language),
+                        help=t(_("parallel workers (default: the number of cores)")))
+    common.add_argument("--quiet", action="store_true", help=t(_("print only warnings, errors and the summary")))
+    common.add_argument("--verbose", action="store_true",
+                        help=t(_("also say how the build runs (e.g. which Markdown step)")))
+    common.add_argument("--lang", choices=["zh", "en"], help=t(_("language of the messages: zh (default) or en")))
+    return common
+
+
+def add_import_command(commands: argparse._SubParsersAction, language: Language) -> None:  # type: ignore[type-arg]
+    """``import FILE…`` and its options."""
+    t = language.text
+    importer = commands.add_parser("import", parents=[common_options(language, source=False)],
+                                   help=t(_("turn raw bulletin text (.txt, .md, .html, .docx; .doc, .wps and .pdf "
+                                            "with LibreOffice) into a draft bulletin")))
+    importer.add_argument("files", nargs="+", metavar=t(_("FILE")))
+    importer.add_argument("--unit", help=t(_("the unit the bulletin belongs to (required without --json)")))
+    importer.add_argument("--source", dest="source_or_origin", metavar=t(_("DIR|NAME")), help=t(_(
+        "the site root, when it names a folder (default: .); else the bulletin's source (来源), as in "
+        "--source 云溪区委宣传部")))
+    importer.add_argument("--title", help=t(_("the bulletin's title (instead of the one found)")))
+    importer.add_argument("--date", type=functools.partial(_iso_date, language),
+                          help=t(_("the bulletin's date, YYYY-MM-DD (instead of the one found)")))
+    importer.add_argument("--json", action="store_true", help=t(_("print the result as JSON; write nothing")))
+    importer.add_argument("--to-simplified", action="store_true",
+                          help=t(_("convert traditional Chinese to simplified")))
+    importer.add_argument("--force", action="store_true", help=t(_("overwrite an existing bulletin or report")))
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -134,6 +158,24 @@ def _positive_int(language: Language, text: str) -> int:
     return value
 
 
+def _iso_date(language: Language, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(language.text(_("expected a date written YYYY-MM-DD, not {text}",
+                                                          text=repr(text)))) from None
+
+
+def import_source(value: str | None) -> tuple[Path, str | None]:
+    """(site root, the bulletin's source) from import's --source: a folder (or a path) is the site root; any other
+    text is the 来源 to write, and the site root is the current folder."""
+    if value is None:
+        return Path("."), None
+    if Path(value).is_dir() or any(mark in value for mark in "/\\") or value in (".", ".."):
+        return Path(value), None
+    return Path("."), value.strip() or None
+
+
 def language_asked(argv: Sequence[str]) -> str | None:
     """The value of ``--lang`` in ``argv``, looked at before parsing (so that --help is in that language)."""
     for index, arg in enumerate(argv):
@@ -153,6 +195,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except KeyboardInterrupt:
         report.tell(_("bulletin: interrupted; the previous output was left as it was"))
         return 130
+    except BrokenPipeError:  # what reads the output has stopped (| head): stop too, without a traceback
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the interpreter's last flush
+        return 0
 
 
 def run_command(argv: list[str], report: Reporter) -> int:
@@ -168,6 +213,13 @@ def run_command(argv: list[str], report: Reporter) -> int:
         sys.stdout, sys.stderr = stdout, stderr
     if args.command is None:
         args = make_parser(report.language).parse_args(["build", *argv])
+    if args.command == "import":
+        from .importer.command import ImportFields, run_import
+
+        root, origin = import_source(args.source_or_origin)
+        fields = ImportFields(args.title.strip() if args.title else None, args.date, origin)
+        return run_import(args.files, source=root, unit=args.unit, to_simplified=args.to_simplified,
+                          as_json=args.json, force=args.force, report=report, fields=fields)
     source = args.source
     if not (source / "data").is_dir() and not (source / "content").is_dir() and args.command not in ("new", "import"):
         report.fail(_("{source} is not a site root (it has no data/ or content/ folder)", source=str(source)))
@@ -182,11 +234,6 @@ def run_command(argv: list[str], report: Reporter) -> int:
         say_how_markdown_runs(report)
     if args.command == "check":
         return run_check(options, args.quiet, report)
-    if args.command == "import":
-        from .importer.command import run_import
-
-        return run_import(args.files, source=source, unit=args.unit, to_simplified=args.to_simplified,
-                          as_json=args.json, force=args.force, report=report)
     if args.command == "new":
         from .scaffold import new_unit
 

@@ -701,13 +701,13 @@ def test_markdown_input_keeps_its_structure_and_front_matter(tmp_path):
 def test_unreadable_inputs_are_errors_not_tracebacks(tmp_path):
     bad_docx = tmp_path / "bad.docx"
     bad_docx.write_bytes(b"not a zip")
-    other = tmp_path / "x.pdf"
-    other.write_bytes(b"%PDF")
+    other = tmp_path / "x.xls"
+    other.write_bytes(b"\xd0\xcf")
     code, out, err = run([bad_docx, other, tmp_path / "missing.txt"], tmp_path, as_json=True)
     assert code == 1 and out == ""
     lines = err.splitlines()
     assert lines[0].startswith(f"{bad_docx}:1:1: error: cannot open the Word document")
-    assert lines[1] == f'{other}:1:1: error: cannot import a ".pdf" file: expected .docx, .html, .md, .txt'
+    assert lines[1] == f'{other}:1:1: error: cannot import a ".xls" file: expected .doc, .docx, .html, .md, .pdf, .txt, .wps'
     assert lines[2].startswith(f"{tmp_path / 'missing.txt'}:1:1: error: cannot read the file")
 
 
@@ -752,7 +752,9 @@ def test_import_writes_the_bulletin_with_quoted_front_matter(site, bulletin_file
     written = list((site / "content" / "gaoke").glob("*.md"))
     assert [p.name for p in written] == ["2021-09-30-gao-ke-ji-tuan-zha-shi-kai-zhan-dang-shi-xue-xi.md"]
     text = written[0].read_text(encoding="utf-8")
-    assert text.startswith('---\ntitle: "高科集团：扎实开展“党史学习教育”"\ndate: 2021-09-30\nsource: "株洲高科集团"\n---\n\n')
+    assert text.startswith('---\ntitle: "高科集团：扎实开展“党史学习教育”"\ndate: 2021-09-30\nsource: "株洲高科集团"\n'
+                           "draft: true    # 草稿：核对无误后删去这一行，即可发布 (a draft: delete this line to publish it)\n"
+                           "---\n\n")
     meta = yaml.safe_load(text.split("---\n")[1])
     assert meta["title"] == "高科集团：扎实开展“党史学习教育”" and str(meta["date"]) == "2021-09-30"
     assert out.splitlines()[0] == f"wrote content/gaoke/{written[0].name}"
@@ -834,7 +836,7 @@ def test_a_bulletin_without_title_or_date_cannot_be_written(site, tmp_path):
     assert code == 1
     assert err == (
         f"{path}:1:1: error: no title and no date found; add a short first line as its title "
-        "and a line such as 发布时间：2021-06-04\n"
+        "and a line such as 发布时间：2021-06-04, or give them: --title TITLE --date 2021-06-04\n"
     )
     assert not (site / "content").exists()
 

@@ -111,21 +111,61 @@ _URL = re.compile(r"https?://[^\s\u3000-\u303f\uff00-\uffef" + HAN + r"]*")
 _INTERNAL_HOST = re.compile(
     r"https?://(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|[^/.:\s]+[:/]|[^/.:\s]+$)"
 )
+# A CMS's page furniture, wherever it stands in a line: counters, the text-size and print/close buttons.
+_FURNITURE = re.compile(
+    r"[【\[]\s*(?:字体|字号|文字|打印|关闭|收藏|分享|返回|浏览|点击|阅读)[^】\]]{0,16}[】\]]"  # 【字体：大 中 小】【打印】
+    r"|(?:浏览次数|浏览量|点击数|点击量|点击率|阅读次数|阅读量|访问量|访问次数)\s*[:：]\s*\d*\s*次?"  # 浏览次数：1024
+    r"|(?:字体|字号)\s*[:：]\s*[大中小](?:\s*[大中小]){0,2}"  # 字体：大 中 小
+    r"|(?:\s+(?:打印本页|关闭窗口|返回顶部|加入收藏|打印|关闭)){2,}\s*$"  # 打印 关闭 without brackets, ending a line
+    r"|\s(?:打印本页|关闭窗口|返回顶部|加入收藏)\s*$"
+    r"|分享到\s*[:：]?.*$"  # 分享到：微信 微博 (the share buttons, to the end of the line)
+)
 _CMS_ID = re.compile(r"\b[a-z]+_\d{2,}\.s?html?\b|\bnull\b|/?enpproperty|<!--|-->")
 
 
+_LEADING_FIELD = re.compile(r"^[【\[]?(?:责任编辑|编辑|分享到)[】\]]?\s*[:：]?\s*[^\s【\[|｜]*[\s|｜】\]]*")
+_OTHER_FIELDS = re.compile(r"(来源|发布时间|发表时间|发布日期|作者|记者|通讯员)\s*[:：]")
+
+
+def strip_furniture(text: str) -> str:
+    """A line without the CMS's furniture in it (浏览次数：1024, 【字体：大 中 小】, 【打印】【关闭】)."""
+    if not _FURNITURE.search(to_simplified(text)):
+        return text
+    plain = to_simplified(text)
+    kept, at = [], 0
+    for match in _FURNITURE.finditer(plain):  # OpenCC keeps positions: cut the line as written
+        kept.append(text[at:match.start()])
+        at = match.end()
+    return re.sub(r"\s{2,}", " ", "".join(kept) + text[at:]).strip()
+
+
 def drop_web_leftovers(lines: list[Line]) -> list[Line]:
-    """Cut related-article lists and all after them; drop CMS residue, empty fields, internal URLs."""
+    """Cut related-article lists and all after them; drop CMS residue and furniture, empty fields, internal URLs.
+
+    A line such as 责任编辑：… or 分享到 ends the article; above the article's text it is only dropped.
+    """
     kept: list[Line] = []
+    started = False  # the article's text has begun
     for line in lines:
         if line.kind in ("md", "table"):
             kept.append(line)
             continue
         plain = to_simplified(line.text.strip())
         if _TAIL_WHOLE.match(plain) or (_TAIL_MARKERS.match(plain) and len(plain) <= 60):
-            break
+            if started:
+                break
+            if not _OTHER_FIELDS.search(plain):
+                continue  # above the article: the line goes, not the article
+            cut = _LEADING_FIELD.match(plain)  # 责任编辑：李四 发布时间：… keeps the fields after it
+            line = Line(line.text[cut.end() if cut else 0:], line.number, line.kind, line.cells)
+            plain = to_simplified(line.text)
         if not plain or _EMPTY_FIELD.match(plain) or _PAGE_TOOLS.match(plain):
             continue
+        line = Line(strip_furniture(line.text), line.number, line.kind, line.cells)
+        plain = to_simplified(line.text.strip())
+        if not plain or _EMPTY_FIELD.match(plain):
+            continue
+        started = started or len(_HAN.findall(plain)) >= 30 or bool(re.search(r"[。！？]", plain))
         if _is_residue(line.text):
             continue
         text = _URL.sub(lambda m: "" if _INTERNAL_HOST.match(m.group(0)) else m.group(0), line.text)

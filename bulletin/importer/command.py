@@ -11,8 +11,11 @@ The stages run in a straight line, each in its own module:
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Severity, SourceError
@@ -22,11 +25,25 @@ from .clean import to_simplified as convert
 from .document import Line, RawDocument, ReadError
 from .draft import WriteRefused, write_import
 from .figures import find_quantities
+from .office import convert_to_docx
 from .read import SUFFIXES, read_document, read_markdown, read_plain
 from .result import ImportNote, ImportResult
 from .structure import find_structure, render_markdown
 
 UNIT_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFields:
+    """What the editor gives on the command line (--title, --date, --source), instead of what the text says."""
+
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+
+    def applied(self, result: ImportResult) -> ImportResult:
+        return dataclasses.replace(result, title=self.title or result.title, date=self.date or result.date,
+                                   source=self.source or result.source)
 
 
 def import_text(text: str, *, to_simplified: bool, fmt: str = "txt") -> ImportResult:
@@ -75,6 +92,7 @@ def run_import(
     as_json: bool,
     force: bool,
     report: Reporter,
+    fields: ImportFields = ImportFields(),
 ) -> int:
     """Import each file; write the bulletin and a draft report under ``source``, or print JSON. Exit code."""
     if not as_json and not unit:
@@ -90,15 +108,17 @@ def run_import(
         if result is None:
             status = 1
             continue
+        result = fields.applied(result)
         if as_json:
             printed.append(result.to_json())
             continue
         if not result.title or not result.date:
             report.problems([SourceError(name, 1, 1, _(
                 "no title and no date found; add a short first line as its title and a line such as "
-                "发布时间：2021-06-04") if not result.title and not result.date else _(
-                "no title found; add a short first line as its title") if not result.title else _(
-                "no date found; add a line such as 发布时间：2021-06-04"))])
+                "发布时间：2021-06-04, or give them: --title TITLE --date 2021-06-04") if not result.title and not
+                result.date else _("no title found; add a short first line as its title, or give it: --title TITLE")
+                if not result.title else _("no date found; add a line such as 发布时间：2021-06-04, or give it: "
+                                           "--date 2021-06-04"))])
             status = 1
             continue
         assert unit is not None
@@ -127,7 +147,7 @@ def _import_file(name: str, *, to_simplified: bool, report: Reporter) -> ImportR
     path = Path(name)
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        kinds = ", ".join(sorted({s for s in SUFFIXES if s in (".txt", ".md", ".html", ".docx")}))
+        kinds = ", ".join(sorted({s for s in SUFFIXES if s in (".txt", ".md", ".html", ".docx", ".doc", ".wps", ".pdf")}))
         report.problems([SourceError(name, 1, 1, _('cannot import a "{kind}" file: expected {kinds}',
                                                    kind=path.suffix or path.name, kinds=kinds))])
         return None
@@ -137,6 +157,8 @@ def _import_file(name: str, *, to_simplified: bool, report: Reporter) -> ImportR
         report.problems([SourceError(name, 1, 1, _("cannot read the file: {why}", why=os_reason(exc)))])
         return None
     try:
+        if fmt == "office":  # .doc, .wps, .pdf: converted to .docx by LibreOffice, if it is installed
+            data, fmt = convert_to_docx(path), "docx"
         document = read_document(data, fmt)
     except ReadError as exc:
         report.problems([SourceError(name, exc.line, exc.col, exc.message)])

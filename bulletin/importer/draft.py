@@ -44,11 +44,16 @@ def bulletin_name(date: str, title: str) -> str:
 
 
 def front_matter(result: ImportResult) -> str:
-    """YAML front matter with every string double-quoted (JSON strings are valid YAML)."""
+    """YAML front matter with every string double-quoted (JSON strings are valid YAML), marked as a draft: nothing
+    imported is published before an editor has read it."""
     lines = ["---", f"title: {_quote(result.title or '')}", f"date: {result.date.isoformat() if result.date else ''}"]
     optional = (("source", result.source), ("author", result.author))
     lines += [f"{key}: {_quote(value)}" for key, value in optional if value]
+    lines.append(DRAFT_LINE)
     return "\n".join(lines + ["---", ""])
+
+
+DRAFT_LINE = "draft: true    # 草稿：核对无误后删去这一行，即可发布 (a draft: delete this line to publish it)"
 
 
 def _quote(text: str) -> str:

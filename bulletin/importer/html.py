@@ -34,6 +34,7 @@ _FURNITURE = frozenset(
     "recommendation hot share sharing comment comments footer foot copyright pager pagination toolbar topbar "
     "banner friendlink friendlinks links login search ad ads advert tags print".split()
 )
+_INFO_WORDS = re.compile(r"来源|來源|发布时间|發布時間|发布日期|作者|浏览|瀏覽|点击|點擊|字体|字號|字号|打印|责任编辑|責任編輯")
 _CONTENT_WORDS = frozenset("content article text body detail main zoom trs_editor post entry con news".split())
 
 
@@ -179,6 +180,8 @@ def _find_article(root: _Node) -> _Node:
                 elif child.tag in _PARAGRAPH_LIKE:
                     direct += _han(child.text())
             score = direct * (1.25 if node.words() & _CONTENT_WORDS else 1.0)
+            if len(set(_INFO_WORDS.findall(node.text()))) >= 2:  # 来源：… 发布时间：… 浏览次数：… is no article
+                score *= 0.1
         if score > best_score:
             best, best_score = node, score
     return best

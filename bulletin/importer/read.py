@@ -11,9 +11,11 @@ from ..load.nodes import parse_yaml
 from ..messages import _
 from .document import Line, RawDocument, ReadError, decode_text
 from .html import decode_html, read_html
+from .textboxes import text_box_lines
 
 SUFFIXES = {
-    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx",
+    ".doc": "office", ".wps": "office", ".pdf": "office",
 }  # fmt: skip
 
 
@@ -126,7 +128,7 @@ def read_docx(data: bytes) -> RawDocument:
             continue
         style = (block.style.name if block.style is not None else "") or ""
         kind = _docx_kind(style, has_title=any(x.kind == "title" for x in lines), first=not lines)
-        for part in block.text.split("\n"):
+        for part in (block.text or "\n".join(text_box_lines(block._p))).split("\n"):
             if part.strip():
                 lines.append(Line(part, n, kind))
     return RawDocument(lines)
