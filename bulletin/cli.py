@@ -189,6 +189,9 @@ def language_asked(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run one command; returns the exit code (130 when interrupted with Ctrl-C)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr) if stdout is None else ():
+        # A Windows console or file in a legacy code page (GBK) cannot write every character: never fail on one.
+        getattr(stream, "reconfigure", lambda **kwargs: None)(errors="backslashreplace")
     report = Reporter(stdout or sys.stdout, stderr or sys.stderr, Language.load(choose_language(language_asked(argv))))
     try:
         return run_command(argv, report)

@@ -89,6 +89,7 @@ def os_reason(exc: OSError) -> Message | str:
         errno.ENOENT: _("no such file or folder"), errno.ENOSPC: _("the disk is full"),
         errno.EROFS: _("the disk is read-only"), errno.EISDIR: _("it is a folder, not a file"),
         errno.ENOTDIR: _("a part of the path is a file, not a folder"), errno.EEXIST: _("it exists already"),
+        errno.EADDRNOTAVAIL: _("this computer has no such address"),
     }
     return reasons.get(exc.errno, exc.strerror or str(exc)) if exc.errno is not None else exc.strerror or str(exc)
 

@@ -219,15 +219,25 @@ def test_failing_first_build_still_serves_and_recovers(fresh_site: Path) -> None
         server.kill()
 
 
-def test_busy_port_is_one_clear_line_and_exit_2(fresh_site: Path) -> None:
+def test_a_busy_port_gives_way_to_the_next_free_one_which_is_said(fresh_site: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        server = Preview(fresh_site, "--port", str(port))
-        code = server.process.wait(timeout=WAIT)
-    assert code == 2
-    assert server.err == f"bulletin: error: port {port} on 127.0.0.1 is already in use; try --port {port + 1}\n"
+        server = Preview(fresh_site, "--port", str(port)).start()
+        try:
+            chosen = int(server.origin.rsplit(":", 1)[1])
+            assert chosen > port and server.get(BASE)[0] == 200
+            assert server.out.splitlines()[0] == (f"port {port} is in use (by another preview?); serving on port "
+                                                   f"{chosen} instead")
+        finally:
+            server.kill()
+
+
+def test_a_port_that_cannot_be_had_is_one_clear_line_and_exit_2(fresh_site: Path) -> None:
+    server = Preview(fresh_site, "--port", "80", "--host", "192.0.2.1")  # an address this machine does not have
+    assert server.process.wait(timeout=WAIT) == 2
+    assert server.err.startswith("bulletin: error: cannot listen on 192.0.2.1 port 80: ")
     assert not (fresh_site / "output").exists(), "nothing is built for a server that cannot start"
 
 

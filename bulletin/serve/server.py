@@ -49,6 +49,7 @@ from .watch import (
 BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 TITLE_TAG = re.compile(rb"<title\b[^>]*>", re.IGNORECASE)
 FAILED_MARK = "✖ ".encode("utf-8")  # starts the tab's title while the last build has failed
+PORTS_TRIED = 20  # a taken port: the next ones are tried, up to this many in all
 LIVE_CSS = re.compile(r"\.(css|jpe?g|png|gif)$", re.IGNORECASE)  # what livereload.js refreshes in place
 
 # livereload.Server's snippet: load livereload.js from this server, whatever host name the browser used.
@@ -69,11 +70,10 @@ def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, re
     if not 0 <= port <= 65535:
         report.fail(_("--port must be between 0 and 65535, not {port}", port=port))
         return 2
-    try:
-        sockets = netutil.bind_sockets(port, address=host)
-    except OSError as exc:
-        report.fail(_listen_problem(exc, host, port))
+    bound = listen(host, port, report)
+    if bound is None:
         return 2
+    sockets = bound
     try:
         preview = PreviewServer(options, report)
         preview.build_first()
@@ -215,7 +215,7 @@ class PreviewServer:
 
     def rebuild(self, changed: list[str], events: bool = False) -> None:
         """Rebuild after ``changed`` sources, report, and reload the open pages if anything they show changed."""
-        was_failing = bool(self.problems)
+        was_failing, panel = bool(self.problems), self.panel
         result = rebuild_site(self.options, changed, self.session, events)
         if result.ok:
             self.search.refresh()
@@ -225,9 +225,10 @@ class PreviewServer:
         self._report(result, _("{rebuilt}; the errors are fixed", rebuilt=rebuilt) if was_failing else rebuilt)
         if result.ok and "data/site.yaml" in changed:
             self._move_base_path(site_base_path(self.options))
-        if result.ok and not was_failing and result.changed == 0 and result.pages == self.pages:
+        quiet = result.ok and not was_failing and self.panel == panel  # the panel (its warnings) is as it was
+        if quiet and result.changed == 0 and result.pages == self.pages:
             return  # nothing the browser shows has changed
-        reload_pages(_reload_path(changed) if result.ok and not was_failing else "*")
+        reload_pages(_reload_path(changed) if quiet else "*")
 
     def _report(self, result: BuildResult, success: Message) -> None:
         if result.ok:
@@ -378,7 +379,28 @@ def site_base_path(options: BuildOptions) -> str:
     return unquote(SiteConfig("", url.strip()).base_path)
 
 
-def _listen_problem(exc: OSError, host: str, port: int) -> Message:
+def listen(host: str, port: int, report: Reporter) -> list[socket.socket] | None:
+    """Sockets listening on ``port``, or on the next free port when it is taken (said so); None when none can be had
+    (said why)."""
+    for tried in range(port, port + PORTS_TRIED if port else port + 1):
+        try:
+            sockets = netutil.bind_sockets(tried, address=host)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE and port and tried < min(port + PORTS_TRIED, 65536) - 1:
+                continue
+            report.fail(_listen_problem(exc, host, tried, port))
+            return None
+        if tried != port:
+            report.say(_("port {port} is in use (by another preview?); serving on port {chosen} instead",
+                         port=port, chosen=tried), flush=True)
+        return sockets
+    return None
+
+
+def _listen_problem(exc: OSError, host: str, port: int, first: int) -> Message:
+    if exc.errno == errno.EADDRINUSE and port != first:
+        return _("ports {first} to {last} on {host} are all in use; choose another with --port", first=first,
+                 last=port, host=host)
     if exc.errno == errno.EADDRINUSE:
         return _("port {port} on {host} is already in use; try --port {next}", port=port, host=host, next=port + 1)
     if exc.errno == errno.EACCES:
