@@ -106,3 +106,16 @@ def test_a_failed_builds_panel_lists_its_warnings_folded_below_the_errors(tmp_pa
         "content/a/b.md:3:1: warning: odd")
     assert "构建失败（1 个错误）" in panel and "上次构建有 1 个警告" in panel
     assert problem_panel([], tmp_path, Language.load("zh")) == b""
+
+
+@needs_chromium
+def test_a_save_that_only_adds_a_warning_brings_it_to_the_open_page(site: Path) -> None:
+    server = Preview(site).start()
+    try:
+        with chromium_page() as page:
+            page.goto(server.origin + BULLETIN_PAGE)
+            wait_for_live_reload(page)
+            server.edit(BULLETIN_FILE, "\ntitle:", "\nsumary: 摘要\ntitle:")  # the page itself does not change
+            page.locator(f"#{PANEL_ID} [role=status]").wait_for()
+    finally:
+        server.kill()
