@@ -133,6 +133,7 @@ class SiteConfig:
     description: str | None = None
     search: bool = True  # a Pagefind index and a search page
     variants: tuple[str, ...] = ()  # mirrors in other scripts; "zh-Hant" is the one there is
+    terms: tuple[tuple[str, str], ...] = ()  # data/terms.yaml: how the zh-Hant mirror writes these terms
 
     @property
     def base_path(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from pathlib import Path, PurePosixPath
@@ -30,6 +31,7 @@ from .links import check_links, index_digest, make_link_index
 from .nodes import Node, parse_yaml
 from .read import Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, Recall
+from .terms import check_names, read_terms
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants")
@@ -49,6 +51,9 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     """
     recall = recall or Forgetful()
     config = recall.remember("site", (sources.site,), (), lambda found: read_site_config(sources.site, found), problems)
+    terms = recall.remember("terms", (sources.terms,), (), lambda found: read_terms(sources.terms, found), problems)
+    if config is not None and terms:
+        config = dataclasses.replace(config, terms=terms)
     metrics = recall.remember("metrics", (sources.metrics,), (), lambda found: read_metrics(sources.metrics, found),
                             problems)
     units = tuple(sorted(filter(None, (recall.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics),
@@ -71,6 +76,10 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
                       functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
+    if config is not None and "zh-Hant" in config.variants:  # names the traditional mirror would guess
+        for file in [*sources.bulletins, *sources.pages]:
+            recall.remember(("names", file.path), (file,), config.terms,
+                            functools.partial(check_names, file, config.terms), problems)
     if problems.has_errors or config is None:
         return None
     published.sort(key=lambda b: (-b.date.toordinal(), b.unit, b.slug))
