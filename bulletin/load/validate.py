@@ -39,7 +39,7 @@ VARIANTS = ("zh-Hant",)
 METRIC_KEYS = ("label", "unit", "kind", "part_of")
 UNIT_KEYS = ("name", "short_name", "region", "category", "reports")
 REPORT_KEYS = ("date", "metrics")
-BULLETIN_KEYS = ("title", "date", "summary", "source", "author", "tags", "draft")
+BULLETIN_KEYS = ("title", "date", "summary", "source", "author", "tags", "draft", "title_note", "date_note")
 PAGE_KEYS = ("title", "summary")
 RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", "404", "pagefind", "search", "zh-hant"}
 
@@ -288,7 +288,8 @@ def read_bulletin(file: TextFile, units: set[str], problems: Problems) -> Bullet
     if unit is None or unit not in units or title is None or day is None or not slug:
         return None
     return Bulletin(unit, slug, title, day, body, body_line, file.path, fields.text("summary"), fields.text("source"),
-                    fields.text("author"), fields.text_list("tags"), fields.boolean("draft"), file_digest(file))
+                    fields.text("author"), fields.text_list("tags"), fields.boolean("draft"), file_digest(file),
+                    fields.text("title_note"), fields.text("date_note"))
 
 
 def _unit_folder(file: TextFile) -> str | None:
