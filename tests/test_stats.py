@@ -23,7 +23,7 @@ from bulletin.model import (
     Unit,
 )
 from bulletin.render.exports import stats_csv_bytes, stats_json_bytes, stats_to_json
-from bulletin.stats import SeriesPoint, UnitValue, compute_stats, value_as_of
+from bulletin.stats import UnitValue, compute_stats, value_as_of
 
 EXACT, AT_LEAST, APPROX = Qualifier.EXACT, Qualifier.AT_LEAST, Qualifier.APPROX
 CUMULATIVE, PERIOD = MetricKind.CUMULATIVE, MetricKind.PERIOD

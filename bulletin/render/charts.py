@@ -20,7 +20,7 @@ from ..model import Quantity
 from ..quantities import format_number, format_quantity
 from ..stats import Completion
 from .chartaxis import AxisLabel, axis_labels, date_label, positions, text_width, years_of
-from .ratios import completion_text, percent
+from .ratios import completion_text
 
 NO_DATA = "暂无数据"
 
@@ -244,6 +244,3 @@ def completion_bar(c: Completion, *, label: str, unit: str, id_prefix: str, cove
     out.append(f'<rect class="fill" x="0" y="0" width="{_coord(_SIZE * fraction)}" height="100" fill="{_INK}"/>')
     out += ["</svg>", "</div>", "</div>"]
     return "\n".join(out)
-
-
-__all__ = ["ChartPoint", "completion_bar", "describe", "line_chart", "nice_scale", "no_data", "percent"]
