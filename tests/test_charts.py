@@ -140,7 +140,17 @@ def test_y_axis_runs_from_0_to_a_round_maximum_with_labelled_gridlines():
     html = line_chart(POINTS, title="t", unit="人次", id_prefix="c")
     axis = html[html.index('<div class="chart-y"'): html.index("</div>", html.index('<div class="chart-y"'))]
 
-    assert re.findall(r'style="top:[^"]+">(\d+)<', axis) == ["0", "500", "1000", "1500"]
+    assert re.findall(r'class="py-\d+">(\d+)<', axis) == ["0", "500", "1000", "1500"]
+
+
+def test_labels_are_placed_by_classes_the_stylesheet_has_never_by_style_attributes():
+    html = line_chart(POINTS, title="t", unit="人", id_prefix="c")
+    css = (Path(__file__).resolve().parent.parent / "bulletin/theme/static/style.css").read_text(encoding="utf-8")
+
+    assert "style=" not in html
+    used = set(re.findall(r"\b(p[xy]-\d+)\b", html))
+    assert used and all(f".chart-body .{name}{{" in css for name in used)
+    assert all(f".chart-body .p{axis}-{n}{{" in css for axis in "xy" for n in range(201))
 
 
 def test_the_drawing_stretches_to_its_box_and_its_strokes_keep_their_width():
