@@ -46,9 +46,11 @@ NOT_NAME = re.compile("党|委|干部|组长|关于|纪念|学习|宣讲|工作|
 
 _BEFORE = re.compile(f"(?:{TITLES_BEFORE})[：:\\s　]?({HAN}{{2,3}})")
 _PEOPLE = re.compile(f"(?:{PEOPLE_BEFORE})({HAN}{{2,3}})")
-_AFTER = re.compile(f"({HAN}{{2,4}})(?={TITLES_AFTER})")
+_AFTER = re.compile(TITLES_AFTER)
+_HAN_TAIL = re.compile(f"{HAN}{{1,4}}$")
 _BYLINE = re.compile(r"[（(]([^（()）]{2,40})[）)][ \t]*$", re.M)  # (单位 张三) or (邓志强 易　松) closing a paragraph
 _ENDS = re.compile(SEPARATOR + "|" + TITLES_AFTER)
+_HAN2, _HAN3, _HAN23 = re.compile(HAN + "{2}"), re.compile(HAN + "{3}"), re.compile(HAN + "{2,3}")
 _AFTER_WORD = re.compile(f"(?:{AFTER_NAME})")
 
 
@@ -64,8 +66,8 @@ def _name_at(text: str, start: int, strict: bool = False) -> str | None:
     """The name that starts at ``start`` (just after a title): 3 or 2 Han characters, whichever ends where a word
     begins (a separator or title first, then a word such as 以 or 看到: 钟慧看到 is 钟慧); else 3, unless ``strict``."""
     three, two = text[start:start + 3], text[start:start + 2]
-    three = three if re.fullmatch(HAN + "{3}", three) else ""
-    two = two if re.fullmatch(HAN + "{2}", two) else ""
+    three = three if _HAN3.fullmatch(three) else ""
+    two = two if _HAN2.fullmatch(two) else ""
     for name, ends in ((three, _ENDS), (two, _ENDS), (two, _AFTER_WORD), (three, _AFTER_WORD)):
         if name and ends.match(text, start + len(name)):
             return name
@@ -78,25 +80,32 @@ def _plausible(name: str) -> bool:
 
 def _split_word(text: str, start: int) -> bool:
     """Whether the character at ``start`` ends a word begun before it (学习, 博士后), and so starts no name."""
-    return any(text.startswith(word, start - len(word) + 1) for word in SPLIT_WORDS if start >= len(word) - 1)
+    return text[max(0, start - 1):start + 1] in SPLIT_WORDS or text[max(0, start - 2):start + 1] in SPLIT_WORDS
 
 
 def find_names(text: str) -> list[FoundName]:
     """Every likely personal name in ``text``, in order, each with its offset (a name may repeat)."""
     found: list[FoundName] = []
     for match in _BEFORE.finditer(text):
+        if text[match.start(1)] not in SURNAMES:  # most matches end here, cheaply
+            continue
         name = _name_at(text, match.start(1))
         if name and _plausible(name) and not _split_word(text, match.start(1)):
             found.append(FoundName(name, match.start(1)))
     for match in _PEOPLE.finditer(text):
+        if text[match.start(1)] not in SURNAMES:
+            continue
         name = _name_at(text, match.start(1), strict=True)
         strong = name is not None and (len(name) == 3 or _AFTER_WORD.match(text, match.start(1) + 2))
         if strong and _plausible(name) and not _split_word(text, match.start(1)):  # type: ignore[arg-type]
             found.append(FoundName(name, match.start(1)))  # type: ignore[arg-type]
-    for match in _AFTER.finditer(text):
-        candidate = match.group(1)
+    for match in _AFTER.finditer(text):  # 2-4 Han characters before 同志, 故居…
+        before = _HAN_TAIL.search(text, max(0, match.start() - 4), match.start())
+        if before is None or len(before.group(0)) < 2:
+            continue
+        candidate = before.group(0)
         for size in (3, 2):  # the longest tail that starts with a surname
-            tail, at = candidate[-size:], match.end(1) - size
+            tail, at = candidate[-size:], match.start() - size
             if len(tail) == size and _plausible(tail) and not _split_word(text, at):
                 found.append(FoundName(tail, at))
                 break
@@ -114,7 +123,7 @@ def names_in_byline(text: str, offset: int = 0) -> list[FoundName]:
             joined[-1] = (joined[-1][0] + word, joined[-1][1])  # "易　松": one name of two characters
         else:
             joined.append((word, at))
-    return [FoundName(word, offset + at) for word, at in joined if re.fullmatch(HAN + "{2,3}", word) and _plausible(word)]
+    return [FoundName(word, offset + at) for word, at in joined if _HAN23.fullmatch(word) and _plausible(word)]
 
 
 def names_to_fix(text: str, terms: tuple[tuple[str, str], ...]) -> list[tuple[FoundName, list[tuple[str, str]]]]:
