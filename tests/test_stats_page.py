@@ -155,3 +155,20 @@ def test_screenshots_of_statistics_page_at_desktop_and_phone_width(built: Path) 
             page.screenshot(path=str(ARTIFACTS / f"stats-{name}.png"), full_page=True)
             page.close()
     assert (ARTIFACTS / "stats-phone.png").stat().st_size > 0
+
+
+def test_home_statistics_and_unit_pages_agree_on_every_figure(built: Path) -> None:
+    stats = json.loads((built / "stats.json").read_text(encoding="utf-8"))
+    home = text_of((built / "index.html").read_text(encoding="utf-8"))
+    for metric in stats["metrics"]:
+        if metric["total"] is None:
+            continue
+        shown = completion_of(stats, metric["key"]) if metric["ratio_units"] else \
+            format_quantity(quantity(metric), metric["unit"])
+        assert f"{metric['label']}{shown}" in home, metric["key"]
+        for entry in metric["by_unit"]:
+            unit_page = text_of((built / "units" / entry["unit"] / "index.html").read_text(encoding="utf-8"))
+            figure = format_quantity(quantity(entry), metric["unit"])
+            if metric["ratio_units"]:
+                figure = completion_of(stats, metric["key"]).split("（")[0]  # its own ratio: no coverage to say
+            assert f"{metric['label']}{figure}截至{date_zh(entry['date'])}" in unit_page, (entry["unit"], metric["key"])
