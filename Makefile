@@ -72,9 +72,9 @@ lock:
 # The editors' messages: extract every _("…") of the package, merge into the Chinese catalog, compile it.
 # Then translate what is new in bulletin/locale/zh_CN/LC_MESSAGES/bulletin.po and run this again.
 messages: $(TEST_STAMP)
-	$(VENV)/bin/pybabel --quiet extract -F babel.cfg -k _ --no-location --sort-output --omit-header \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _ --no-location --sort-output --omit-header \
 	  -o bulletin/locale/bulletin.pot .
-	$(VENV)/bin/pybabel --quiet update -i bulletin/locale/bulletin.pot -d bulletin/locale -D bulletin \
+	$(VENV)/bin/pybabel -q update -i bulletin/locale/bulletin.pot -d bulletin/locale -D bulletin \
 	  --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 	$(VENV)/bin/pybabel compile --statistics -d bulletin/locale -D bulletin
 
