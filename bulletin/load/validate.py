@@ -31,6 +31,7 @@ from .links import check_links, index_digest, make_link_index
 from .nodes import Node, parse_yaml
 from .read import Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, Recall
+from .tags import warn_near_duplicate_tags
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants", *FURNITURE_KEYS)
@@ -59,6 +60,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
     published = [b for b in bulletins if drafts or not b.draft]
     check_unique_pages(published, problems)
+    warn_near_duplicate_tags(published, {f.path: f for f in sources.bulletins}, problems)
     pages = tuple(p for f in sources.pages
                   if (p := recall.remember(f.path, (f,), (), functools.partial(read_page, f), problems)))
     check_unique_pages(pages, problems)

@@ -138,7 +138,8 @@ def _tidy_children(parent: Element, place: Place) -> list[Element | str]:
     result: list[Element | str] = []
     for child in parent.children:
         result.extend(_tidy_node(child, parent.tag, place))
-    result = _into_lists(parent.tag, result)
+    if not place.phrasing:  # where only phrasing may be, lists are unwrapped, not made
+        result = _into_lists(parent.tag, result)
     return _figure_captions(result) if parent.tag == "figure" else result
 
 
@@ -197,8 +198,9 @@ def _into_lists(parent: str, children: list[Element | str]) -> list[Element | st
 
 def _terms_in_order(dl: Element) -> bool:
     """Whether a list of terms is groups of terms (dt) each followed by descriptions (dd), and nothing else."""
-    sequence = "".join("t" if c.tag == "dt" else "d" if c.tag == "dd" else "x" if isinstance(c, Element) else
-                       ("" if not c.strip() else "x") for c in dl.children)  # type: ignore[union-attr]
+    kinds = {"dt": "t", "dd": "d"}
+    sequence = "".join(kinds.get(c.tag, "x") if isinstance(c, Element) else "x" if c.strip() else ""
+                       for c in dl.children)
     return re.fullmatch(r"(t+d+)*", sequence) is not None
 
 
