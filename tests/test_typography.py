@@ -3,6 +3,7 @@ measured in the browser; a title and its subtitle are separate lines; punctuatio
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -143,3 +144,31 @@ def test_quotes_and_ellipsis_are_drawn_by_the_chinese_face(browser, site: str) -
     assert widths["han"] == pytest.approx(1, abs=0.05)
     assert widths["quote"] == pytest.approx(1, abs=0.05)  # a full-width quotation mark, not a narrow Latin one
     assert widths["ellipsis"] == pytest.approx(2, abs=0.1)
+
+
+def test_every_font_stack_ends_in_a_generic_family_and_no_web_font_can_hide_text() -> None:
+    css = (Path(__file__).resolve().parent.parent / "bulletin/theme/static/style.css").read_text(encoding="utf-8")
+    assert "@font-face" not in css  # the machine's own faces only: nothing to wait for, nothing invisible meanwhile
+    stacks = re.findall(r"(?:font-family|--sans|--song|--fangsong|--kai|--hei)\s*:\s*([^;]+);", css)
+    assert len(stacks) >= 5
+    for stack in stacks:
+        last = stack.split(",")[-1].strip()
+        assert last in ("serif", "sans-serif", "inherit") or last.startswith("var(--"), stack
+
+
+@pytest.mark.parametrize("media, selector", [("screen", ".prose p"), ("print", ".prose p"), ("print", "h1")])
+def test_the_text_is_drawn_by_an_installed_chinese_face_on_screen_and_paper(browser, site: str, media: str,
+                                                                          selector: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.emulate_media(media=media)
+    page.goto(site + YUNXI)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    text = page.locator(selector).first.inner_text()
+    page.close()
+    assert fonts and sum(f["glyphCount"] for f in fonts) >= len(re.sub(r"\s", "", text))  # every character drawn
+    assert any(re.search(r"CJK|AR PL|WenQuanYi", f["familyName"]) for f in fonts), fonts
