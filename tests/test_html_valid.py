@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, copy_example, run_cli, write_files
-from test_fuzz import FRAGMENTS
+from hypothesis import given
+from test_fuzz import FAST, FRAGMENTS, nasty_html
 from test_safety import ATTACKS
 
+from bulletin.render import sanitize
 from bulletin.render.sanitize import sanitize_html
+from bulletin.render.tidy import Place, _may_need_repair, _tidy_children, parse, serialize
 
 VNU = REPO / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 PASTED = [
@@ -42,6 +45,15 @@ def corpus() -> list[str]:
     rng = random.Random(16)
     fragments = ["".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(3, 25))) for _ in range(120)]
     return [f"正文 {attack} 正文\n\n{attack}\n" for attack in ATTACKS] + PASTED + fragments
+
+
+def nh3_only(raw: str) -> str:
+    """What the allowlist sanitiser alone makes of ``raw`` (before ``tidy``)."""
+    tidy, sanitize.tidy = sanitize.tidy, lambda fragment: fragment
+    try:
+        return sanitize_html(raw)
+    finally:
+        sanitize.tidy = tidy
 
 
 def nu_errors(folder: Path) -> list[str]:
@@ -97,3 +109,14 @@ def test_markdown_column_alignment_is_kept(minimal_site: Path) -> None:
     assert '<td class="align-right">11543</td>' in page and 'align="' not in page
     css = (minimal_site / "output/assets/style.css").read_text(encoding="utf-8")
     assert ".prose .align-right { text-align: right; }" in css
+
+
+@FAST
+@given(nasty_html)
+def test_what_the_quick_look_lets_through_needs_no_repair(parts: list[str]) -> None:
+    fragment = nh3_only("".join(parts))
+    if not _may_need_repair(fragment):
+        untouched = parse(fragment)
+        repaired = parse(fragment)
+        repaired.children = _tidy_children(repaired, Place())
+        assert serialize(repaired.children) == serialize(untouched.children), fragment

@@ -48,8 +48,11 @@ class Phrases:
 
     def breaks(self, text: str) -> list[int]:
         """Where ``text`` may break (offsets of the characters a new line may start with), spaces aside."""
+        return list(_breaks(self, text))
+
+    def _find_breaks(self, text: str) -> tuple[int, ...]:
         if not any("\u3400" <= ch <= "\u9fff" for ch in text):
-            return []
+            return ()
         bounds, offset = set(), 0
         for chunk in _parser().parse(text):
             offset += len(chunk)
@@ -57,7 +60,7 @@ class Phrases:
         fixed, inside = self._term_edges(text)
         bounds = (bounds | fixed) - inside
         bounds -= _single_letter_edges(text, bounds, fixed)
-        return sorted(b for b in bounds if 0 < b < len(text) and _may_break(text, b))
+        return tuple(sorted(b for b in bounds if 0 < b < len(text) and _may_break(text, b)))
 
     def _term_edges(self, text: str) -> tuple[set[int], set[int]]:
         """The edges of the terms found in ``text`` (breaks allowed there) and their insides (no break)."""
@@ -96,6 +99,12 @@ class Phrases:
         parts = TAG.split(inner)
         return "".join(part if part.startswith("<") else
                        _with_wbr(html.unescape(part), self.breaks(html.unescape(part))) for part in parts)
+
+
+@functools.lru_cache(maxsize=8192)
+def _breaks(phrases: Phrases, text: str) -> tuple[int, ...]:
+    """``Phrases.breaks``, remembered: a title is shown on many list pages."""
+    return phrases._find_breaks(text)
 
 
 def _with_wbr(text: str, breaks: list[int]) -> str:

@@ -54,7 +54,10 @@ class Element:
 
 def tidy(fragment: str) -> str:
     """Sanitised HTML made valid (see the module's docstring)."""
-    root = parse(FORBIDDEN.sub("", fragment))
+    fragment = FORBIDDEN.sub("", fragment)
+    if not _may_need_repair(fragment):
+        return fragment  # what Markdown makes by itself: valid already, and not worth a parse
+    root = parse(fragment)
     root.children = _tidy_children(root, Place())
     return serialize(root.children)
 
@@ -66,6 +69,40 @@ def scrolling_tables(fragment: str) -> str:
     opening = ('<div class="table-scroll" tabindex="0" role="region" aria-label="表格">'
                '<p class="scroll-hint" aria-hidden="true">左右滑动查看全表 →</p>')
     return TABLE.sub(opening + "<table", fragment).replace("</table>", "</table></div>")
+
+
+# -- the quick look: most bodies are plain Markdown, whose HTML is valid -------------------------------
+
+TAG_TOKEN = re.compile(r"<(/?)([a-z][a-z0-9]*)\b([^>]*)>")
+CHECKED_ATTRIBUTE = re.compile(r"\b(?:align|colspan|rowspan|span|width|height|start|scope|cite)=")
+BAD_HREF = re.compile(r'href="(?:[^"]*(?:[\s\\^`{|}<>]|%(?![0-9A-Fa-f]{2}))|https?:(?!//[\w.-]+(?::\d+)?[/?#"]))')
+EMPTY = re.compile(r"<(" + "|".join(sorted(SHOWS_NOTHING_EMPTY)) + r")\b[^>]*>\s*</\1>")
+LIST_OF = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",)}
+
+
+def _may_need_repair(fragment: str) -> bool:
+    """Whether anything ``tidy`` repairs could be in ``fragment``: a quick scan of its tags, no tree."""
+    if BAD_HREF.search(fragment) or EMPTY.search(fragment):
+        return True
+    stack: list[str] = []
+    last = 0
+    for match in TAG_TOKEN.finditer(fragment):
+        closing, tag, attrs = match.groups()
+        if stack and stack[-1] in ITEM_OF | {"dl": ""} and fragment[last:match.start()].strip():
+            return True  # text directly in a list
+        last = match.end()
+        if closing:
+            if tag in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(tag):]
+            continue
+        if tag == "img" or (tag == "a" and "href=" not in attrs) or CHECKED_ATTRIBUTE.search(attrs) \
+                or (tag in LIST_OF and (not stack or stack[-1] not in LIST_OF[tag])) \
+                or (tag not in PHRASING and any(open_tag in PHRASING_ONLY for open_tag in stack)) \
+                or (tag in HEADINGS and any(open_tag in NO_HEADINGS for open_tag in stack)):
+            return True
+        if tag not in VOID:
+            stack.append(tag)
+    return False
 
 
 # -- the tree -----------------------------------------------------------------------------------
