@@ -75,7 +75,8 @@ def scrolling_tables(fragment: str) -> str:
 
 TAG_TOKEN = re.compile(r"<(/?)([a-z][a-z0-9]*)\b([^>]*)>")
 CHECKED_ATTRIBUTE = re.compile(r"\b(?:align|colspan|rowspan|span|width|height|start|scope|cite)=")
-BAD_HREF = re.compile(r'href="(?:[^"]*(?:[\s\\^`{|}<>]|%(?![0-9A-Fa-f]{2}))|https?:(?!//[\w.-]+(?::\d+)?[/?#"]))')
+BAD_HREF = re.compile(r'(?:href|src)="(?:[^"]*(?:[\s\\^`{|}<>]|%(?![0-9A-Fa-f]{2})|&(?!amp;))'
+                      r'|https?:(?!//[\w.-]+(?::\d+)?[/?#"]))')  # an escaped character (&lt;) is one too
 EMPTY = re.compile(r"<(" + "|".join(sorted(SHOWS_NOTHING_EMPTY)) + r")\b[^>]*>\s*</\1>")
 LIST_OF = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",)}
 
