@@ -87,7 +87,7 @@ def resolve(index: LinkIndex, source_path: str, target: str) -> tuple[str | None
         site_path = _own_address(index, target)
         return (None, None) if site_path is None else _page(index, target, *site_path)
     parts = urlsplit(target.replace("\\", "/"))
-    path, suffix = unquote(parts.path), _suffix(parts.query, parts.fragment)
+    path, suffix = unquote(parts.path).replace("\\", "/"), _suffix(parts.query, parts.fragment)  # ..\a.md, also as %5C
     if path.startswith("/"):
         if path.startswith(("/content/", "/data/", "/static/")):
             return _source(index, target, path[1:], suffix)
