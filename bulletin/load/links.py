@@ -26,6 +26,7 @@ REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)>?", re.MUL
 AUTOLINK_TARGET = re.compile(r"<(https?://[^>\s]+)>")
 HTML_TARGET = re.compile(r"<(?:a|img)\b[^>]*?\s(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+PLAUSIBLE = re.compile(r"[^\s<>{}\[\]\"'`]+")  # what an address an editor wrote may hold
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 LOOPBACK = re.compile(r"^(localhost|127(\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])(:\d+)?$")
 SOURCE_FOLDERS = ("content/", "data/", "static/")
@@ -81,6 +82,7 @@ def resolve(index: LinkIndex, source_path: str, target: str) -> tuple[str | None
     Links elsewhere, fragments of the page itself, and relative links that work as written are
     left alone (None, None).
     """
+    target = target.strip()
     if not target or target.startswith("#"):
         return None, None
     if SCHEME.match(target) or target.startswith("//"):
@@ -184,10 +186,17 @@ def _draft_url(source_path: str) -> str:
 
 
 def check_links(index: LinkIndex, source_path: str, body: str, body_line: int, problems: Problems) -> None:
-    """Report every link or image in a Markdown body whose target does not exist."""
+    """Report every link or image in a Markdown body whose target does not exist.
+
+    What can be no address an editor wrote (a bare word, text with spaces or brackets: broken HTML the
+    sanitiser removes anyway) is not looked at.
+    """
     for pattern in (MARKDOWN_TARGET, REFERENCE_TARGET, AUTOLINK_TARGET, HTML_TARGET):
         for match in pattern.finditer(body):
-            problem = resolve(index, source_path, html.unescape(match.group(1)))[1]
+            target = html.unescape(match.group(1)).strip()
+            if not PLAUSIBLE.fullmatch(target) or not any(mark in target for mark in "/.\\:"):
+                continue
+            problem = resolve(index, source_path, target)[1]
             if problem:
                 line = body_line + body.count("\n", 0, match.start(1))
                 col = match.start(1) - body.rfind("\n", 0, match.start(1))
