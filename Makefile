@@ -72,10 +72,10 @@ lock:
 # The editors' messages: extract every _("…") of the package, merge into the Chinese catalog, compile it.
 # Then translate what is new in bulletin/locale/zh_CN/LC_MESSAGES/bulletin.po and run this again.
 messages: $(TEST_STAMP)
-	$(VENV)/bin/pybabel extract --quiet -F babel.cfg -k _ --no-location --sort-output --omit-header \
+	$(VENV)/bin/pybabel --quiet extract -F babel.cfg -k _ --no-location --sort-output --omit-header \
 	  -o bulletin/locale/bulletin.pot .
-	$(VENV)/bin/pybabel update --quiet -i bulletin/locale/bulletin.pot -d bulletin/locale -D bulletin \
-	  --no-location --omit-header --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel --quiet update -i bulletin/locale/bulletin.pot -d bulletin/locale -D bulletin \
+	  --no-wrap --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 	$(VENV)/bin/pybabel compile --statistics -d bulletin/locale -D bulletin
 
 clean:

@@ -135,6 +135,12 @@ def format_quantity(q: Quantity | None, unit: str = "") -> str:
     return text + unit
 
 
+def format_exactly(q: Quantity) -> str:
+    """Write a figure without rounding it, to quote it beside another: 20007余, 约600, 166.3亿."""
+    text = _exact_text(Decimal(q.value))
+    return {_AT_LEAST: text + "余", _APPROX: "约" + text}.get(q.qualifier, text)
+
+
 def _exact_text(value: Decimal) -> str:
     """Plain digits below 100000; above, 万 or 亿 when that needs at most 2 decimals (166.3亿)."""
     if value >= 100_000:
