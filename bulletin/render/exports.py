@@ -1,4 +1,4 @@
-"""The statistics as data files: stats.json (SPEC section 5) and stats.csv."""
+"""The statistics as data files: stats.json (SPEC section 5) and stats.csv (stats.xlsx: workbook.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Quantity, Site
-from ..quantities import format_number
+from ..quantities import format_exactly, format_number
 from ..stats import Stats
 
 
@@ -67,16 +67,22 @@ def stats_json_bytes(stats: Stats) -> bytes:
     return (json.dumps(stats_to_json(stats), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-CSV_HEADER = ("unit", "metric", "date", "value", "qualifier")
+CSV_HEADER = ("unit", "metric", "date", "value", "qualifier")  # SPEC section 5: first, in this order
+CSV_NAMES = ("单位名称", "指标名称", "计量单位", "填报值")  # beside them, for the office: 株洲高科集团, 参与人次, 人次, 800余
 
 
 def stats_csv_bytes(site: Site) -> bytes:
     """stats.csv: the raw figures, one row per report and metric, sorted by unit, metric, date.
 
+    The keys and values first (``unit,metric,date,value,qualifier``), then the same in Chinese:
+    the unit's and the metric's names, the counting word, and the value as written (800余).
     UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly.
     """
+    labels = {m.key: m for m in site.metrics}
     rows = [
-        (unit.slug, key, report.date.isoformat(), format_number(q.value), q.qualifier.value)
+        (unit.slug, key, report.date.isoformat(), format_number(q.value), q.qualifier.value,
+         unit.name, labels[key].label if key in labels else key, labels[key].unit if key in labels else "",
+         format_exactly(q))
         for unit in site.units
         for report in unit.reports
         for key, q in report.values.items()
@@ -84,6 +90,6 @@ def stats_csv_bytes(site: Site) -> bytes:
     rows.sort(key=lambda row: row[:3])  # stable: same-day reports keep their order
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(CSV_HEADER + CSV_NAMES)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")

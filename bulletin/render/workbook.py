@@ -1,0 +1,137 @@
+"""stats.xlsx: the statistics as an office's workbook (SPEC section 3), the same bytes for the same sources.
+
+Two sheets, Chinese headers: 汇总 (each metric's total as of the latest report, with its
+qualifier as written, the units reporting it and its completion ratio) and 明细 (one row per
+report: the unit, the date, then each metric's value as written: ``800余``; an exact value is a
+number, so that a spreadsheet can add it up). Each sheet starts with the site's title and the
+as-of date, then its header row, which stays on screen when scrolling; columns are as wide as
+their text.
+
+openpyxl stamps a workbook with the time it is saved, and its zip entries with the clock; both
+are set from the sources instead (the as-of date), so that a rebuild writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..model import Qualifier, Quantity, Site
+from ..quantities import format_exactly
+from ..stats import MetricStats, Stats
+from .charts import percent
+
+NO_DATE = dt.datetime(1980, 1, 1)  # a workbook of a site without reports: the earliest time a zip entry can carry
+HEADER_ROW = 4  # the title, the as-of date, a blank row, then the header
+MAX_WIDTH = 60  # characters: a very long name wraps instead of widening its column further
+_MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
+
+
+def stats_xlsx_bytes(site: Site, stats: Stats) -> bytes:
+    """The workbook of the site's statistics: 汇总 and 明细."""
+    stamp = dt.datetime.combine(stats.as_of, dt.time()) if stats.as_of else NO_DATE
+    book = Workbook()
+    totals = book.active
+    totals.title = "汇总"
+    _fill(totals, site, stats, ["指标", "计量单位", "合计", "报送单位数", "完成比例"], _total_rows(stats))
+    details = book.create_sheet("明细")
+    metrics = [m for m in site.metrics]
+    header = ["单位", "报送日期", *(f"{m.label}（{m.unit}）" for m in metrics)]
+    _fill(details, site, stats, header, _report_rows(site))
+    book.properties.creator = "bulletin"
+    book.properties.title = site.config.title
+    book.properties.created = book.properties.modified = stamp
+    saved = io.BytesIO()
+    book.save(saved)
+    return _stamped(saved.getvalue(), stamp)
+
+
+def _total_rows(stats: Stats) -> list[list[object]]:
+    rows = []
+    for ms in stats.metrics:
+        rows.append([ms.metric.label, ms.metric.unit, written(ms.total), ms.units_reporting, _ratio(ms, stats)])
+    return rows
+
+
+def _ratio(ms: MetricStats, stats: Stats) -> str | None:
+    """The completion ratio as the statistics page shows it (76%), where the metric is part of another."""
+    if ms.ratio is None:
+        return None
+    share = percent(ms.ratio, Decimal(1))
+    return None if share is None else f"{share}%"
+
+
+def _report_rows(site: Site) -> list[list[object]]:
+    rows = []
+    for unit in site.units:
+        for report in unit.reports:
+            rows.append([unit.name, report.date.isoformat(),
+                         *(written(report.values.get(m.key)) for m in site.metrics)])
+    return rows
+
+
+def written(quantity: Quantity | None) -> int | Decimal | str | None:
+    """A figure for a cell: an exact value as a number (11543), one with a qualifier as text (800余, 约300)."""
+    if quantity is None:
+        return None
+    if quantity.qualifier is Qualifier.EXACT:
+        value = Decimal(quantity.value)
+        return int(value) if value == value.to_integral_value() else value
+    return format_exactly(quantity)
+
+
+def _fill(sheet: Worksheet, site: Site, stats: Stats, header: list[str], rows: list[list[object]]) -> None:
+    """The title, the as-of date, the header (frozen) and the rows, in columns as wide as their text."""
+    as_of = f"数据截至{_date_zh(stats.as_of)}，共 {stats.units} 个单位" if stats.as_of else "尚无报送数据"
+    sheet.append([site.config.title])
+    sheet.append([as_of])
+    sheet.append([])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    sheet["A1"].font = Font(bold=True, size=14)
+    for cell in sheet[HEADER_ROW]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
+    for index, _name in enumerate(header, 1):
+        cells = [header[index - 1]] + [row[index - 1] for row in rows if index - 1 < len(row)]
+        width = max(_width(value) for value in cells)
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
+
+
+def _width(value: object) -> int:
+    """How many columns of a spreadsheet ``value`` takes: a Chinese character two, others one."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _date_zh(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _stamped(data: bytes, stamp: dt.datetime) -> bytes:
+    """The workbook with its save time and every zip entry's time set to ``stamp``, not the clock."""
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(lambda m: b"<dcterms:modified" + m.group(1) + b">" + when +
+                                        b"</dcterms:modified>", content)
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o600 << 16
+            target.writestr(info, content)
+    return out.getvalue()
