@@ -7,6 +7,7 @@ Everything it prints is for the site's editors, in their language (``messages``)
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import re
 import sys
@@ -22,7 +23,7 @@ from .pipeline.build import BuildOptions, build, default_jobs, load
 from .pipeline.workers import WorkerDied
 from .render.markup import quick_inline_refusal
 
-COMMANDS = ("build", "check", "serve", "import", "new")
+COMMANDS = ("build", "check", "serve", "import", "import-figures", "new")
 
 
 def make_parser(language: Language) -> argparse.ArgumentParser:
@@ -32,7 +33,7 @@ def make_parser(language: Language) -> argparse.ArgumentParser:
     common.add_argument("--source", type=Path, default=Path("."), help=t(_("site root (default: .)")))
     common.add_argument("--output", type=Path, help=t(_("output folder (default: <source>/output)")))
     common.add_argument("--base-url", help=t(_("override base_url of data/site.yaml")))
-    common.add_argument("--drafts", action="store_true", help=t(_("include bulletins marked draft: true")))
+    common.add_argument("--drafts", action="store_true", help=t(_("include bulletins and reports marked draft: true")))
     common.add_argument("--jobs", type=functools.partial(_positive_int, language),
                         help=t(_("parallel workers (default: the number of cores)")))
     common.add_argument("--quiet", action="store_true", help=t(_("print only warnings, errors and the summary")))
@@ -59,6 +60,15 @@ def make_parser(language: Language) -> argparse.ArgumentParser:
     importer.add_argument("--to-simplified", action="store_true",
                           help=t(_("convert traditional Chinese to simplified")))
     importer.add_argument("--force", action="store_true", help=t(_("overwrite an existing bulletin or report")))
+    figures = commands.add_parser("import-figures", parents=[common],
+                                  help=t(_("add a report per unit from an office's statistics sheet (.xlsx or .csv)")))
+    figures.add_argument("sheet", metavar=t(_("FILE")))
+    figures.add_argument("--date", required=True, type=functools.partial(_report_date, language),
+                         help=t(_("the date of the reports, YYYY-MM-DD")))
+    figures.add_argument("--dry-run", action="store_true", help=t(_("print the reports it would add; write nothing")))
+    figures.add_argument("--replace", action="store_true", help=t(_("replace a unit's report of that date")))
+    figures.add_argument("--draft", action="store_true",
+                         help=t(_("write the reports with draft: true (they count only with --drafts)")))
     new = commands.add_parser("new", parents=[common], help=t(_("scaffold a source file")))
     new.add_argument("kind", choices=["unit"], help=t(_("what to scaffold: unit")))
     new.add_argument("slug", help=t(_("the unit's slug: lowercase letters, digits and -")))
@@ -131,6 +141,14 @@ def _positive_int(language: Language, text: str) -> int:
     return value
 
 
+def _report_date(language: Language, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(language.text(_("expected a date written YYYY-MM-DD, not {text}",
+                                                         text=repr(text))))
+
+
 def language_asked(argv: Sequence[str]) -> str | None:
     """The value of ``--lang`` in ``argv``, looked at before parsing (so that --help is in that language)."""
     for index, arg in enumerate(argv):
@@ -183,6 +201,11 @@ def run_command(argv: list[str], report: Reporter) -> int:
 
         return run_import(args.files, source=source, unit=args.unit, to_simplified=args.to_simplified,
                           as_json=args.json, force=args.force, out=report.out, err=report.err)  # type: ignore[arg-type]
+    if args.command == "import-figures":
+        from .importer.sheet_command import SheetImport, run_import_figures
+
+        job = SheetImport(Path(args.sheet), args.date, args.dry_run, args.replace, args.draft)
+        return run_import_figures(job, source, report)
     if args.command == "new":
         from .scaffold import new_unit
 

@@ -45,6 +45,7 @@ class NewReport:
     draft: bool = False
     draft_comment: str = ""
     notes: tuple[str, ...] = ()  # comment lines after its metrics
+    comment: str = ""  # on its date's line: where it came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def add_report(text: str, report: NewReport, replacing: Existing | None = None) 
 def report_lines(report: NewReport, dash: int = 2, metrics: int = 4) -> list[str]:
     """The lines of one report item, its ``-`` at column ``dash``, its metrics ``metrics`` further in."""
     pad, inner = " " * dash, " " * (dash + 2)
-    lines = [f"{pad}- date: {report.date}\n"]
+    lines = [f"{pad}- date: {report.date}{_comment(report.comment)}\n"]
     if report.draft:
         lines.append(f"{inner}draft: true{_comment(report.draft_comment)}\n")
     lines.append(f"{inner}metrics:{'' if report.entries else ' {}'}\n")
