@@ -14,6 +14,7 @@ that one is warned about, at each place it is stated.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator, Sequence
@@ -118,7 +119,9 @@ def _total(figures: list[Stated]) -> Quantity:
 
 def stated_figures(bulletin: Bulletin, metrics: tuple[Metric, ...]) -> list[Stated]:
     """The figures of a bulletin's body that report a metric, or may count towards one, in reading order."""
-    names = re.compile("|".join(sorted((re.escape(n) for m in metrics for n in m.names if n), key=len, reverse=True)))
+    names = _names(metrics)
+    if not names.search(bulletin.body):  # most bulletins name no metric at all: nothing to read
+        return []
     out = []
     for number, line, figures in _figures_by_line(bulletin.body, names):
         for figure in figures:
@@ -129,6 +132,12 @@ def stated_figures(bulletin: Bulletin, metrics: tuple[Metric, ...]) -> list[Stat
                               Quantity(figure.value, figure.qualifier), match.metric.key, match.fit,
                               (number, figure.sentence[1])))
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _names(metrics: tuple[Metric, ...]) -> re.Pattern[str]:
+    """Any name of any metric (the longest first)."""
+    return re.compile("|".join(sorted((re.escape(n) for m in metrics for n in m.names if n), key=len, reverse=True)))
 
 
 def _figures_by_line(body: str, names: re.Pattern[str]) -> Iterator[tuple[int, str, list[FoundQuantity]]]:
@@ -142,6 +151,11 @@ def _figures_by_line(body: str, names: re.Pattern[str]) -> Iterator[tuple[int, s
             if opening and (not fence or opening.group(1).startswith(fence)):
                 fence = "" if fence else opening.group(1)[:3]
             continue
+        table = raw.lstrip().startswith("|")
+        if not table:
+            header = None
+            if not names.search(raw):
+                continue
         line = _SYNTAX.sub(lambda m: _HIDDEN * len(m.group()), raw)
         cells = _cells(line)
         if not cells:
