@@ -219,3 +219,22 @@ def test_each_seed_gives_a_draft_with_the_figures_of_the_example_site(tmp_path, 
               if (seed, key) not in COUNTED_OTHERWISE}
     assert draft["draft"] is True
     assert {key: str(draft["metrics"].get(key)) for key in wanted} == wanted
+
+
+def test_the_preview_with_drafts_marks_a_draft_reports_figures_until_its_line_is_deleted(tmp_path: Path) -> None:
+    from test_serve import Preview, copy_site, wait_until
+
+    site = copy_site(tmp_path / "site")
+    unit_file = site / "data/units/zhuzhou-gaoke.yaml"
+    draft = "  - date: 2021-12-31\n    draft: true    # 草稿\n    metrics:\n      study_sessions: 12\n"
+    unit_file.write_text(unit_file.read_text(encoding="utf-8") + draft, encoding="utf-8")
+    server = Preview(site, "--drafts", "--port", "0").start()
+    try:
+        page = "/dsxx/units/zhuzhou-gaoke/"
+        html = server.get(page)[1]
+        assert html.count('class="draft-mark"') == 2 and "12次" in html
+        server.edit("data/units/zhuzhou-gaoke.yaml", "    draft: true    # 草稿\n", "")
+        wait_until(lambda: 'class="draft-mark"' not in server.get(page)[1], "the mark to go")
+        assert "12次" in server.get(page)[1]
+    finally:
+        server.kill()

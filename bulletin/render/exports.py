@@ -71,18 +71,24 @@ CSV_HEADER = ("unit", "metric", "date", "value", "qualifier")  # SPEC section 5:
 CSV_NAMES = ("单位名称", "指标名称", "计量单位", "填报值")  # beside them, for the office: 株洲高科集团, 参与人次, 人次, 800余
 
 
+def text_cell(text: str) -> str:
+    """A name as a spreadsheet cell that shows it as text: one starting with = + - @ would be a formula in Excel."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def stats_csv_bytes(site: Site) -> bytes:
     """stats.csv: the raw figures, one row per report and metric, sorted by unit, metric, date.
 
     The keys and values first (``unit,metric,date,value,qualifier``), then the same in Chinese:
     the unit's and the metric's names, the counting word, and the value as written (800余).
-    UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly.
+    UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly; a name that Excel
+    would take for a formula is written with a leading ' (as Excel itself marks text).
     """
     labels = {m.key: m for m in site.metrics}
     rows = [
         (unit.slug, key, report.date.isoformat(), format_number(q.value), q.qualifier.value,
-         unit.name, labels[key].label if key in labels else key, labels[key].unit if key in labels else "",
-         format_exactly(q))
+         text_cell(unit.name), text_cell(labels[key].label if key in labels else key),
+         text_cell(labels[key].unit if key in labels else ""), format_exactly(q))
         for unit in site.units
         for report in unit.reports
         for key, q in report.values.items()

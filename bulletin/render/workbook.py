@@ -7,7 +7,8 @@ number, so that a spreadsheet can add it up). Each sheet starts with the site's 
 as-of date, then its header row, which stays on screen when scrolling; columns are as wide as
 their text.
 
-openpyxl stamps a workbook with the time it is saved, and its zip entries with the clock; both
+Every text is written as text, never as a formula, whatever it starts with. openpyxl stamps a
+workbook with the time it is saved, and its zip entries with the clock; both
 are set from the sources instead (the as-of date), so that a rebuild writes the same bytes.
 """
 
@@ -92,12 +93,11 @@ def written(quantity: Quantity | None) -> int | Decimal | str | None:
 def _fill(sheet: Worksheet, site: Site, stats: Stats, header: list[str], rows: list[list[object]]) -> None:
     """The title, the as-of date, the header (frozen) and the rows, in columns as wide as their text."""
     as_of = f"数据截至{_date_zh(stats.as_of)}，共 {stats.units} 个单位" if stats.as_of else "尚无报送数据"
-    sheet.append([site.config.title])
-    sheet.append([as_of])
-    sheet.append([])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    for number, values in enumerate([[site.config.title], [as_of], [], header, *rows], 1):
+        for column, value in enumerate(values, 1):
+            cell = sheet.cell(row=number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, always: a name such as =HYPERLINK(…) is never a formula
     sheet["A1"].font = Font(bold=True, size=14)
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
