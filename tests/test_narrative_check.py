@@ -72,6 +72,20 @@ def test_parts_of_one_sentence_that_add_up_to_the_report_agree(example_site: Pat
         "data/units/guizhou-gongxin.yaml 2021-04-30 reports 91余"]
 
 
+def test_a_sentences_parts_add_up_even_when_one_of_them_is_another_metrics(tmp_path: Path) -> None:
+    # The 党组's own sessions are a metric of their own, and a part of every organisation's.
+    metrics = ("study_sessions:\n  label: 党组集中学习研讨\n  unit: 次\n"
+               "study_sessions_all:\n  label: 各级组织集中学习研讨\n  unit: 次\n  aliases: [集中学习]\n")
+    report = "  - date: 2021-06-30\n    metrics:\n      study_sessions: 1\n      study_sessions_all: 81余\n"
+    body = "已经开展厅党组集中学习研讨1次，各支部开展集中学习80余次。\n"
+    site = write_files(tmp_path / "s", site_with(body, report, **{"data/metrics.yaml": metrics}))
+    assert figure_warnings(site) == []
+    site = write_files(tmp_path / "t", site_with(body.replace("1次", "2次"), report, **{"data/metrics.yaml": metrics}))
+    assert [line.split(": warning: ")[1] for line in figure_warnings(site)] == [
+        'the text says "2次", data/units/a.yaml 2021-06-30 reports 1',
+        'the text says "80余次", data/units/a.yaml 2021-06-30 reports 81余']
+
+
 def test_one_groups_figure_beside_the_units_own_is_not_warned_about(example_site: Path) -> None:
     # 3700余名党员 is the unit's figure; 23名…机关党员 and 11名党员代表 are groups within it.
     set_report_value(example_site, "tianjin-eco-city", "party_members", "3700余", "3900余")

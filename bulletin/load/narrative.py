@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 
 from ..errors import Problems
 from ..figures import FoundQuantity, find_figures
-from ..matching import Fit, match_figure
+from ..matching import Fit, fit, match_figure
 from ..messages import _
 from ..model import Bulletin, Metric, MetricKind, Quantity, Report, Unit
 from ..quantities import format_exactly
@@ -52,6 +52,7 @@ class Stated:
     metric: str
     fit: Fit
     sentence: tuple[int, int]  # (line, sentence within the line): figures of one sentence may add up
+    word: str  # its counting word
 
 
 def check_narratives(bulletins: Sequence[Bulletin], units: Sequence[Unit], metrics: Sequence[Metric],
@@ -70,7 +71,7 @@ def check_narratives(bulletins: Sequence[Bulletin], units: Sequence[Unit], metri
                                  lambda _found, b=bulletin: stated_figures(b, catalogue), problems)
         running = {m.key: v.value for m in metrics if m.kind is MetricKind.PERIOD
                    and (v := value_as_of(unit, m, bulletin.date)) is not None}
-        for figure in contradicted(stated, report, running):
+        for figure in contradicted(stated, report, {m.key: m.unit for m in metrics}, running):
             where = unit.location.path if unit.location else f"data/units/{unit.slug}.yaml"
             problems.warning(bulletin.source_path, figure.line, figure.col,
                              _('the text says "{text}", {path} {date} reports {value}', text=figure.text, path=where,
@@ -87,26 +88,31 @@ def report_for(unit: Unit, day: dt.date) -> Report | None:
     return found
 
 
-def contradicted(stated: list[Stated], report: Report, running: dict[str, Quantity] | None = None) -> list[Stated]:
+def contradicted(stated: list[Stated], report: Report, units: dict[str, str],
+                 running: dict[str, Quantity] | None = None) -> list[Stated]:
     """The largest figure counted in a metric's own word, where the bulletin does not agree with the report
-    otherwise (the same figure stated elsewhere, or figures of one sentence that add up to it). A period
-    metric's figure may also be its running total (``running``: 累计组织宣讲5场次 over two reports)."""
+    otherwise: the same figure stated elsewhere, or figures of one sentence in the metric's counting word
+    that add up to it (厅党组集中学习研讨1次，各支部集中学习80余次: 81余 of every organisation, even where
+    1次 is the 党组's own metric). A period metric's figure may also be its running total (``running``:
+    累计组织宣讲5场次 over two reports)."""
     out = []
     for key, reported in report.values.items():
         figures = [s for s in stated if s.metric == key]
         own = [s for s in figures if s.fit is Fit.SAME]
         total = (running or {}).get(key)
-        if not own or _agrees(figures, reported) or (total is not None and _agrees(figures, total)):
+        counted = [s for s in stated if key in units and fit(s.word, units[key]) is not None]
+        if not own or _agrees(figures, counted, reported) or (total is not None and _agrees(figures, counted, total)):
             continue
         largest = max(s.quantity.value for s in own)
         out += [s for s in own if s.quantity.value == largest]
     return sorted(out, key=lambda s: (s.line, s.col))
 
 
-def _agrees(figures: list[Stated], reported: Quantity) -> bool:
+def _agrees(figures: list[Stated], counted: list[Stated], reported: Quantity) -> bool:
+    """The metric's figures state the reported one, or one of their sentences adds up to it."""
     if any(s.quantity == reported for s in figures):
         return True
-    sentences = [[s for s in figures if s.sentence == one] for one in dict.fromkeys(s.sentence for s in figures)]
+    sentences = [[s for s in counted if s.sentence == one] for one in dict.fromkeys(s.sentence for s in figures)]
     return any(len(group) > 1 and _total(group) == reported for group in sentences)
 
 
@@ -130,7 +136,7 @@ def stated_figures(bulletin: Bulletin, metrics: tuple[Metric, ...]) -> list[Stat
                 continue
             out.append(Stated(bulletin.body_line + number, figure.start + 1, figure.text,
                               Quantity(figure.value, figure.qualifier), match.metric.key, match.fit,
-                              (number, figure.sentence[1])))
+                              (number, figure.sentence[1]), figure.unit or ""))
     return out
 
 
