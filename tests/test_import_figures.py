@@ -52,13 +52,14 @@ def site(tmp_path: Path) -> Path:
 
 
 def xlsx(path: Path, rows: list[list[object]], merge: str | None = None, cached: dict[str, str] | None = None) -> Path:
-    """A workbook of ``rows``; ``merge`` merges a range; ``cached`` gives formula cells a saved value, as Excel does."""
+    """A workbook of ``rows``; ``merge`` merges ranges (A1:F1 B2:C2); ``cached`` gives formula cells a saved value,
+    as Excel does."""
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
         sheet.append(row)
-    if merge:
-        sheet.merge_cells(merge)
+    for cells in (merge or "").split():
+        sheet.merge_cells(cells)
     data = io.BytesIO()
     book.save(data)
     out = io.BytesIO()
@@ -159,6 +160,13 @@ def test_a_title_merged_over_the_columns_and_a_total_row_are_not_units(site: Pat
     code, _, err = run(site, sheet)
     assert (code, err) == (0, [])
     assert len(reports(site, "gaoke")) == 2 and len(reports(site, "yunxi")) == 1
+
+
+def test_a_header_over_two_rows_with_wrapped_headings(site: Path, tmp_path: Path) -> None:
+    rows = [["单位名称", "学习研讨情况", None], [None, "集中学习研讨\n（次）", "参与人次\n(人次)"], ["高科集团", 12, "900余"]]
+    code, _, err = run(site, xlsx(tmp_path / "表.xlsx", rows, merge="A1:A2 B1:C1"))
+    assert (code, err) == (0, [])
+    assert reports(site, "gaoke")[-1]["metrics"] == {"study_sessions": 12, "participants": "900余"}
 
 
 def test_a_total_that_is_not_the_sum_is_an_error_at_its_cell(site: Path, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ IGNORED_HEADINGS = ("序号", "编号", "备注", "说明", "填报人", "联系
                     "no", "no.", "#")
 TOTAL_ROWS = ("合计", "总计", "小计", "总数", "total")
 NOT_REPORTED = ("-", "—", "－", "——", "/", "／", "\\")  # a dash or slash in a cell: nothing to report
-_COUNTED = re.compile(r"^(?P<name>.*?)[（(]\s*(?P<word>[^（）()]*?)\s*[）)]\s*$")
+_COUNTED = re.compile(r"^(?P<name>.*?)[（(]\s*(?P<word>[^（）()]*?)\s*[）)]\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
