@@ -110,6 +110,8 @@ class Bulletin:
     tags: tuple[str, ...] = ()
     draft: bool = False
     source_digest: str = field(default="", compare=False, repr=False)  # of the file all of this was read from
+    title_note: str | None = None  # the editors' word on the title: 原文无标题，标题为编者所拟。
+    date_note: str | None = None  # ... and on the date: 原文未署日期，日期为编者根据…推定。
 
     @property
     def url_path(self) -> str:
@@ -140,6 +142,7 @@ class SiteConfig:
     description: str | None = None
     search: bool = True  # a Pagefind index and a search page
     variants: tuple[str, ...] = ()  # mirrors in other scripts; "zh-Hant" is the one there is
+    terms: tuple[tuple[str, str], ...] = ()  # data/terms.yaml: how the zh-Hant mirror writes these terms
 
     @property
     def base_path(self) -> str:

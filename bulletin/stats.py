@@ -32,10 +32,30 @@ class UnitValue:
 
 @dataclass(frozen=True, slots=True)
 class SeriesPoint:
-    """The total of one metric over all units as of one report date; None when nobody had reported."""
+    """The total of one metric over all units as of one report date; None when nobody had reported.
+
+    ``units`` counts the units whose values make up the total and ``joined`` names those among them
+    that first gave the metric on this date, so that a reader can tell growth from a unit joining.
+    """
 
     date: dt.date
     total: Quantity | None
+    units: int = 0
+    joined: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A metric over its ``part_of`` metric, each summed over the same units: those that report both."""
+
+    part: Quantity
+    whole: Quantity
+    units: tuple[str, ...]  # their slugs
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """part / whole; None when the whole is 0."""
+        return _ratio(self.part, self.whole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +63,21 @@ class MetricStats:
     metric: Metric
     total: Quantity | None  # as of Stats.as_of
     units_reporting: int
-    ratio: Decimal | None  # total / total of metric.part_of
+    completion: Completion | None  # with metric.part_of, over the units that report both; else None
     by_unit: tuple[UnitValue, ...]  # value descending, then unit slug
     series: tuple[SeriesPoint, ...]  # one point per distinct report date of any unit
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """The completion ratio over like units (SPEC section 5); None without part_of or such units."""
+        return None if self.completion is None else self.completion.ratio
+
+    @property
+    def ratio_units(self) -> int | None:
+        """How many units the ratio covers; None when the metric has no part_of."""
+        if self.metric.part_of is None:
+            return None
+        return 0 if self.completion is None else len(self.completion.units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +86,12 @@ class Stats:
     units: int
     bulletins: int
     metrics: tuple[MetricStats, ...]  # in catalogue order
+    unit_dates: tuple[tuple[str, dt.date], ...] = ()  # each reporting unit's latest report date, by date then slug
+
+    @property
+    def dates_differ(self) -> bool:
+        """Whether the units' latest reports are of different dates (then no one date is "as of")."""
+        return len({day for _, day in self.unit_dates}) > 1
 
     def metric(self, key: str) -> MetricStats | None:
         return next((m for m in self.metrics if m.metric.key == key), None)
@@ -108,6 +146,7 @@ def compute_stats(site: Site) -> Stats:
     dates = report_dates(site)
     walked = {m.key: _walk(site.units, m, dates) for m in site.metrics}
     totals = {key: (series[-1].total if series else None) for key, (series, _) in walked.items()}
+    latest = {key: values for key, (_, values) in walked.items()}
     metrics = []
     for metric in site.metrics:
         series, current = walked[metric.key]
@@ -118,7 +157,7 @@ def compute_stats(site: Site) -> Stats:
                 metric=metric,
                 total=totals[metric.key],
                 units_reporting=len(current),
-                ratio=_ratio(totals[metric.key], totals.get(metric.part_of) if metric.part_of else None),
+                completion=completion(latest[metric.key], latest.get(metric.part_of or "")),
                 by_unit=tuple(by_unit),
                 series=tuple(series),
             )
@@ -128,7 +167,29 @@ def compute_stats(site: Site) -> Stats:
         units=len(site.units),
         bulletins=len(site.bulletins),
         metrics=tuple(metrics),
+        unit_dates=tuple(sorted(((u.slug, max(r.date for r in u.reports)) for u in site.units if u.reports),
+                                key=lambda item: (item[1], item[0]))),
     )
+
+
+def completion(parts: list[UnitValue], wholes: list[UnitValue] | None) -> Completion | None:
+    """The parts and wholes of the units that give both, summed; None when no unit gives both."""
+    if wholes is None:
+        return None
+    whole_of = {v.unit: v.value for v in wholes}
+    both = sorted(((v.unit, v.value, whole_of[v.unit]) for v in parts if v.unit in whole_of), key=lambda b: b[0])
+    if not both:
+        return None
+    part, whole = _sum([p for _, p, _ in both]), _sum([w for _, _, w in both])
+    return Completion(part, whole, tuple(slug for slug, _, _ in both))  # type: ignore[arg-type]
+
+
+def unit_completion(unit: Unit, metric: Metric, whole: Metric, day: dt.date) -> Completion | None:
+    """One unit's completion of ``metric`` over ``whole`` as of ``day``: its values of both, if it gives both."""
+    part_value, whole_value = value_as_of(unit, metric, day), value_as_of(unit, whole, day)
+    if part_value is None or whole_value is None:
+        return None
+    return Completion(part_value.value, whole_value.value, (unit.slug,))
 
 
 def _walk(
@@ -151,12 +212,15 @@ def _walk(
     next_event = 0
     with decimal.localcontext(_EXACT):
         for day in dates:
+            joined: list[str] = []
             while next_event < len(events) and events[next_event][0] <= day:
                 date, i, quantity = events[next_event]
                 next_event += 1
                 old = current.get(i)
                 new = quantity
-                if old is not None:
+                if old is None:
+                    joined.append(units[i].slug)
+                else:
                     # Exact subtraction: take the unit's old value out of the running total.
                     total -= old.value.value
                     qualifiers[old.value.qualifier] -= 1
@@ -167,7 +231,7 @@ def _walk(
                 current[i] = UnitValue(units[i].slug, new, date)
             if current:
                 qualifier = Qualifier.combine([q for q, n in qualifiers.items() if n])
-                series.append(SeriesPoint(day, Quantity(total, qualifier)))
+                series.append(SeriesPoint(day, Quantity(total, qualifier), len(current), tuple(joined)))
             else:
                 series.append(SeriesPoint(day, None))
     return series, list(current.values())

@@ -20,15 +20,15 @@ from openpyxl.styles import Alignment, Font
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TITLE = "党史学习教育工作进展统计表（截至2021年12月31日）"
-HEADER = ["序号", "单位名称", "集中学习研讨（次）", "宣讲报告（场次）", "参与人次（人次）", "党员（名）", "实事项目（项）",
-          "已办结实事（项）", "宣传信息（篇）", "巡回指导组（个）", "备注"]
+HEADER = ["序号", "单位名称", "党委（党组）集中学习研讨（次）", "各级组织集中学习研讨（次）", "宣讲报告（场次）", "参与人次（人次）",
+          "参与人数（人）", "党员（名）", "实事项目（项）", "已办结实事（项）", "宣传信息（篇）", "巡回指导组（个）", "备注"]
 ROWS = [
-    [1, "贵州省工信厅", "95余", 24, "2.3万余", None, None, None, 40, None, None],
-    [2, "吉林高新区", "320余", "56余", "5.5万余", None, 268, None, "1100余", 3, None],
-    [3, "中新天津生态城", None, None, None, "3750余", None, None, None, None, "党员数为年末数"],
-    [4, "云溪区", None, None, None, 11600, 174, 150, None, 5, None],
-    [5, "株洲高科集团", 12, 6, "900余", None, 40, 38, None, None, None],
-    [None, "合计", "427余", "86余", "7.89万余", "15350余", 482, 188, "1140余", 8, None],
+    [1, "贵州省工信厅", 2, "95余", 24, "2.3万余", None, None, None, None, None, None, None],
+    [2, "吉林高新区", None, "320余", "56余", "5.5万余", None, None, None, None, "1100余", 3, None],
+    [3, "中新天津生态城", None, None, None, None, None, "3750余", None, None, None, None, "党员数为年末数"],
+    [4, "云溪区", None, None, None, None, None, 11600, 174, 150, None, 5, None],
+    [5, "株洲高科集团", 12, None, 6, None, "900余", None, 40, 38, None, None, None],
+    [None, "合计", 14, "415余", "86余", "7.8万余", "900余", "15350余", 214, 188, "1100余", 8, None],
 ]
 STAMP = dt.datetime(2022, 1, 5)
 
@@ -45,7 +45,7 @@ def main() -> None:
     sheet.append(HEADER)
     for row in ROWS:
         sheet.append(row)
-    for column, width in zip("ABCDEFGHIJK", (6, 18, 20, 18, 18, 12, 16, 18, 16, 18, 16)):
+    for column, width in zip("ABCDEFGHIJKLM", (6, 18, 32, 28, 18, 18, 16, 12, 16, 18, 16, 18, 16)):
         sheet.column_dimensions[column].width = width
     book.properties.creator = "bulletin"
     book.properties.created = book.properties.modified = STAMP

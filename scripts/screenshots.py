@@ -1,5 +1,6 @@
-"""Screenshots of the example site for the README: home, unit, bulletin, statistics (and search, when the
-site has one) at phone (360 px) and desktop (1280 px) width, one screen high, into docs/screenshots/.
+"""Screenshots of the example site for the README: home, unit, bulletin (and the same in the traditional
+mirror, when the site has one), statistics and one of its charts (and search, when the site has one) at phone (360 px) and desktop
+(1280 px) width, one screen high, into docs/screenshots/.
 
     .venv/bin/python scripts/screenshots.py [--source .] [--out docs/screenshots]
 
@@ -39,16 +40,19 @@ def base_path(source: Path) -> str:
 
 def pages(output: Path, root: str) -> dict[str, str]:
     """Page name -> URL path below the site root, for the pages that exist in this build."""
-    found = {"home": "", "statistics": "stats/"}
+    found = {"home": "", "statistics": "stats/", "chart": "stats/#metric-participants"}
     bulletins = sorted(output.glob("units/*/*/index.html"), key=lambda p: p.parent.name, reverse=True)
     bulletins = [p for p in bulletins if p.parent.name != "page"]
     if bulletins:  # the newest bulletin (file names start with the date), and its unit
         newest = bulletins[0].parent.relative_to(output).as_posix()
         found["unit"] = newest.rsplit("/", 1)[0] + "/"
         found["bulletin"] = newest + "/"
+        if (output / "zh-hant" / newest / "index.html").is_file():  # the same bulletin in the traditional mirror
+            found["bulletin-hant"] = "zh-hant/" + newest + "/"
     if (output / "search/index.html").is_file():
         found["search"] = "search/?q=%E5%AE%9E%E4%BA%8B"  # 实事
-    return {name: found[name] for name in ("home", "unit", "bulletin", "statistics", "search") if name in found}
+    names = ("home", "unit", "bulletin", "bulletin-hant", "statistics", "chart", "search")
+    return {name: found[name] for name in names if name in found}
 
 
 def shoot(output: Path, root: str, target: Path) -> list[Path]:

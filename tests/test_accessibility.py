@@ -1,7 +1,7 @@
 """Every page type passes axe-core at WCAG 2.1 AA, works from the keyboard with a visible focus, and its
 tables and charts make sense to a screen reader.
 
-The site is the example site plus 20 older bulletins (so the home page has a page 2) and 18 more units
+The site is the example site plus 20 older bulletins (so the home page has a page 2) and 19 more units
 reporting one figure (so the statistics page links to stats/participants/ with all of them).
 """
 
@@ -46,7 +46,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         files[f"content/yunxi/2020-{n + 1:02d}.md"] = (
             f"---\ntitle: 云溪区党建工作简报第{n + 1}期\ndate: 2020-{n % 12 + 1:02d}-{n // 12 + 10}\n"
             f"tags: [宣讲]\n---\n第{n + 1}期正文，详见[岳阳市人民政府网站](https://www.yueyang.gov.cn/)。\n")
-    for n in range(18):
+    for n in range(19):
         files[f"data/units/extra-{n:02d}.yaml"] = (
             f"name: 示范街道{n + 1}\ncategory: 街道\nreports:\n  - date: 2021-06-30\n"
             f"    metrics:\n      participants: {100 + n}\n")

@@ -51,7 +51,7 @@ def test_a_shared_block_using_a_name_its_key_does_not_give_is_a_template_error(m
     run = run_cli("check", "--source", minimal_site)
     assert run.code == 1
     assert run.lines == [  # where the name is used; the block is the theme's base.html
-        'templates/footer.html:3:1: error: template syntax: the {% shared %} block of base.html (line 23) uses '
+        'templates/footer.html:3:1: error: template syntax: the {% shared %} block of base.html (line 24) uses '
         '"page_path", which its key does not name: add it to the key ({% shared page_path, … %}), or every page '
         "would show the first page's page_path"]
 

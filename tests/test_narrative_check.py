@@ -41,32 +41,32 @@ def test_the_example_sites_figures_agree_with_its_data(example_site: Path) -> No
 
 
 def test_a_figure_the_report_contradicts_is_a_warning_at_the_figure_quoting_both(example_site: Path) -> None:
-    set_report_value(example_site, "zhuzhou-gaoke", "study_sessions", "9", "12")
+    set_report_value(example_site, "jilin-gaoxin", "supervision_teams", "3个", "4个")
     assert figure_warnings(example_site) == [
-        f'{where(example_site, GAOKE, "累计开展集中学习9次", "9次")}: warning: the text says "9次", '
-        "data/units/zhuzhou-gaoke.yaml 2021-11-30 reports 12"]
+        f'{where(example_site, JILIN, "成立3个巡回指导组", "3个")}: warning: the text says "3个", '
+        "data/units/jilin-gaoxin.yaml 2021-08-31 reports 4"]
 
 
 def test_the_warning_is_in_chinese_by_default(example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BULLETIN_LANG")
-    set_report_value(example_site, "zhuzhou-gaoke", "matters_listed", "40", "45")
+    set_report_value(example_site, "zhuzhou-gaoke", "matters_listed", "40项", "45项")
     assert figure_warnings(example_site) == [
         f"{where(example_site, GAOKE, '涉及实事40项', '40项')}: warning: 正文写“40项”，"
         "data/units/zhuzhou-gaoke.yaml 2021-11-30 报告为 45"]
 
 
 def test_a_weaker_qualifier_in_the_report_is_a_warning(example_site: Path) -> None:
-    set_report_value(example_site, "jilin-gaoxin", "participants", "5万余", "5万")
+    set_report_value(example_site, "jilin-gaoxin", "participants", "5万余人次", "5万人次")
     assert figure_warnings(example_site) == [
         f'{where(example_site, JILIN, "受众5万余人次", "5万余人次")}: warning: the text says "5万余人次", '
         "data/units/jilin-gaoxin.yaml 2021-08-31 reports 50000"]
 
 
 def test_parts_of_one_sentence_that_add_up_to_the_report_agree(example_site: Path) -> None:
-    # 已经开展厅党组集中学习研讨1次，…开展集中学习80余次: 81余 is their sum.
-    assert "study_sessions: 81余\n" in (example_site / "data/units/guizhou-gongxin.yaml").read_text(encoding="utf-8")
+    # 已经开展厅党组集中学习研讨1次，…开展集中学习80余次: 81余 (every organisation's) is their sum.
+    assert "study_sessions_all: 81余次\n" in (example_site / "data/units/guizhou-gongxin.yaml").read_text(encoding="utf-8")
     assert figure_warnings(example_site) == []
-    set_report_value(example_site, "guizhou-gongxin", "study_sessions", "81余", "91余")
+    set_report_value(example_site, "guizhou-gongxin", "study_sessions_all", "81余次", "91余次")
     assert figure_warnings(example_site) == [
         f'{where(example_site, GUIZHOU, "集中学习80余次", "80余次")}: warning: the text says "80余次", '
         "data/units/guizhou-gongxin.yaml 2021-04-30 reports 91余"]
@@ -88,14 +88,14 @@ def test_a_sentences_parts_add_up_even_when_one_of_them_is_another_metrics(tmp_p
 
 def test_one_groups_figure_beside_the_units_own_is_not_warned_about(example_site: Path) -> None:
     # 3700余名党员 is the unit's figure; 23名…机关党员 and 11名党员代表 are groups within it.
-    set_report_value(example_site, "tianjin-eco-city", "party_members", "3700余", "3900余")
+    set_report_value(example_site, "tianjin-eco-city", "party_members", "3700余名", "3900余名")
     warnings = figure_warnings(example_site)
     assert len(warnings) == 1 and 'the text says "3700余名"' in warnings[0] and "reports 3900余" in warnings[0]
 
 
 def test_a_figure_counted_in_another_word_is_not_checked(example_site: Path) -> None:
-    # 参与党史学习教育人数达800余人 counts people (人); the metric counts 人次.
-    set_report_value(example_site, "zhuzhou-gaoke", "participants", "800余", "900余")
+    # 目前累计开展宣讲5次 counts 次; the metric counts 场次.
+    set_report_value(example_site, "zhuzhou-gaoke", "lectures", "5", "7")
     assert figure_warnings(example_site) == []
 
 
@@ -173,7 +173,7 @@ def test_a_draft_report_is_checked_against_only_with_drafts(tmp_path: Path) -> N
 
 
 def test_build_prints_the_same_warnings(example_site: Path) -> None:
-    set_report_value(example_site, "zhuzhou-gaoke", "study_sessions", "9", "12")
+    set_report_value(example_site, "jilin-gaoxin", "supervision_teams", "3个", "4个")
     run = run_cli("build", "--source", example_site, "--quiet")
     assert run.code == 0
     assert [line for line in run.lines if "the text says" in line] == figure_warnings(example_site)

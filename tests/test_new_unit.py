@@ -37,9 +37,9 @@ def test_unit_file_explains_every_field_in_chinese_and_english(example_site: Pat
 def test_unit_file_lists_the_sites_metrics(example_site: Path) -> None:
     new_unit(example_site, "qunfeng")
     text = (example_site / "data/units/qunfeng.yaml").read_text("utf-8")
-    assert re.search(r"^#   study_sessions +集中学习研讨（次, cumulative）$", text, re.M)
+    assert re.search(r"^#   study_sessions +党委（党组）集中学习研讨（次, cumulative）$", text, re.M)
     assert re.search(r"^#   matters_done +已办结实事（项, cumulative, part of matters_listed）$", text, re.M)
-    assert "#       lectures: 40余场次" in text, "the example's counting word is the metric's unit"
+    assert "#       study_sessions_all: 40余次" in text, "the example's counting word is the metric's unit"
 
 
 def test_site_with_the_new_unit_passes_check(example_site: Path) -> None:

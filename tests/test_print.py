@@ -90,15 +90,16 @@ def test_statistics_page_prints_without_navigation(printed: dict[str, list[str]]
 
 
 def test_statistics_tables_and_charts_are_not_split_across_sheets(printed: dict[str, list[str]]) -> None:
-    labels = ["集中学习研讨", "宣讲报告", "参与人次", "党员", "实事项目", "已办结实事", "宣传信息", "巡回指导组"]
+    labels = ["党委（党组）集中学习研讨", "各级组织集中学习研讨", "宣讲报告", "参与人次", "参与人数", "党员", "实事项目",
+              "已办结实事", "宣传信息", "巡回指导组"]
     for label in labels:
         table = [sheet for sheet in printed["stats"] if f"{label}：各单位最新数据" in sheet]
         assert len(table) == 1, label
         after = table[0].split(f"{label}：各单位最新数据", 1)[1]
         assert "合计（" in after, f"the table of {label} runs onto the next sheet"
-    for unit in ("次", "场次", "人次", "名", "篇", "个"):
-        charts = [sheet for sheet in printed["stats"] if f"单位：{unit}" in sheet]
+    for unit in ("次", "场次", "人次", "人", "名", "篇", "个"):
+        charts = [sheet for sheet in printed["stats"] if f"单位：{unit}日期" in sheet]
         assert charts, unit
         for sheet in charts:  # the axis label at the top and the last date at the bottom share the sheet
-            assert "2021-11-30" in sheet.split(f"单位：{unit}", 1)[1], f"the chart in {unit} is split"
+            assert "11月30日" in sheet.split(f"单位：{unit}日期", 1)[1], f"the chart in {unit} is split"
 

@@ -512,4 +512,4 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook_and_the_csv
     cells = [cell for row in book["明细"].iter_rows(min_row=5) for cell in row[:1]]
     assert [(c.value, c.data_type) for c in cells] == [(name, "s"), (name, "s")]
     rows = list(csv.reader(io.StringIO((minimal_site / "output/stats.csv").read_text(encoding="utf-8-sig"))))[1:]
-    assert rows and {row[5] for row in rows} == {"'" + name}
+    assert rows and {row[7] for row in rows} == {"'" + name}  # 单位名称, after SPEC's columns

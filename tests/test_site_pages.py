@@ -29,7 +29,9 @@ class References(HTMLParser):
         values = dict(attrs)
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
-        if tag == "link" and values.get("href") and values.get("rel") != "canonical":
+        if tag == "link" and values.get("href") and values.get("rel") == "alternate":
+            self.links.append(values["href"])  # a feed, or the page in another script: not fetched by the browser
+        elif tag == "link" and values.get("href") and values.get("rel") != "canonical":
             self.loads.append(values["href"])
         for name in ("src", "srcset", "poster", "data"):
             if values.get(name):

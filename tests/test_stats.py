@@ -23,7 +23,7 @@ from bulletin.model import (
     Unit,
 )
 from bulletin.render.exports import stats_csv_bytes, stats_json_bytes, stats_to_json
-from bulletin.stats import SeriesPoint, UnitValue, compute_stats, value_as_of
+from bulletin.stats import UnitValue, compute_stats, value_as_of
 
 EXACT, AT_LEAST, APPROX = Qualifier.EXACT, Qualifier.AT_LEAST, Qualifier.APPROX
 CUMULATIVE, PERIOD = MetricKind.CUMULATIVE, MetricKind.PERIOD
@@ -211,10 +211,8 @@ def test_series_has_a_point_for_every_report_date_of_any_unit():
     stats = compute_stats(s)
     participants, sessions = stats.metrics
     dates = [d("2021-03-31"), d("2021-06-30"), d("2021-09-30"), d("2021-12-31")]
-    assert participants.series == tuple(
-        SeriesPoint(day, total) for day, total in zip(dates, [q(1), q(1), q(4), q(5)])
-    )
-    assert sessions.series == tuple(SeriesPoint(day, total) for day, total in zip(dates, [None, None, q(2), q(2)]))
+    assert [(p.date, p.total) for p in participants.series] == list(zip(dates, [q(1), q(1), q(4), q(5)]))
+    assert [(p.date, p.total) for p in sessions.series] == list(zip(dates, [None, None, q(2), q(2)]))
     assert stats.as_of == d("2021-12-31")
 
 
@@ -229,7 +227,7 @@ def test_site_without_reports_has_no_as_of_and_empty_series():
             {
                 "key": "participants", "label": "参与人次", "unit": "人次", "kind": "cumulative",
                 "total": None, "qualifier": None, "units_reporting": 0,
-                "part_of": None, "ratio": None, "by_unit": [], "series": [],
+                "part_of": None, "ratio": None, "ratio_units": None, "by_unit": [], "series": [],
             }
         ],
     }  # fmt: skip
@@ -247,6 +245,50 @@ def ratio_of(*units: Unit, metrics: tuple[Metric, ...] = (LISTED, DONE)) -> Deci
 
 def test_ratio_is_total_over_total_of_part_of():
     assert ratio_of(unit("a", report("2021-03-31", matters_listed=q(50), matters_done=q(38)))) == Decimal("0.76")
+
+
+def test_ratio_compares_like_with_like_units_that_report_both():
+    stats = compute_stats(site([LISTED, DONE], [
+        unit("a", report("2021-09-30", matters_listed=q(40), matters_done=q(34))),
+        unit("b", report("2021-06-30", matters_listed=q(100))),  # lists matters, reports no completions
+        unit("c", report("2021-06-30", matters_done=q(5))),  # completions of a list it never gave
+    ]))
+    done = stats.metric("matters_done")
+
+    assert (done.ratio, done.ratio_units) == (Decimal("0.85"), 1)  # 34 / 40, never 39 / 140
+    assert (done.completion.part, done.completion.whole, done.completion.units) == (q(34), q(40), ("a",))
+    assert done.total == q(39)  # the total itself still counts every unit
+    assert stats_to_json(stats)["metrics"][1]["ratio"] == 0.85
+    assert stats_to_json(stats)["metrics"][1]["ratio_units"] == 1
+
+
+def test_ratio_sums_parts_and_wholes_of_the_same_units_with_their_qualifiers():
+    done = compute_stats(site([LISTED, DONE], [
+        unit("a", report("2021-09-30", matters_listed=q(40), matters_done=q(34))),
+        unit("b", report("2021-06-30", matters_listed=q(60, AT_LEAST), matters_done=q(26))),
+    ])).metric("matters_done")
+
+    assert (done.completion.part, done.completion.whole) == (q(60), q(100, AT_LEAST))
+    assert (done.ratio, done.ratio_units) == (Decimal("0.6"), 2)
+
+
+def test_ratio_units_is_null_without_part_of_and_0_when_no_unit_reports_both():
+    done = Metric("matters_done", "已办结实事", "项")
+    plain = compute_stats(site([LISTED, done], [unit("a", report("2021-03-31", matters_done=q(3)))]))
+    nobody = compute_stats(site([LISTED, DONE], [unit("a", report("2021-03-31", matters_done=q(3)))]))
+
+    assert plain.metric("matters_done").ratio_units is None
+    assert (nobody.metric("matters_done").ratio, nobody.metric("matters_done").ratio_units) == (None, 0)
+
+
+def test_series_points_say_how_many_units_they_add_up_and_which_joined():
+    sessions = compute_stats(site([SESSIONS], [
+        unit("a", report("2021-03-31", study_sessions=q(1)), report("2021-09-30", study_sessions=q(2))),
+        unit("b", report("2021-06-30")),
+        unit("c", report("2021-09-30", study_sessions=q(3))),
+    ])).metric("study_sessions")
+
+    assert [(p.units, p.joined) for p in sessions.series] == [(1, ("a",)), (1, ()), (2, ("c",))]
 
 
 def test_ratio_is_null_without_part_of():
@@ -303,7 +345,7 @@ def example_site() -> Site:
 # Worked by hand from example_site(), date by date:
 #   participants (cumulative): 600 | 600 + 近万 | 800余 + 近万 (gaoke's 600 replaced) | unchanged
 #   study_sessions (period):   3 | 3 + 2余 | 3 + 5 + 2余 | 8 + 2余 + 4
-#   matters_done / matters_listed = 38 / 50 = 0.76
+#   matters_done / matters_listed = 38 / 50 = 0.76 (both units give both)
 #   funds: 166.3 + 0.7 = 167, exactly
 EXPECTED_EXAMPLE_JSON = {
     "as_of": "2021-12-31",
@@ -313,7 +355,7 @@ EXPECTED_EXAMPLE_JSON = {
         {
             "key": "participants", "label": "参与人次", "unit": "人次", "kind": "cumulative",
             "total": 10800, "qualifier": "approx", "units_reporting": 2,
-            "part_of": None, "ratio": None,
+            "part_of": None, "ratio": None, "ratio_units": None,
             "by_unit": [
                 {"unit": "jianshe", "value": 10000, "qualifier": "approx", "date": "2021-06-30"},
                 {"unit": "gaoke", "value": 800, "qualifier": "at_least", "date": "2021-09-30"},
@@ -328,7 +370,7 @@ EXPECTED_EXAMPLE_JSON = {
         {
             "key": "study_sessions", "label": "集中学习研讨", "unit": "次", "kind": "period",
             "total": 14, "qualifier": "at_least", "units_reporting": 2,
-            "part_of": None, "ratio": None,
+            "part_of": None, "ratio": None, "ratio_units": None,
             "by_unit": [
                 {"unit": "gaoke", "value": 8, "qualifier": "exact", "date": "2021-09-30"},
                 {"unit": "jianshe", "value": 6, "qualifier": "at_least", "date": "2021-12-31"},
@@ -343,7 +385,7 @@ EXPECTED_EXAMPLE_JSON = {
         {
             "key": "matters_listed", "label": "列入实事", "unit": "项", "kind": "cumulative",
             "total": 50, "qualifier": "exact", "units_reporting": 2,
-            "part_of": None, "ratio": None,
+            "part_of": None, "ratio": None, "ratio_units": None,
             "by_unit": [
                 {"unit": "gaoke", "value": 40, "qualifier": "exact", "date": "2021-03-31"},
                 {"unit": "jianshe", "value": 10, "qualifier": "exact", "date": "2021-06-30"},
@@ -358,7 +400,7 @@ EXPECTED_EXAMPLE_JSON = {
         {
             "key": "matters_done", "label": "已办结实事", "unit": "项", "kind": "cumulative",
             "total": 38, "qualifier": "at_least", "units_reporting": 2,
-            "part_of": "matters_listed", "ratio": 0.76,
+            "part_of": "matters_listed", "ratio": 0.76, "ratio_units": 2,
             "by_unit": [
                 {"unit": "gaoke", "value": 34, "qualifier": "exact", "date": "2021-09-30"},
                 {"unit": "jianshe", "value": 4, "qualifier": "at_least", "date": "2021-12-31"},
@@ -373,7 +415,7 @@ EXPECTED_EXAMPLE_JSON = {
         {
             "key": "funds", "label": "投入资金", "unit": "亿元", "kind": "cumulative",
             "total": 167, "qualifier": "exact", "units_reporting": 2,
-            "part_of": None, "ratio": None,
+            "part_of": None, "ratio": None, "ratio_units": None,
             "by_unit": [
                 {"unit": "gaoke", "value": 166.3, "qualifier": "exact", "date": "2021-09-30"},
                 {"unit": "shuiwu", "value": 0.7, "qualifier": "exact", "date": "2021-12-31"},
@@ -388,7 +430,7 @@ EXPECTED_EXAMPLE_JSON = {
         {
             "key": "visits", "label": "走访群众", "unit": "人", "kind": "cumulative",
             "total": None, "qualifier": None, "units_reporting": 0,
-            "part_of": "participants", "ratio": None,
+            "part_of": "participants", "ratio": None, "ratio_units": 0,
             "by_unit": [],
             "series": [
                 {"date": "2021-03-31", "total": None, "qualifier": None},
@@ -411,7 +453,7 @@ def test_stats_json_keys_follow_the_spec_order():
     assert list(data) == ["as_of", "units", "bulletins", "metrics"]
     assert list(data["metrics"][0]) == [
         "key", "label", "unit", "kind", "total", "qualifier", "units_reporting",
-        "part_of", "ratio", "by_unit", "series",
+        "part_of", "ratio", "ratio_units", "by_unit", "series",
     ]  # fmt: skip
     assert list(data["metrics"][0]["by_unit"][0]) == ["unit", "value", "qualifier", "date"]
     assert list(data["metrics"][0]["series"][0]) == ["date", "total", "qualifier"]
@@ -442,23 +484,23 @@ def test_stats_json_bytes_is_utf8_indented_with_trailing_newline():
 def test_csv_has_bom_header_and_rows_sorted_by_unit_metric_date():
     payload = stats_csv_bytes(example_site())
 
-    assert payload.startswith(b"\xef\xbb\xbfunit,metric,date,value,qualifier,")
-    assert [",".join(row.split(",")[:5]) for row in payload.decode("utf-8-sig").split("\r\n")] == [
-        "unit,metric,date,value,qualifier",
-        "gaoke,funds,2021-09-30,166.3,exact",
-        "gaoke,matters_done,2021-03-31,10,exact",
-        "gaoke,matters_done,2021-09-30,34,exact",
-        "gaoke,matters_listed,2021-03-31,40,exact",
-        "gaoke,participants,2021-03-31,600,exact",
-        "gaoke,participants,2021-09-30,800,at_least",
-        "gaoke,study_sessions,2021-03-31,3,exact",
-        "gaoke,study_sessions,2021-09-30,5,exact",
-        "jianshe,matters_done,2021-12-31,4,at_least",
-        "jianshe,matters_listed,2021-06-30,10,exact",
-        "jianshe,participants,2021-06-30,10000,approx",
-        "jianshe,study_sessions,2021-06-30,2,at_least",
-        "jianshe,study_sessions,2021-12-31,4,exact",
-        "shuiwu,funds,2021-12-31,0.7,exact",
+    assert payload.startswith(b"\xef\xbb\xbfunit,metric,date,value,qualifier,ratio,ratio_units,")
+    assert [",".join(row.split(",")[:7]) for row in payload.decode("utf-8-sig").split("\r\n")] == [
+        "unit,metric,date,value,qualifier,ratio,ratio_units",
+        "gaoke,funds,2021-09-30,166.3,exact,,",
+        "gaoke,matters_done,2021-03-31,10,exact,0.25,1",
+        "gaoke,matters_done,2021-09-30,34,exact,0.85,1",
+        "gaoke,matters_listed,2021-03-31,40,exact,,",
+        "gaoke,participants,2021-03-31,600,exact,,",
+        "gaoke,participants,2021-09-30,800,at_least,,",
+        "gaoke,study_sessions,2021-03-31,3,exact,,",
+        "gaoke,study_sessions,2021-09-30,5,exact,,",
+        "jianshe,matters_done,2021-12-31,4,at_least,0.4,1",
+        "jianshe,matters_listed,2021-06-30,10,exact,,",
+        "jianshe,participants,2021-06-30,10000,approx,,",
+        "jianshe,study_sessions,2021-06-30,2,at_least,,",
+        "jianshe,study_sessions,2021-12-31,4,exact,,",
+        "shuiwu,funds,2021-12-31,0.7,exact,,",
         "",
     ]
 
@@ -466,11 +508,19 @@ def test_csv_has_bom_header_and_rows_sorted_by_unit_metric_date():
 def test_csv_gives_names_counting_words_and_values_as_written_beside_the_keys():
     rows = list(csv.reader(io.StringIO(stats_csv_bytes(example_site()).decode("utf-8-sig"))))
 
-    assert rows[0] == ["unit", "metric", "date", "value", "qualifier", "单位名称", "指标名称", "计量单位", "填报值"]
-    assert rows[6] == ["gaoke", "participants", "2021-09-30", "800", "at_least", "gaoke单位", "参与人次", "人次", "800余"]
-    assert rows[11] == ["jianshe", "participants", "2021-06-30", "10000", "approx", "jianshe单位", "参与人次", "人次",
-                        "约1万"]
-    assert rows[1][5:] == ["gaoke单位", "投入资金", "亿元", "166.3"]
+    assert rows[0] == ["unit", "metric", "date", "value", "qualifier", "ratio", "ratio_units",
+                       "单位名称", "指标名称", "计量单位", "填报值"]
+    assert rows[6] == ["gaoke", "participants", "2021-09-30", "800", "at_least", "", "",
+                       "gaoke单位", "参与人次", "人次", "800余"]
+    assert rows[11][7:] == ["jianshe单位", "参与人次", "人次", "约1万"]
+    assert rows[1][7:] == ["gaoke单位", "投入资金", "亿元", "166.3"]
+
+
+def test_csv_ratio_of_a_report_whose_unit_never_gave_the_whole_is_blank_over_0_units():
+    s = site([LISTED, DONE], [unit("a", report("2021-03-31", matters_done=q(3)))])
+    rows = list(csv.reader(io.StringIO(stats_csv_bytes(s).decode("utf-8-sig"))))
+
+    assert rows[1][:7] == ["a", "matters_done", "2021-03-31", "3", "exact", "", "0"]
 
 
 def test_csv_values_have_no_exponent():

@@ -36,19 +36,23 @@ def test_the_totals_sheet_agrees_with_stats_json(built: Path) -> None:
     stats = json.loads((built / "stats.json").read_text(encoding="utf-8"))
     rows = sheet_rows(built / "stats.xlsx", "汇总")
     assert rows[0][0] == "党史学习教育工作简报"
-    assert rows[1][0] == "数据截至2021年11月30日，共 5 个单位"
-    assert rows[3] == ["指标", "计量单位", "合计", "报送单位数", "完成比例"]
+    # the units report on different dates: each unit's, as the statistics page says it
+    assert rows[1][0] == ("数据截至各单位最近一次报告（生态城2021年3月19日、贵州省工信厅2021年4月30日、云溪区2021年6月4日、"
+                          "吉林高新区2021年8月31日、高科集团2021年11月30日），共 5 个单位")
+    assert rows[3] == ["指标", "计量单位", "合计", "报送单位数", "完成比例", "完成比例所含单位数"]
     by_label = {row[0]: row for row in rows[4:]}
     assert len(by_label) == len(stats["metrics"])
     for metric in stats["metrics"]:
-        label, unit, total, reporting, _ratio = by_label[metric["label"]]
-        assert (unit, reporting) == (metric["unit"], metric["units_reporting"])
+        label, unit, total, reporting, ratio, ratio_units = by_label[metric["label"]]
+        assert (unit, reporting, ratio_units) == (metric["unit"], metric["units_reporting"], metric["ratio_units"])
+        assert (ratio is None) == (metric["ratio"] is None)
         if metric["qualifier"] == "exact":
             assert total == metric["total"]
         else:
             mark = {"at_least": "余", "approx": "约"}[metric["qualifier"]]
             assert isinstance(total, str) and mark in total, total
-    assert by_label["参与人次"][2] == "7.08万余"  # 2万余 + 5万余 + 800余: never rounded
+    assert by_label["参与人次"][2] == "7万余"  # 2万余人次 + 5万余人次
+    assert by_label["已办结实事"][4:] == ["85%", 1]  # 34 of 40, over the one unit that reports both
 
 
 def test_the_report_sheet_has_every_report_with_values_as_written(built: Path) -> None:
@@ -58,9 +62,9 @@ def test_the_report_sheet_has_every_report_with_values_as_written(built: Path) -
     reports = {(row[0], row[1]): dict(zip(header, row)) for row in rows[4:]}
     assert len(reports) == 5
     gaoke = reports[("株洲高科集团", "2021-11-30")]
-    assert gaoke["参与人次（人次）"] == "800余" and gaoke["集中学习研讨（次）"] == 9
+    assert gaoke["参与人数（人）"] == "800余" and gaoke["党委（党组）集中学习研讨（次）"] == 9
     assert reports[("贵州省工业和信息化厅", "2021-04-30")]["参与人次（人次）"] == "2万余"
-    assert reports[("中新天津生态城", "2021-03-19")]["集中学习研讨（次）"] is None  # not reported
+    assert reports[("中新天津生态城", "2021-03-19")]["参与人次（人次）"] is None  # not reported
 
 
 def test_the_header_row_stays_on_screen_and_columns_fit_their_text(built: Path) -> None:
@@ -113,9 +117,9 @@ def test_libreoffice_opens_the_workbook_with_chinese_headers_and_qualifiers(buil
     assert done.returncode == 0, done.stderr
     totals = list(csv.reader(io.StringIO((tmp_path / "stats-汇总.csv").read_text(encoding="utf-8"))))
     details = list(csv.reader(io.StringIO((tmp_path / "stats-明细.csv").read_text(encoding="utf-8"))))
-    assert totals[3] == ["指标", "计量单位", "合计", "报送单位数", "完成比例"]
-    assert ["参与人次", "人次", "7.08万余", "3", ""] in totals
-    assert details[3][:3] == ["单位", "报送日期", "集中学习研讨（次）"]
+    assert totals[3] == ["指标", "计量单位", "合计", "报送单位数", "完成比例", "完成比例所含单位数"]
+    assert ["参与人次", "人次", "7万余", "2", "", ""] in totals and ["已办结实事", "项", "34", "1", "85%", "1"] in totals
+    assert details[3][:3] == ["单位", "报送日期", "党委（党组）集中学习研讨（次）"]
     assert any(row[:2] == ["株洲高科集团", "2021-11-30"] and "800余" in row for row in details)
 
 

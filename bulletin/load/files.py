@@ -155,7 +155,7 @@ def find_files(root: Path, problems: Problems) -> dict[str, Found]:
     files: dict[str, Found] = {}
     data = root / "data"
     real_root = root.resolve()
-    for name in ("site", "metrics"):
+    for name in ("site", "metrics", "terms"):
         file = data / f"{name}.yaml"
         if file.is_file() and all(_inside_root(f, real_root, root, problems) for f in (data, file)):
             files[f"data/{name}.yaml"] = Found(f"data/{name}.yaml", str(file))
@@ -167,7 +167,7 @@ def find_files(root: Path, problems: Problems) -> dict[str, Found]:
 def kind_of(rel: str) -> str | None:
     """Which of the site's sources a file is ("bulletins", "units", ...), by its path; None if none."""
     parts = rel.split("/")
-    if rel in ("data/site.yaml", "data/metrics.yaml"):
+    if rel in ("data/site.yaml", "data/metrics.yaml", "data/terms.yaml"):
         return PurePosixPath(rel).stem
     if parts[:2] == ["data", "units"] and len(parts) == 3 and rel.endswith((".yaml", ".yml")):
         return "units"
@@ -208,4 +208,4 @@ def updated_files(root: Path, files: dict[str, Found], changed: Sequence[str]) -
                                                           item[0].split("/"))))
 
 
-_ORDER = ("site", "metrics", "units", "pages", "bulletins", "templates", "static")
+_ORDER = ("site", "metrics", "terms", "units", "pages", "bulletins", "templates", "static")

@@ -33,6 +33,7 @@ class Sources:
     root: Path
     site: TextFile | None = None
     metrics: TextFile | None = None
+    terms: TextFile | None = None  # data/terms.yaml: how the traditional mirror writes names and terms
     units: list[TextFile] = field(default_factory=list)
     bulletins: list[TextFile] = field(default_factory=list)
     pages: list[TextFile] = field(default_factory=list)
@@ -144,7 +145,7 @@ def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
             sources.static.append((rel.removeprefix("static/"), Path(found_file.path)))
             continue
         text = read_text_file(found_file, problems, recall, trusted=rel in unchanged)
-        if kind in ("site", "metrics"):
+        if kind in ("site", "metrics", "terms"):
             setattr(sources, kind, text)
         elif text is not None:
             getattr(sources, kind).append(text)

@@ -33,6 +33,7 @@ from .narrative import check_narratives
 from .nodes import Node, parse_yaml
 from .read import Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, Recall
+from .terms import check_names, read_terms
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants")
@@ -40,7 +41,7 @@ VARIANTS = ("zh-Hant",)
 METRIC_KEYS = ("label", "unit", "kind", "part_of", "aliases")
 UNIT_KEYS = ("name", "short_name", "region", "category", "reports")
 REPORT_KEYS = ("date", "draft", "metrics")
-BULLETIN_KEYS = ("title", "date", "summary", "source", "author", "tags", "draft")
+BULLETIN_KEYS = ("title", "date", "summary", "source", "author", "tags", "draft", "title_note", "date_note")
 PAGE_KEYS = ("title", "summary")
 RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", "404", "pagefind", "search", "zh-hant"}
 
@@ -52,6 +53,9 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     """
     recall = recall or Forgetful()
     config = recall.remember("site", (sources.site,), (), lambda found: read_site_config(sources.site, found), problems)
+    terms = recall.remember("terms", (sources.terms,), (), lambda found: read_terms(sources.terms, found), problems)
+    if config is not None and terms:
+        config = dataclasses.replace(config, terms=terms)
     metrics = recall.remember("metrics", (sources.metrics,), (), lambda found: read_metrics(sources.metrics, found),
                             problems)
     units = tuple(sorted(filter(None, (recall.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics),
@@ -77,6 +81,10 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
         check_narratives(published, units, tuple((metrics or {}).values()), problems, recall)
+    if config is not None and "zh-Hant" in config.variants:  # names the traditional mirror would guess
+        for file in [*sources.bulletins, *sources.pages]:
+            recall.remember(("names", file.path), (file,), config.terms,
+                            functools.partial(check_names, file, config.terms), problems)
     if problems.has_errors or config is None:
         return None
     published.sort(key=lambda b: (-b.date.toordinal(), b.unit, b.slug))
@@ -308,7 +316,8 @@ def read_bulletin(file: TextFile, units: set[str], problems: Problems) -> Bullet
     if unit is None or unit not in units or title is None or day is None or not slug:
         return None
     return Bulletin(unit, slug, title, day, body, body_line, file.path, fields.text("summary"), fields.text("source"),
-                    fields.text("author"), fields.text_list("tags"), fields.boolean("draft"), file_digest(file))
+                    fields.text("author"), fields.text_list("tags"), fields.boolean("draft"), file_digest(file),
+                    fields.text("title_note"), fields.text("date_note"))
 
 
 def _unit_folder(file: TextFile) -> str | None:

@@ -13,7 +13,7 @@ from ..output.static import copy_static
 from ..output.writer import Writer
 from ..render.environment import TemplateProblem
 from ..render.exports import stats_csv_bytes, stats_json_bytes
-from ..render.mirror import MIRROR, is_page, mirror_page
+from ..render.mirror import MIRROR, is_page, mirror_page, mirror_script
 from ..render.pages import site_pages, statistics_pages
 from ..render.renderer import PageJob, Renderer
 from ..render.workbook import stats_xlsx_bytes
@@ -52,9 +52,7 @@ class Emitter:
         data = self.renderer.render(job)
         emitted = [Emitted(job.path, fingerprint, True, self.writer.write(job.path, data))]
         if twin is not None:
-            config = self.renderer.site.config
-            mirrored = mirror_page(data, str(job.context.get("page_path", job.path)), config.base_url,
-                                   config.base_path, config.language)
+            mirrored = mirror_page(data, str(job.context.get("page_path", job.path)), self.renderer.site.config)
             emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored)))
         return emitted
 
@@ -93,7 +91,9 @@ def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResul
                        ("stats.xlsx", stats_xlsx_bytes(renderer.site, renderer.stats))):
         result.pages += 1
         result.changed += emitter.writer.write(path, data)
-    copied = copy_static(sources, emitter.writer, result.problems, set(produced))
+    config = renderer.site.config
+    mirror = (lambda data: mirror_script(data, config)) if emitter.mirrored else None
+    copied = copy_static(sources, emitter.writer, result.problems, set(produced), mirror)
     result.pages += len(copied)
     result.changed += sum(copied)
     return produced

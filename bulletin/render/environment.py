@@ -11,7 +11,7 @@ import jinja2
 from ..errors import Problems
 from ..load.read import TextFile
 from ..quantities import format_number, format_quantity
-from .charts import percent
+from .ratios import completion_figure, completion_share, completion_text, coverage_text, percent
 from .fragments import SharedFragments
 from .lists import tag_slug
 
@@ -46,7 +46,9 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
         extensions=[SharedFragments],
     )
     env.shared_names = SHARED_NAMES  # type: ignore[attr-defined]
-    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of, tag_slug=tag_slug)
+    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of, tag_slug=tag_slug,
+                       completion=completion_text, completion_figure=completion_figure,
+                       completion_share=completion_share, coverage=coverage_text)
     for name in env.list_templates():
         try:
             env.get_template(name)

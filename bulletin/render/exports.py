@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from decimal import Decimal
 from typing import Any
 
-from ..model import Quantity, Site
+from ..model import Quantity, Site, Unit
 from ..quantities import format_exactly, format_number
-from ..stats import Stats
+from ..stats import Stats, unit_completion
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -18,6 +19,10 @@ def _json_number(value: Decimal) -> int | float:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
+
+
+def _json_ratio(ratio: Decimal | None) -> int | float | None:
+    return None if ratio is None else _json_number(ratio)
 
 
 def _json_quantity(quantity: Quantity | None) -> tuple[int | float | None, str | None]:
@@ -49,7 +54,8 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
                 "qualifier": qualifier,
                 "units_reporting": ms.units_reporting,
                 "part_of": ms.metric.part_of,
-                "ratio": None if ms.ratio is None else _json_number(ms.ratio),
+                "ratio": _json_ratio(ms.ratio),
+                "ratio_units": ms.ratio_units,
                 "by_unit": by_unit,
                 "series": series,
             }
@@ -67,8 +73,8 @@ def stats_json_bytes(stats: Stats) -> bytes:
     return (json.dumps(stats_to_json(stats), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-CSV_HEADER = ("unit", "metric", "date", "value", "qualifier")  # SPEC section 5: first, in this order
-CSV_NAMES = ("单位名称", "指标名称", "计量单位", "填报值")  # beside them, for the office: 株洲高科集团, 参与人次, 人次, 800余
+CSV_HEADER = ("unit", "metric", "date", "value", "qualifier", "ratio", "ratio_units")  # SPEC section 5, in this order
+CSV_NAMES = ("单位名称", "指标名称", "计量单位", "填报值")  # after them, for the office: 株洲高科集团, 参与人次, 人次, 800余
 
 
 def text_cell(text: str) -> str:
@@ -79,14 +85,17 @@ def text_cell(text: str) -> str:
 def stats_csv_bytes(site: Site) -> bytes:
     """stats.csv: the raw figures, one row per report and metric, sorted by unit, metric, date.
 
-    The keys and values first (``unit,metric,date,value,qualifier``), then the same in Chinese:
-    the unit's and the metric's names, the counting word, and the value as written (800余).
+    A metric with ``part_of`` also gives, as stats.json does, its ratio over that metric and the number of
+    units the ratio covers: the row's unit as of the row's date (1, or 0 and no ratio when the unit does not
+    give both); both cells are blank for other metrics. Then the same in Chinese, for the office: the
+    unit's and the metric's names, the counting word, and the value as written (800余).
     UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly; a name that Excel
     would take for a formula is written with a leading ' (as Excel itself marks text).
     """
     labels = {m.key: m for m in site.metrics}
     rows = [
         (unit.slug, key, report.date.isoformat(), format_number(q.value), q.qualifier.value,
+         *_csv_ratio(site, unit, key, report.date),
          text_cell(unit.name), text_cell(labels[key].label if key in labels else key),
          text_cell(labels[key].unit if key in labels else ""), format_exactly(q))
         for unit in site.units
@@ -99,3 +108,16 @@ def stats_csv_bytes(site: Site) -> bytes:
     writer.writerow(CSV_HEADER + CSV_NAMES)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_ratio(site: Site, unit: Unit, key: str, day: dt.date) -> tuple[str, str]:
+    """The ratio and ratio_units cells of one row: blank for a metric without part_of."""
+    metric = site.metric(key)
+    whole = site.metric(metric.part_of) if metric is not None and metric.part_of else None
+    if metric is None or whole is None:
+        return "", ""
+    done = unit_completion(unit, metric, whole, day)
+    if done is None:
+        return "", "0"
+    ratio = _json_ratio(done.ratio)
+    return ("" if ratio is None else str(ratio)), "1"

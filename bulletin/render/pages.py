@@ -13,8 +13,8 @@ from typing import Iterator, Sequence
 from markupsafe import Markup
 
 from ..model import Bulletin, Metric, MetricKind, Unit
-from ..stats import MetricStats, UnitValue, unit_series, value_as_of
-from .charts import completion_bar, line_chart
+from ..stats import Completion, MetricStats, UnitValue, unit_completion, unit_series, value_as_of
+from .charts import ChartPoint, completion_bar, line_chart
 from .lists import Pager, by_tag, by_year_and_month, paginate
 from .mirror import MIRROR
 from .renderer import PageJob, Renderer, UnitLabel
@@ -54,7 +54,8 @@ def home_pages(r: Renderer, summaries: dict[str, str]) -> Iterator[PageJob]:
         yield PageJob(pager.path + "index.html", "home.html", dict(
             listed(r, pager, summaries), section="home",
             headline=[(m.metric, m) for m in r.stats.metrics if m.total is not None] if first else [],
-            as_of=r.stats.as_of if first else None,
+            as_of=r.stats.as_of if first and not r.stats.dates_differ else None,
+            dates_differ=r.stats.dates_differ if first else False,
             units=tuple(r.unit_labels.values()) if first else ()))
 
 
@@ -75,13 +76,15 @@ def unit_pages(r: Renderer, unit: Unit, summaries: dict[str, str]) -> Iterator[P
     base = f"units/{unit.slug}/"
     bulletins = r.by_unit.get(unit.slug, [])
     figures, metrics = latest_figures(r, unit), reported_metrics(r, unit)
+    completions = unit_completions(r, unit)
     for pager in paginate(bulletins, base):
         first = pager.number == 1
         yield PageJob(pager.path + "index.html", "unit.html", dict(
             listed(r, pager, summaries), unit=unit, section="units", bulletin_count=len(bulletins),
             latest_figures=figures if first else [], report_metrics=metrics if first else [],
             drafted=drafted_figures(unit, r.site.metrics) if first else frozenset(),
-            charts=unit_charts(r, unit, figures, metrics) if first else []))
+            completions=completions if first else {},
+            charts=unit_charts(r, unit, completions, metrics) if first else []))
     yield feed(r, bulletins, summaries, base + "feed.xml", f"{unit.name} - {r.site.config.title}", with_bodies=False)
 
 
@@ -127,21 +130,21 @@ def statistics_pages(r: Renderer) -> Iterator[PageJob]:
         if len(ms.by_unit) > TOP_UNITS:
             path = f"stats/{ms.metric.key}/"
             yield PageJob(path + "index.html", "metric.html", dict(
-                page_path=path, section="stats", ms=ms, as_of=stats.as_of, unit_count=stats.units,
+                page_path=path, section="stats", ms=ms, as_of=None if stats.dates_differ else stats.as_of, unit_count=stats.units,
                 drafted=frozenset(d for d in drafted if d[1] == ms.metric.key),
                 unit_labels=r.unit_labels))
 
 
 def metric_charts(r: Renderer, ms: MetricStats) -> dict[str, Markup]:
-    """The build-time SVG charts of one metric: its total over time and, for parts, completion."""
+    """The build-time charts of one metric: its total over time (marking where units joined) and its completion."""
     key = ms.metric.key
-    charts = {"series": Markup(line_chart(
-        [(p.date.isoformat(), p.total.value if p.total else None) for p in ms.series],
-        title=f"{ms.metric.label}累计变化", unit=ms.metric.unit, id_prefix=f"chart-{key}"))}
-    whole = r.stats.metric(ms.metric.part_of) if ms.metric.part_of else None
-    if whole is not None and whole.total and ms.total is not None and whole.total.value:
-        charts["completion"] = Markup(completion_bar(
-            ms.total.value, whole.total.value, label=ms.metric.label, unit=ms.metric.unit, id_prefix=f"bar-{key}"))
+    points = [ChartPoint(p.date, p.total, tuple(r.unit_labels[u].display_name for u in p.joined), p.units)
+              for p in ms.series]
+    charts = {"series": Markup(line_chart(points, title=f"{ms.metric.label}累计变化", unit=ms.metric.unit,
+                                          id_prefix=f"chart-{key}"))}
+    if ms.completion is not None:
+        charts["completion"] = Markup(completion_bar(ms.completion, label=ms.metric.label, unit=ms.metric.unit,
+                                                     id_prefix=f"bar-{key}"))
     return charts
 
 
@@ -171,21 +174,31 @@ def reported_metrics(r: Renderer, unit: Unit) -> list[Metric]:
     return [m for m in r.site.metrics if m.key in keys]
 
 
-def unit_charts(r: Renderer, unit: Unit, figures: list[tuple[Metric, UnitValue]],
+def unit_completions(r: Renderer, unit: Unit) -> dict[str, Completion]:
+    """The unit's own completion of each metric with ``part_of``, as of its latest report (when it gives both)."""
+    if not unit.reports:
+        return {}
+    found = {}
+    for metric in r.site.metrics:
+        whole = r.site.metric(metric.part_of) if metric.part_of else None
+        done = unit_completion(unit, metric, whole, unit.reports[-1].date) if whole else None
+        if done is not None:
+            found[metric.key] = done
+    return found
+
+
+def unit_charts(r: Renderer, unit: Unit, completions: dict[str, Completion],
                 metrics: list[Metric]) -> list[tuple[Metric, Markup]]:
-    """For each metric the unit reports: its value over time, or its completion ratio for parts."""
+    """For each metric the unit reports: its completion (for parts) and its value over time."""
     charts = []
-    latest = dict(figures)
     for metric in metrics:
         prefix = f"{unit.slug}-{metric.key}"
-        whole = latest.get(r.site.metric(metric.part_of)) if metric.part_of else None
-        part = latest.get(metric)
-        if whole is not None and part is not None and whole.value.value:
-            charts.append((metric, Markup(completion_bar(part.value.value, whole.value.value, label=metric.label,
-                                                         unit=metric.unit, id_prefix=f"bar-{prefix}"))))
+        if metric.key in completions:
+            charts.append((metric, Markup(completion_bar(completions[metric.key], label=metric.label,
+                                                         unit=metric.unit, id_prefix=f"bar-{prefix}", coverage=False))))
         series = unit_series(unit, metric)
         if len(series) > 1:
-            charts.append((metric, Markup(line_chart([(p.date.isoformat(), p.value.value) for p in series],
+            charts.append((metric, Markup(line_chart([ChartPoint(p.date, p.value) for p in series],
                                                      title=f"{metric.label}变化", unit=metric.unit,
                                                      id_prefix=f"chart-{prefix}"))))
     return charts

@@ -1,7 +1,8 @@
 """stats.xlsx: the statistics as an office's workbook (SPEC section 3), the same bytes for the same sources.
 
 Two sheets, Chinese headers: 汇总 (each metric's total as of the latest report, with its
-qualifier as written, the units reporting it and its completion ratio) and 明细 (one row per
+qualifier as written, the units reporting it, and its completion ratio over the units that
+report both it and its whole, with their number) and 明细 (one row per
 report: the unit, the date, then each metric's value as written: ``800余``; an exact value is a
 number, so that a spreadsheet can add it up). Each sheet starts with the site's title and the
 as-of date, then its header row, which stays on screen when scrolling; columns are as wide as
@@ -28,8 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Qualifier, Quantity, Site
 from ..quantities import format_exactly
-from ..stats import MetricStats, Stats
-from .charts import percent
+from ..stats import Stats
+from .ratios import completion_share
 
 NO_DATE = dt.datetime(1980, 1, 1)  # a workbook of a site without reports: the earliest time a zip entry can carry
 HEADER_ROW = 4  # the title, the as-of date, a blank row, then the header
@@ -43,7 +44,8 @@ def stats_xlsx_bytes(site: Site, stats: Stats) -> bytes:
     book = Workbook()
     totals = book.active
     totals.title = "汇总"
-    _fill(totals, site, stats, ["指标", "计量单位", "合计", "报送单位数", "完成比例"], _total_rows(stats))
+    _fill(totals, site, stats, ["指标", "计量单位", "合计", "报送单位数", "完成比例", "完成比例所含单位数"],
+          _total_rows(stats))
     details = book.create_sheet("明细")
     metrics = [m for m in site.metrics]
     header = ["单位", "报送日期", *(f"{m.label}（{m.unit}）" for m in metrics)]
@@ -59,16 +61,10 @@ def stats_xlsx_bytes(site: Site, stats: Stats) -> bytes:
 def _total_rows(stats: Stats) -> list[list[object]]:
     rows = []
     for ms in stats.metrics:
-        rows.append([ms.metric.label, ms.metric.unit, written(ms.total), ms.units_reporting, _ratio(ms, stats)])
+        completion = ms.completion
+        rows.append([ms.metric.label, ms.metric.unit, written(ms.total), ms.units_reporting,
+                     completion_share(completion) if completion else None, len(completion.units) if completion else None])
     return rows
-
-
-def _ratio(ms: MetricStats, stats: Stats) -> str | None:
-    """The completion ratio as the statistics page shows it (76%), where the metric is part of another."""
-    if ms.ratio is None:
-        return None
-    share = percent(ms.ratio, Decimal(1))
-    return None if share is None else f"{share}%"
 
 
 def _report_rows(site: Site) -> list[list[object]]:
@@ -92,7 +88,7 @@ def written(quantity: Quantity | None) -> int | Decimal | str | None:
 
 def _fill(sheet: Worksheet, site: Site, stats: Stats, header: list[str], rows: list[list[object]]) -> None:
     """The title, the as-of date, the header (frozen) and the rows, in columns as wide as their text."""
-    as_of = f"数据截至{_date_zh(stats.as_of)}，共 {stats.units} 个单位" if stats.as_of else "尚无报送数据"
+    as_of = _as_of(site, stats)
     for number, values in enumerate([[site.config.title], [as_of], [], header, *rows], 1):
         for column, value in enumerate(values, 1):
             cell = sheet.cell(row=number, column=column, value=value)
@@ -107,6 +103,17 @@ def _fill(sheet: Worksheet, site: Site, stats: Stats, header: list[str], rows: l
         cells = [header[index - 1]] + [row[index - 1] for row in rows if index - 1 < len(row)]
         width = max(_width(value) for value in cells)
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
+
+
+def _as_of(site: Site, stats: Stats) -> str:
+    """The as-of line, as the statistics page says it: 数据截至2021年11月30日, or each unit's date where they differ."""
+    if stats.as_of is None:
+        return "尚无报送数据"
+    if stats.dates_differ:
+        names = {u.slug: u.display_name for u in site.units}
+        dates = "、".join(f"{names.get(slug, slug)}{_date_zh(day)}" for slug, day in stats.unit_dates)
+        return f"数据截至各单位最近一次报告（{dates}），共 {stats.units} 个单位"
+    return f"数据截至{_date_zh(stats.as_of)}，共 {stats.units} 个单位"
 
 
 def _width(value: object) -> int:
