@@ -58,7 +58,7 @@ test-latest: browser
 	$(LATEST)/bin/python -m pip install --disable-pip-version-check --quiet --upgrade pip
 	$(LATEST)/bin/python -m pip install --disable-pip-version-check --upgrade --upgrade-strategy eager -e '.[test]'
 	@echo "newest allowed versions:"; $(LATEST)/bin/python -m pip list --disable-pip-version-check --format=freeze \
-	  | grep -iE '^(markdown|jinja2|markupsafe|pyyaml|nh3|opencc|pagefind|livereload|tornado|watchfiles|python-slugify|python-docx|openpyxl|pytest|hypothesis|playwright|pypdf)=='
+	  | grep -iE '^(markdown|jinja2|markupsafe|pyyaml|nh3|opencc|pagefind|livereload|tornado|watchfiles|python-slugify|python-docx|pytest|hypothesis|playwright|pypdf)=='
 	$(LATEST)/bin/python -m pytest
 
 # Refresh the lock from pyproject.toml's ranges (needs the network): the newest versions, all platforms.
@@ -72,10 +72,10 @@ lock:
 # The editors' messages: extract every _("…") of the package, merge into the Chinese catalog, compile it.
 # Then translate what is new in bulletin/locale/zh_CN/LC_MESSAGES/bulletin.po and run this again.
 messages: $(TEST_STAMP)
-	$(VENV)/bin/pybabel --quiet extract -F babel.cfg -k _ --no-location --sort-output --omit-header \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _ --no-location --sort-output --omit-header \
 	  -o bulletin/locale/bulletin.pot .
-	$(VENV)/bin/pybabel --quiet update -i bulletin/locale/bulletin.pot -d bulletin/locale -D bulletin \
-	  --no-wrap --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	$(VENV)/bin/pybabel -q update -i bulletin/locale/bulletin.pot -d bulletin/locale -D bulletin \
+	  --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile --statistics -d bulletin/locale -D bulletin
 
 clean:
