@@ -13,7 +13,7 @@ LATEST := .venv-latest
 LOCKER := .venv-lock
 UV_VERSION := 0.13.9
 
-.PHONY: preview build check test test-latest lock messages browser clean
+.PHONY: preview build check test test-latest lock messages browser vnu clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,15 +39,29 @@ build: $(RUN_STAMP)
 check: $(RUN_STAMP)
 	$(PY) build.py check
 
-# Debian's chromium for the browser tests, and a Chinese font so that screenshots show text.
+# Debian's chromium for the browser tests, with the Chinese faces the theme names for screen and print:
+# Noto Sans/Serif CJK SC (黑体 and 宋体) and AR PL UKai (楷体, and 仿宋's stand-in: Debian has no simplified FangSong);
+# poppler-utils renders a printed page for the README's screenshots.
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai poppler-utils
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk'; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto serif cjk sc' \
+	    || ! fc-list 2>/dev/null | grep -qi 'ar pl ukai cn'; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
-	  else echo "browser tests need Debian's chromium: sudo apt-get install -y chromium fonts-wqy-microhei"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	  else echo "browser tests need Debian's chromium and fonts: sudo apt-get install -y $(BROWSER_PACKAGES)"; fi; \
 	fi
 
-test: $(TEST_STAMP) browser
+# The Nu HTML Checker (vnu.jar from npm, locked in requirements/vnu/), run with the machine's java by
+# tests/test_html_valid.py; without npm or java the test is skipped and says why.
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+$(VNU_JAR): requirements/vnu/package.json requirements/vnu/package-lock.json
+	@if command -v npm >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
+	  mkdir -p $(VENV)/vnu && cp requirements/vnu/package.json requirements/vnu/package-lock.json $(VENV)/vnu/ && \
+	  cd $(VENV)/vnu && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "the HTML validity test needs npm and java (sudo apt-get install -y npm default-jre-headless)"; fi
+
+test: $(TEST_STAMP) browser vnu
 	$(PY) -m pytest
 
 # The suite against the newest versions that pyproject.toml's ranges allow (not the lock): run it before

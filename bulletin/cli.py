@@ -19,7 +19,7 @@ import markdown
 from . import __version__
 from .messages import Language, Message, Reporter, _, choose_language
 from .output.location import refuse_output_location
-from .pipeline.build import BuildOptions, build, default_jobs, load
+from .pipeline.build import BuildOptions, build, check, default_jobs
 from .pipeline.workers import WorkerDied
 from .render.markup import quick_inline_refusal
 
@@ -233,7 +233,7 @@ def say_how_markdown_runs(report: Reporter) -> None:
 
 def run_check(options: BuildOptions, quiet: bool, report: Reporter) -> int:
     """Validate everything ``build`` would; write nothing."""
-    loaded = load(options)
+    loaded = check(options)
     report.problems(loaded.problems.sorted())
     if loaded.problems.has_errors:
         report.tell(_("{count} error(s); nothing was published", count=len(loaded.problems.errors)))

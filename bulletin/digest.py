@@ -18,7 +18,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 # The distributions whose versions can change what a build writes (Python's own is added).
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "nh3", "opencc", "pyyaml", "pagefind", "pagefind-bin-extended",
-             "python-slugify", "openpyxl")
+             "python-slugify", "budoux", "pypinyin", "openpyxl")
 GENERATOR_SUFFIXES = (".py", ".html", ".xml", ".css", ".js", ".svg", ".json", ".txt", ".woff2")  # not the messages
 
 
@@ -58,3 +58,14 @@ def library_versions() -> list[str]:
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{name}==")
     return versions
+
+
+MAX_SLUG = 80  # characters of an ASCII slug: a file name may have 255 bytes; a long one would be hard to share anyway
+
+
+def capped_slug(slug: str) -> str:
+    """``slug`` when it is short enough to be a file name, else its first part and a short digest of the whole
+    (a tag of 63 Chinese characters gives 300 letters of pinyin: 'File name too long')."""
+    if len(slug) <= MAX_SLUG:
+        return slug
+    return slug[:MAX_SLUG - 9].rstrip("-") + "-" + digest(slug)[:8]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
+
+# The digits of a 公安备案号 (湘公网安备43020302000123号): what the public-security filing site looks up.
+POLICE_NUMBER = re.compile(r"\d{6,20}")
 
 
 class Qualifier(enum.Enum):
@@ -143,6 +147,27 @@ class SiteConfig:
     search: bool = True  # a Pagefind index and a search page
     variants: tuple[str, ...] = ()  # mirrors in other scripts; "zh-Hant" is the one there is
     terms: tuple[tuple[str, str], ...] = ()  # data/terms.yaml: how the zh-Hant mirror writes these terms
+    # The furniture of a government website, in its footer (and SiteIDCode in every page's <head>).
+    organizer: str | None = None  # 主办单位
+    operator: str | None = None  # 承办单位
+    site_code: str | None = None  # 网站标识码
+    icp: str | None = None  # ICP备案号
+    police_record: str | None = None  # 公安备案号
+    contact: str | None = None  # 联系方式
+    categories: tuple[str, ...] = ()  # the order of unit categories, else pinyin order
+
+    @property
+    def domain(self) -> str:
+        """The host of ``base_url`` (www.example.gov.cn), as <meta name="SiteDomain"> gives it."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def police_number(self) -> str | None:
+        """The digits of ``police_record``, which its filing site looks up; None when it has none."""
+        match = POLICE_NUMBER.search(self.police_record or "")
+        return match.group() if match else None
 
     @property
     def base_path(self) -> str:

@@ -1,6 +1,7 @@
 """Screenshots of the example site for the README: home, unit, bulletin (and the same in the traditional
-mirror, when the site has one), statistics and one of its charts (and search, when the site has one) at phone (360 px) and desktop
-(1280 px) width, one screen high, into docs/screenshots/.
+mirror, when the site has one), statistics and one of its charts (and search, when the site has one) at phone
+(360 px) and desktop (1280 px) width, one screen high, and the first two sheets of the bulletin printed on A4
+(rendered with poppler's pdftoppm, when it is installed), into docs/screenshots/.
 
     .venv/bin/python scripts/screenshots.py [--source .] [--out docs/screenshots]
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -75,8 +78,25 @@ def shoot(output: Path, root: str, target: Path) -> list[Path]:
                 page.screenshot(path=str(file), type="png", full_page=False, animations="disabled", caret="hide")
                 written.append(file)
             context.close()
+        written += print_bulletin(browser, site + pages(output, root).get("bulletin", ""), target)
         browser.close()
     return written
+
+
+def print_bulletin(browser, url: str, target: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """The bulletin printed to PDF on A4, its first two sheets as bulletin-print-1.png and -2.png (needs pdftoppm)."""
+    if shutil.which("pdftoppm") is None:
+        print("no pdftoppm (Debian: poppler-utils): the printed page is not shot", file=sys.stderr)
+        return []
+    page = browser.new_page()
+    page.goto(url)
+    pdf = target / "bulletin-print.pdf"
+    pdf.write_bytes(page.pdf(format="A4"))
+    page.close()
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "2", str(pdf), str(target / "bulletin-print")],
+                   check=True)
+    pdf.unlink()
+    return sorted(target.glob("bulletin-print-*.png"))
 
 
 def run(argv: list[str] | None = None) -> int:

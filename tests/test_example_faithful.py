@@ -76,7 +76,7 @@ def test_titles_and_dates_the_sources_do_not_give_are_marked_as_the_editors() ->
 
 def test_the_bulletin_page_shows_the_editors_notes_under_the_date(example_output: Path) -> None:
     page = (example_output / "units/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu/index.html").read_text("utf-8")
-    meta = page.index('<p class="meta">')
+    meta = page.index('<p class="meta article-meta">')
     note = page.index('<p class="editor-note">')
     assert meta < note < page.index('<div class="prose">')
     assert "<span>标题：原文无标题，标题为编者所拟。</span>" in page

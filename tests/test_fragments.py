@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import jinja2
-from conftest import run_cli, write_files
+from conftest import REPO, run_cli, write_files
 
 from bulletin.pipeline.build import BuildOptions, load
 from bulletin.render.environment import SHARED_NAMES
@@ -42,7 +42,7 @@ def test_each_page_still_marks_its_own_section_year_and_month(minimal_site: Path
     assert len(months) >= 2
     for month in months:
         page = (out / f"bulletins/2021/{month}/index.html").read_text(encoding="utf-8")
-        assert _current(page) == ["简报", f"{int(month)}月"]
+        assert _current(page) == ["简报", f"{int(month)}月", f"{int(month)}月"]  # the index, and 当前位置
 
 
 
@@ -50,8 +50,10 @@ def test_a_shared_block_using_a_name_its_key_does_not_give_is_a_template_error(m
     write_files(minimal_site, {"templates/footer.html": "<footer>\n{{ config.title }}\n{{ page_path }}\n</footer>\n"})
     run = run_cli("check", "--source", minimal_site)
     assert run.code == 1
+    theme_base = (REPO / "bulletin/theme/templates/base.html").read_text(encoding="utf-8").splitlines()
+    block = next(n for n, line in enumerate(theme_base, 1) if '{% shared "footer" %}' in line)
     assert run.lines == [  # where the name is used; the block is the theme's base.html
-        'templates/footer.html:3:1: error: template syntax: the {% shared %} block of base.html (line 24) uses '
+        f'templates/footer.html:3:1: error: template syntax: the {{% shared %}} block of base.html (line {block}) uses '
         '"page_path", which its key does not name: add it to the key ({% shared page_path, … %}), or every page '
         "would show the first page's page_path"]
 

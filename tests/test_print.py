@@ -1,5 +1,6 @@
 """Bulletin and statistics pages print on A4: no navigation, the title kept, tables and charts whole,
-and an external link's address printed after it. Printed to PDF in Chromium, read back with pypdf."""
+and an external link's address printed after it; a bulletin in the manner of GB/T 9704 (a 公文), the statistics
+on at most three sheets, every sheet numbered "— 1 —". Printed to PDF in Chromium, read back with pypdf."""
 
 from __future__ import annotations
 
@@ -41,22 +42,31 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def printed(output: Path) -> Iterator[dict[str, list[str]]]:
-    """The text, without white space, of each PDF page of the bulletin and the statistics page, printed on A4."""
+def pdfs(output: Path) -> dict[str, bytes]:
+    """The bulletin and the statistics page printed to PDF on A4 in Chromium."""
     from browser import chromium_page
     from static_server import serve_output
 
-    pypdf = pytest.importorskip("pypdf", reason="the print tests read the PDF with pypdf")
-    pages = {}
     with serve_output(output, BASE) as site, chromium_page() as page:
+        files = {}
         for name, path in (("bulletin", BULLETIN), ("stats", "stats/")):
             page.goto(site + path)
-            reader = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4")))
-            for sheet in reader.pages:
-                width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
-                assert abs(width - A4[0]) < 2 and abs(height - A4[1]) < 2, (name, width, height)
-            # pypdf puts spaces between Chinese and Latin text and breaks lines anywhere: drop them all.
-            pages[name] = [re.sub(r"\s+", "", without_radicals(sheet.extract_text())) for sheet in reader.pages]
+            files[name] = page.pdf(format="A4")
+    return files
+
+
+@pytest.fixture(scope="module")
+def printed(pdfs: dict[str, bytes]) -> Iterator[dict[str, list[str]]]:
+    """The text, without white space, of each PDF page of the bulletin and the statistics page, printed on A4."""
+    pypdf = pytest.importorskip("pypdf", reason="the print tests read the PDF with pypdf")
+    pages = {}
+    for name, data in pdfs.items():
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        for sheet in reader.pages:
+            width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+            assert abs(width - A4[0]) < 2 and abs(height - A4[1]) < 2, (name, width, height)
+        # pypdf puts spaces between Chinese and Latin text and breaks lines anywhere: drop them all.
+        pages[name] = [re.sub(r"\s+", "", without_radicals(sheet.extract_text())) for sheet in reader.pages]
     yield pages
 
 
@@ -67,7 +77,7 @@ def test_bulletin_prints_title_and_body_without_navigation(printed: dict[str, li
     assert "党史学习教育工作简报" in printed["bulletin"][0]  # the site's name heads the first sheet
     assert MENU not in text and "各单位" not in text  # nor the breadcrumb 首页 › 各单位 › 高科集团
     assert [word for word in NAVIGATION if word in text] == []
-    assert 1 < len(printed["bulletin"]) < 6
+    assert 1 < len(printed["bulletin"]) < 9
 
 
 def test_external_link_prints_its_address_and_the_page_its_own(printed: dict[str, list[str]]) -> None:
@@ -76,10 +86,14 @@ def test_external_link_prints_its_address_and_the_page_its_own(printed: dict[str
     assert f"本页网址：https://www.example.gov.cn/dsxx/{BULLETIN}" in text
 
 
-def test_sheets_are_numbered(printed: dict[str, list[str]]) -> None:
-    count = len(printed["stats"])
-    for number, sheet in enumerate(printed["stats"], start=1):
-        assert f"第{number}页/共{count}页" in sheet
+@pytest.mark.parametrize("name", ["bulletin", "stats"])
+def test_sheets_are_numbered_with_dashes_as_official_documents_are(printed: dict[str, list[str]], name: str) -> None:
+    for number, sheet in enumerate(printed[name], start=1):
+        assert f"—{number}—" in sheet, (number, sheet[-40:])
+
+
+def test_the_statistics_print_on_three_sheets_at_most(printed: dict[str, list[str]]) -> None:
+    assert len(printed["stats"]) <= 3
 
 
 def test_statistics_page_prints_without_navigation(printed: dict[str, list[str]]) -> None:
@@ -103,3 +117,29 @@ def test_statistics_tables_and_charts_are_not_split_across_sheets(printed: dict[
         for sheet in charts:  # the axis label at the top and the last date at the bottom share the sheet
             assert "11月30日" in sheet.split(f"单位：{unit}日期", 1)[1], f"the chart in {unit} is split"
 
+
+
+def text_positions(data: bytes, sheet: int) -> list[tuple[float, float, str]]:
+    """(x, y, text) of each piece of text on one sheet of a PDF, in millimetres from the bottom left."""
+    pypdf = pytest.importorskip("pypdf", reason="the print tests read the PDF with pypdf")
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+            found.append((x / 72 * 25.4, y / 72 * 25.4, text.strip()))
+
+    pypdf.PdfReader(io.BytesIO(data)).pages[sheet].extract_text(visitor_text=visit)
+    return found
+
+
+def test_a_bulletin_prints_in_the_type_area_of_gb_t_9704_numbered_outside(pdfs: dict[str, bytes]) -> None:
+    for sheet, side in ((0, "right"), (1, "left")):  # odd sheets are numbered on the right, even on the left
+        found = text_positions(pdfs["bulletin"], sheet)
+        text = [item for item in found if item[1] > 35]  # above the foot margin: the type area
+        numbers = [item for item in found if item[1] < 35]
+        assert min(x for x, _, _ in text) == pytest.approx(28, abs=1)  # 订口 28 mm
+        assert max(y for _, y, _ in text) < 297 - 37  # 天头 37 mm
+        assert numbers and all(y == pytest.approx(23.5, abs=2.5) for _, y, _ in numbers)  # 7 mm under the type area
+        xs = [x for x, _, _ in numbers]
+        assert (min(xs) > 105) if side == "right" else (max(xs) < 105), (side, numbers)

@@ -130,10 +130,75 @@ def test_no_page_scrolls_sideways_on_a_360px_phone(browser, site: str, size: str
     page.goto(site)
     size_button(page, size).click()
     wide = []
-    for path in ("", "units/", "units/zhuzhou-gaoke/", BULLETIN, "stats/", "bulletins/", "tags/", "about/"):
+    for path in ("", "units/", "units/zhuzhou-gaoke/", BULLETIN, "stats/", "bulletins/",
+                 "bulletins/2021/", "bulletins/2021/06/", "tags/", "tags/xuan-jiang/", "about/", "search/?q=%E5%AE%9E%E4%BA%8B",
+                 "no/such/page/"):
         page.goto(site + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             wide.append(f"{path or 'home'}: {overflow}px")
     page.close()
     assert wide == []
+
+
+def test_at_a_plus_plus_the_header_takes_at_most_a_quarter_of_a_phones_first_screen(browser, site: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site)
+    size_button(page, "A++").click()
+    for path in ("", BULLETIN, "stats/", "search/"):
+        page.goto(site + path)
+        height = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+        assert height <= PHONE["height"] / 4, (path, height)
+    page.close()
+
+
+def test_a_wide_table_scrolls_in_its_box_with_a_cue_and_its_first_column_in_view(browser, site: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site + "units/jilin-gaoxin/")
+    box = page.locator(".table-scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # six metrics do not fit 328 px
+    assert page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]  # the page itself does not scroll
+    hint = box.locator(".scroll-hint")
+    assert hint.is_visible() and hint.inner_text() == "左右滑动查看全表 →"
+    first = box.locator("tbody th").first
+    before = first.bounding_box()["x"]
+    box.evaluate("b => b.scrollLeft = 200")
+    assert first.bounding_box()["x"] == pytest.approx(before, abs=1)  # the date column stays
+    assert box.locator("tbody td").first.bounding_box()["x"] < before + 100  # the figures moved under it
+    page.close()
+
+
+def test_a_column_header_keeps_its_counting_word_whole(browser, site: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site + "units/jilin-gaoxin/")
+    words = page.locator("thead .counting-word")
+    assert words.count() >= 5
+    for n in range(words.count()):
+        rects = words.nth(n).evaluate("w => w.getClientRects().length")
+        assert rects == 1, words.nth(n).inner_text()  # one line box: （场次） never broken
+    page.close()
+
+
+def test_the_article_offers_text_sizes_and_printing_and_hides_them_without_javascript(browser, site: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site + BULLETIN)
+    tools = page.locator("[data-article-tools]")
+    assert tools.is_visible()
+    assert tools.locator(".article-size button").all_inner_texts() == ["大", "中", "小"]
+    default = body_px(page)
+    tools.get_by_role("button", name="大", exact=True).click()
+    assert page.evaluate("document.documentElement.className") == "text-larger" and body_px(page) > default
+    assert pressed(page) == ["false", "false", "true"]  # the strip's A++ shows the same choice
+    tools.get_by_role("button", name="小", exact=True).click()
+    assert body_px(page) == default
+    page.evaluate("window.print = () => { window.printed = true; }")
+    tools.get_by_role("button", name="打印本页").click()
+    assert page.evaluate("window.printed === true")
+    context.close()
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + BULLETIN)
+    assert not page.locator("[data-article-tools]").is_visible()
+    assert page.get_by_text("打印本页").count() == 0
+    context.close()

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from slugify import slugify
 
-from ..digest import digest
+from ..digest import capped_slug, digest
 from ..errors import Problems
 from ..messages import _
 from ..model import (
@@ -27,6 +27,7 @@ from ..model import (
 from ..quantities import QuantityError, parse_quantity
 from .checks import check_figures
 from .fields import Fields, did_you_mean
+from .furniture import FURNITURE_KEYS, read_furniture
 from .files import Found
 from .links import check_links, index_digest, make_link_index
 from .narrative import check_narratives
@@ -34,9 +35,10 @@ from .nodes import Node, parse_yaml
 from .read import Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, Recall
 from .terms import check_names, read_terms
+from .tags import warn_near_duplicate_tags
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants")
+SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants", *FURNITURE_KEYS)
 VARIANTS = ("zh-Hant",)
 METRIC_KEYS = ("label", "unit", "kind", "part_of", "aliases")
 UNIT_KEYS = ("name", "short_name", "region", "category", "reports")
@@ -67,6 +69,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
     published = [b for b in bulletins if drafts or not b.draft]
     check_unique_pages(published, problems)
+    warn_near_duplicate_tags(published, {f.path: f for f in sources.bulletins}, problems)
     pages = tuple(p for f in sources.pages
                   if (p := recall.remember(f.path, (f,), (), functools.partial(read_page, f), problems)))
     check_unique_pages(pages, problems)
@@ -128,8 +131,9 @@ def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | 
     for variant in variants:
         if variant not in VARIANTS:
             fields.error_at(fields.node("variants"), f'unknown variant "{variant}"; the one there is: zh-Hant')
+    furniture = read_furniture(fields)
     return SiteConfig(title, base_url, language, fields.text("description"), fields.boolean("search", default=True),
-                      tuple(v for v in variants if v in VARIANTS))
+                      tuple(v for v in variants if v in VARIANTS), **furniture)  # type: ignore[arg-type]
 
 
 def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric] | None:
@@ -281,9 +285,10 @@ def read_quantity(node: Node, metric: Metric, path: str, problems: Problems) -> 
 
 
 def markdown_slug(path: str) -> str:
-    """The page slug of a Markdown file: its name when already a slug, else python-slugify's."""
+    """The page slug of a Markdown file: its name when already a slug, else python-slugify's (cut short with a
+    digest when it would be too long for a file name)."""
     stem = PurePosixPath(path).stem
-    return stem if SLUG.fullmatch(stem) else slugify(stem)
+    return stem if SLUG.fullmatch(stem) else capped_slug(slugify(stem))
 
 
 def read_front_matter(file: TextFile, problems: Problems, what: str) -> tuple[Fields, str, int]:

@@ -1,6 +1,6 @@
 """The build, top to bottom: read and load the sources, compute the statistics, render and write the pages.
 
-``check`` is ``load`` alone. The preview runs ``build`` again after each save with a ``Session``:
+``check`` is ``load`` and what else a build would refuse (``check``). The preview runs ``build`` again after each save with a ``Session``:
 its memory of earlier builds and its in-place writer are the only things that differ from a
 command-line build, and they are passed in as values.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import Problems
+from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
 from ..load.read import Sources, read_sources
 from ..load.recall import Forgetful, Recall
@@ -26,6 +27,7 @@ from ..output.inplace import InPlace
 from ..output.search import SearchIndexError, build_search_index
 from ..output.writer import Writer, interrupted, open_writer
 from ..render.environment import make_environment
+from ..render.markup import MarkupError, convert_markdown, make_markdown
 from ..render.renderer import Renderer
 from ..stats import compute_stats
 from .emit import Emitter, Progress, pages_of, write_site
@@ -97,6 +99,27 @@ def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(
         base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
         site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=base_url))
     return Loaded(sources, None if problems.has_errors else site, env, problems)
+
+
+def check(options: BuildOptions) -> Loaded:
+    """``load``, and whatever else a build would refuse though the sources read well: a Markdown body that cannot
+    be converted (nested hundreds of levels deep). Bodies converted before (in the body cache) are not converted
+    again; nothing is written."""
+    loaded = load(options)
+    if loaded.site is None:
+        return loaded
+    cache, converter = BodyCache.for_site(options.source), None
+    for item in (*loaded.site.bulletins, *loaded.site.pages):
+        if cache.get(cache.key(item.body)) is not None:
+            continue
+        converter = converter or make_markdown()
+        try:
+            convert_markdown(converter, item.body)
+        except MarkupError as exc:  # reported as the build reports it
+            loaded.problems.error(item.source_path, 1, 1, str(exc))
+    if loaded.problems.has_errors:
+        loaded.site = None
+    return loaded
 
 
 def build(options: BuildOptions, session: Session | None = None, edit: Edit = Edit(),

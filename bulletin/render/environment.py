@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from ..errors import Problems
 from ..load.read import TextFile
@@ -18,7 +19,7 @@ from .lists import tag_slug
 THEME = Path(__file__).resolve().parent.parent / "theme"
 # What every page's template may use besides its own context (see Renderer.render): a {% shared %} block
 # may use these without naming them in its key.
-SHARED_NAMES = frozenset({"config", "nav_pages", "version", "url", "absolute_url"})
+SHARED_NAMES = frozenset({"config", "nav_pages", "version", "url", "absolute_url", "phrases"})
 
 
 class TemplateProblem(Exception):
@@ -46,9 +47,9 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
         extensions=[SharedFragments],
     )
     env.shared_names = SHARED_NAMES  # type: ignore[attr-defined]
-    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of, tag_slug=tag_slug,
-                       completion=completion_text, completion_figure=completion_figure,
-                       completion_share=completion_share, coverage=coverage_text)
+    env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of,
+                       tag_slug=tag_slug, wbr=wbr, headline=headline, pub_date=pub_date, completion=completion_text,
+                       completion_figure=completion_figure, completion_share=completion_share, coverage=coverage_text)
     for name in env.list_templates():
         try:
             env.get_template(name)
@@ -57,6 +58,23 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
             path = f"templates/{where}" if where in site_templates else f"(theme) {where}"
             problems.error(path, exc.lineno or 1, 1, f"template syntax: {exc.message}")
     return env
+
+
+@jinja2.pass_context
+def wbr(context: jinja2.runtime.Context, text: str) -> Markup:
+    """A heading's text with ``<wbr>`` between its phrases (the page's ``phrases``; see render/phrases.py)."""
+    return context["phrases"](text)
+
+
+@jinja2.pass_context
+def headline(context: jinja2.runtime.Context, title: str) -> Markup:
+    """A title broken between phrases, its subtitle ("——…") a line of its own."""
+    return context["phrases"].headline(title)
+
+
+def pub_date(day: dt.date) -> str:
+    """<meta name="PubDate">, written as the page norms ask (YYYY-MM-DD HH:MM); a bulletin has no time: 00:00."""
+    return f"{day.isoformat()} 00:00"
 
 
 def percent_of(done: Decimal, whole: Decimal) -> str:

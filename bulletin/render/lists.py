@@ -8,6 +8,7 @@ from typing import Generic, Sequence, TypeVar
 
 from slugify import slugify
 
+from ..digest import capped_slug
 from ..model import Bulletin
 
 PER_PAGE = 20
@@ -68,8 +69,9 @@ def by_year_and_month(bulletins: Sequence[Bulletin]) -> dict[int, dict[int, list
 
 @functools.lru_cache(maxsize=4096)
 def tag_slug(tag: str) -> str:
-    """The URL slug of a tag: python-slugify's ASCII form (我为群众办实事 -> wo-wei-qun-zhong-ban-shi-shi)."""
-    return slugify(tag) or "tag"
+    """The URL slug of a tag: python-slugify's ASCII form (我为群众办实事 -> wo-wei-qun-zhong-ban-shi-shi), a very long
+    one cut short with a digest that keeps it unique."""
+    return capped_slug(slugify(tag) or "tag")
 
 
 def by_tag(bulletins: Sequence[Bulletin]) -> dict[str, tuple[str, list[Bulletin]]]:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ..model import Bulletin, Metric, MetricKind, Unit
 from ..stats import Completion, MetricStats, UnitValue, unit_completion, unit_series, value_as_of
 from .charts import ChartPoint, completion_bar, line_chart
+from .collation import OTHER, category_order
 from .lists import Pager, by_tag, by_year_and_month, paginate
 from .mirror import MIRROR
 from .renderer import PageJob, Renderer, UnitLabel
@@ -60,12 +61,11 @@ def home_pages(r: Renderer, summaries: dict[str, str]) -> Iterator[PageJob]:
 
 
 def units_index(r: Renderer) -> PageJob:
-    """units/: every unit, grouped by category."""
-    groups: dict[str | None, list[Unit]] = {}
+    """units/: every unit, grouped by category (in the order of site.yaml's ``categories``, else by pinyin)."""
+    groups: dict[str, list[Unit]] = {}
     for unit in r.site.units:
-        groups.setdefault(unit.category, []).append(unit)
-    named = sorted((c, u) for c, u in groups.items() if c is not None)
-    ordered = named + ([("其他", groups[None])] if None in groups else [])
+        groups.setdefault(unit.category or OTHER, []).append(unit)
+    ordered = [(c, groups[c]) for c in category_order(groups, r.site.config.categories)]
     return PageJob("units/index.html", "units.html", dict(
         page_path="units/", section="units", groups=ordered, unit_count=len(r.site.units),
         counts={slug: len(items) for slug, items in r.by_unit.items()}))
@@ -208,7 +208,7 @@ def feed(r: Renderer, bulletins: Sequence[Bulletin], summaries: dict[str, str], 
          with_bodies: bool) -> PageJob:
     """Atom feed of the latest of ``bulletins`` (newest first); the site's feed carries their bodies."""
     # the body as plain str, so that autoescape writes it as text: Atom's type="html" wants it escaped
-    entries = [(b, summaries.get(b.source_path, ""), r.body_html(r.body(b)) if with_bodies else None)
+    entries = [(b, summaries.get(b.source_path, ""), r.body_html(r.body(b), on_page=False) if with_bodies else None)
                for b in bulletins[:FEED_SIZE]]
     labels: dict[str, UnitLabel] = {b.unit: r.unit_labels[b.unit] for b, _, _ in entries}
     return PageJob(path, "feed.xml", dict(entries=entries, feed_path=path, feed_title=title, unit_labels=labels))

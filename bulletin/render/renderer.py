@@ -20,10 +20,14 @@ from ..load.links import (
     resolve,
     rewrite_links,
 )
+from ..hant import PHRASES
 from ..model import Bulletin, Page, Site, Unit
 from ..stats import Stats
+from .article import LONG_BODY, Order
 from .environment import THEME, TemplateProblem
 from .markup import MarkupError, convert_markdown, make_markdown
+from .phrases import Phrases
+from .tidy import scrolling_tables
 from .sanitize import sanitize_html, summarize
 
 
@@ -123,7 +127,8 @@ class Renderer:
     site_template_names: frozenset[str] = frozenset()
     cache: BodyStore = field(default_factory=NoStore)
     by_unit: dict[str, list[Bulletin]] = field(default_factory=dict)
-    position: dict[str, int] = field(default_factory=dict)
+    order: Order | None = None
+    phrases: Phrases = Phrases()
     units_by_slug: dict[str, Unit] = field(default_factory=dict)
     unit_labels: dict[str, UnitLabel] = field(default_factory=dict)
     nav: tuple[NavLink, ...] = ()
@@ -134,10 +139,9 @@ class Renderer:
         site = self.site
         self.links = make_link_index(list(site.bulletins), site.pages, [u.slug for u in site.units], site.static,
                                      site.config.base_path)
-        for bulletin in site.bulletins:  # newest first
-            siblings = self.by_unit.setdefault(bulletin.unit, [])
-            self.position[bulletin.source_path] = len(siblings)
-            siblings.append(bulletin)
+        self.order = Order(site)
+        self.by_unit = self.order.by_unit
+        self.phrases = site_phrases(site)
         self.units_by_slug = {u.slug: u for u in site.units}
         self.unit_labels = {u.slug: UnitLabel(u.slug, u.name, u.display_name) for u in site.units}
         self.nav = tuple(NavLink(p.url_path, p.title, p.slug) for p in site.pages)
@@ -152,7 +156,7 @@ class Renderer:
 
     def shared_context(self) -> dict[str, object]:
         """What every template may use besides its own context (part of every page's fingerprint)."""
-        return {"config": self.site.config, "nav_pages": self.nav, "version": __version__}
+        return {"config": self.site.config, "nav_pages": self.nav, "version": __version__, "phrases": self.phrases}
 
     def render(self, job: PageJob) -> bytes:
         """Render one page."""
@@ -198,11 +202,13 @@ class Renderer:
             body.learned = True
             self.cache.learn(body.key, body.facts)
 
-    def body_html(self, body: Body) -> str:
-        """A body as safe HTML, links pointing at pages."""
+    def body_html(self, body: Body, on_page: bool = True) -> str:
+        """A body as safe HTML, links pointing at pages; ``on_page``, its headings broken between phrases and its
+        tables scrolling sideways on their own (the feed's copy has neither)."""
         if body.html is None:
             self._make_html(body)
-        return rewrite_links(body.html, self.links, body.source_path)  # type: ignore[arg-type]
+        linked = rewrite_links(body.html, self.links, body.source_path)  # type: ignore[arg-type]
+        return scrolling_tables(self.phrases.in_html(linked)) if on_page else linked
 
     def body_inputs(self, body: Body) -> tuple[str | None, ...]:
         """What the body's HTML is made of: its cache key (Markdown, settings) and where its links point."""
@@ -218,13 +224,13 @@ class Renderer:
     # -- bulletins -------------------------------------------------------------------
     def bulletin_job(self, bulletin: Bulletin, body: Body) -> PageJob:
         """One bulletin's page to render."""
-        siblings = self.by_unit[bulletin.unit]
-        index = self.position[bulletin.source_path]
-        newer = siblings[index - 1] if index > 0 else None
-        older = siblings[index + 1] if index + 1 < len(siblings) else None
+        order: Order = self.order  # type: ignore[assignment]
+        older, newer = order.around(bulletin, in_unit=True)
+        site_older, site_newer = order.around(bulletin, in_unit=False)
         context = dict(page_path=bulletin.url_path, bulletin=bulletin, summary=self.summary(bulletin, body.facts),
-                       unit=self.unit_labels[bulletin.unit], newer=_neighbour(newer), older=_neighbour(older),
-                       section="units")
+                       unit=self.unit_labels[bulletin.unit], newer=newer, older=older, site_newer=site_newer,
+                       site_older=site_older, related=order.related(bulletin),
+                       long_page=len(bulletin.body) >= LONG_BODY, section="units")
         return PageJob(bulletin.url_path + "index.html", "bulletin.html", context, body)
 
     @staticmethod
@@ -238,13 +244,11 @@ class Renderer:
                                                                       section=page.slug), self.body(page))
 
 
-@dataclass(frozen=True, slots=True)
-class Neighbour:
-    """The previous or next bulletin of a unit, as the pager shows it."""
-
-    url_path: str
-    title: str
-
-
-def _neighbour(bulletin: Bulletin | None) -> Neighbour | None:
-    return None if bulletin is None else Neighbour(bulletin.url_path, bulletin.title)
+def site_phrases(site: Site) -> Phrases:
+    """Phrase breaking for headings, with the site's own words kept whole: unit names, labels, categories, and
+    the words the traditional mirror writes in a way of their own (terms.yaml, the phrase table), which a
+    ``<wbr>`` inside would hide from it."""
+    terms = {name for u in site.units for name in (u.name, u.short_name, u.category) if name}
+    terms |= {m.label for m in site.metrics} | set(site.config.categories)
+    terms |= {term for term, _ in site.config.terms} | set(PHRASES)
+    return Phrases(tuple(sorted(terms)))

@@ -7,6 +7,8 @@ import re
 
 import nh3
 
+from .tidy import tidy
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "div",
     "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
@@ -40,9 +42,10 @@ H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 def sanitize_html(raw: str) -> str:
     """Keep only allowlisted tags, attributes and URL schemes (data: only for images).
 
-    A body's ``# heading`` becomes an h2: the page's own title is its one h1.
+    A body's ``# heading`` becomes an h2: the page's own title is its one h1. What is left is made valid HTML
+    (``tidy``: an ``alt`` for every image, no empty link, no paragraph inside ``<b>``).
     """
-    return nh3.clean(
+    return tidy(nh3.clean(
         H1.sub(r"<\1h2", raw),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -50,7 +53,7 @@ def sanitize_html(raw: str) -> str:
         attribute_filter=_filter_attribute,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    )
+    ))
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:

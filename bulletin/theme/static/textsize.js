@@ -1,15 +1,17 @@
-/* Text size switch (字号 A / A+ / A++) for older readers.
+/* Text size switch (字号 A / A+ / A++) for older readers, and an article's tools (字号 大 中 小, 打印本页).
  * Loaded from <head> without defer, so a remembered size is set on <html> before the page is drawn;
  * the buttons are added once the page is parsed. Without JavaScript there is no switch and the page
  * keeps its default size. The choice is kept in localStorage (no cookie) and is never sent anywhere.
+ * On a bulletin page the same sizes are offered again beside the article's date, as 大 / 中 / 小 as official
+ * portals write them, with a 打印本页 button (the browser's own printing; the print style makes an A4 document).
  */
 (function () {
   "use strict";
   var KEY = "bulletin-text-size";
   var SIZES = [
-    { name: "", text: "A", label: "标准字号" },
-    { name: "text-large", text: "A+", label: "大字号" },
-    { name: "text-larger", text: "A++", label: "特大字号" }
+    { name: "", text: "A", label: "标准字号", word: "小" },
+    { name: "text-large", text: "A+", label: "大字号", word: "中" },
+    { name: "text-larger", text: "A++", label: "特大字号", word: "大" }
   ];
   var root = document.documentElement;
 
@@ -67,7 +69,6 @@
     label.className = "text-size-label";
     label.textContent = "字号";
     group.appendChild(label);
-    var buttons = [];
     SIZES.forEach(function (size) {
       var button = document.createElement("button");
       button.type = "button";
@@ -76,15 +77,10 @@
       button.title = size.label;
       button.setAttribute("aria-label", size.text + " " + size.label);
       button.setAttribute("aria-pressed", String(size.name === current));
+      button.setAttribute("data-size", size.name);
       button.addEventListener("click", function () {
-        current = size.name;
-        apply(current);
-        remember(current);
-        buttons.forEach(function (b) {
-          b.setAttribute("aria-pressed", String(b === button));
-        });
+        choose(size.name);
       });
-      buttons.push(button);
       group.appendChild(button);
     });
     wrap.appendChild(group);
@@ -96,21 +92,70 @@
     }
   }
 
+  function choose(name) {
+    current = name;
+    apply(current);
+    remember(current);
+    showPressed();
+  }
+
+  function showPressed() {
+    var buttons = document.querySelectorAll(".text-size button, .article-size button");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-size") === current));
+    }
+  }
+
+  // 字号：大 中 小 and 打印本页 in a bulletin's tool line (<p data-article-tools hidden>), shown once they work.
+  function insertArticleTools() {
+    var tools = document.querySelector("[data-article-tools]");
+    if (!tools) return;
+    var group = document.createElement("span");
+    group.className = "article-size";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "字号");
+    group.appendChild(document.createTextNode("字号："));
+    for (var i = SIZES.length - 1; i >= 0; i--) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = SIZES[i].word;
+      button.title = SIZES[i].label;
+      button.setAttribute("data-size", SIZES[i].name);
+      button.addEventListener("click", choose.bind(null, SIZES[i].name));
+      group.appendChild(button);
+    }
+    tools.appendChild(group);
+    if (typeof window.print === "function") {
+      var print = document.createElement("button");
+      print.type = "button";
+      print.className = "print-button";
+      print.textContent = "打印本页";
+      print.addEventListener("click", function () {
+        window.print();
+      });
+      tools.appendChild(print);
+    }
+    tools.hidden = false;
+    showPressed();
+  }
+
   // A page restored from the back-forward cache shows the size it had; take the latest choice.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
     current = stored();
     if (!known(current)) current = "";
     apply(current);
-    var buttons = document.querySelectorAll(".text-size button");
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("aria-pressed", String(SIZES[i].name === current));
-    }
+    showPressed();
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", insertSwitch);
-  } else {
+  function insertAll() {
     insertSwitch();
+    insertArticleTools();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", insertAll);
+  } else {
+    insertAll();
   }
 })();

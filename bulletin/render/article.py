@@ -1,0 +1,74 @@
+"""What a bulletin's page shows around its body: the bulletins before and after it (in its unit and on the
+whole site) and related bulletins by tag.
+
+Each is a ``Neighbour`` (address, title, date), so a page changes when a neighbour's title does, and
+not when anything else about it does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..model import Bulletin, Site
+
+RELATED = 5  # related bulletins shown
+NEAREST = 8  # of each shared tag, the bulletins nearest in date considered (a tag of every bulletin stays cheap)
+LONG_BODY = 1500  # characters of Markdown: from about four phone screens a page gets 返回顶部
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """A bulletin as the pager and the related list show it."""
+
+    url_path: str
+    title: str
+    date: dt.date
+
+
+def neighbour(bulletin: Bulletin | None) -> Neighbour | None:
+    return None if bulletin is None else Neighbour(bulletin.url_path, bulletin.title, bulletin.date)
+
+
+@dataclass(slots=True)
+class Order:
+    """The order of a site's bulletins (newest first): on the site, in each unit, under each tag."""
+
+    site: Site
+    by_unit: dict[str, list[Bulletin]] = field(default_factory=dict)
+    by_tag: dict[str, list[Bulletin]] = field(default_factory=dict)
+    position: dict[tuple[str, str], int] = field(default_factory=dict)  # (list, source path) -> index
+
+    def __post_init__(self) -> None:
+        for index, bulletin in enumerate(self.site.bulletins):  # newest first
+            self.position[("", bulletin.source_path)] = index
+            self._append(self.by_unit, bulletin.unit, "unit:", bulletin)
+            for tag in bulletin.tags:
+                self._append(self.by_tag, tag, "tag:", bulletin)
+
+    def _append(self, lists: dict[str, list[Bulletin]], key: str, kind: str, bulletin: Bulletin) -> None:
+        items = lists.setdefault(key, [])
+        self.position[(kind + key, bulletin.source_path)] = len(items)
+        items.append(bulletin)
+
+    def around(self, bulletin: Bulletin, in_unit: bool) -> tuple[Neighbour | None, Neighbour | None]:
+        """The (older, newer) bulletin of its unit, or of the whole site."""
+        items: Sequence[Bulletin] = self.by_unit[bulletin.unit] if in_unit else self.site.bulletins
+        index = self.position[("unit:" + bulletin.unit if in_unit else "", bulletin.source_path)]
+        older = items[index + 1] if index + 1 < len(items) else None
+        newer = items[index - 1] if index > 0 else None
+        return neighbour(older), neighbour(newer)
+
+    def related(self, bulletin: Bulletin) -> list[Neighbour]:
+        """Bulletins sharing most tags with this one, the nearest in date first; of each tag only the ``NEAREST``."""
+        shared: dict[str, tuple[int, Bulletin]] = {}
+        for tag in bulletin.tags:
+            items, index = self.by_tag[tag], self.position[("tag:" + tag, bulletin.source_path)]
+            for other in items[max(0, index - NEAREST):index + NEAREST + 1]:
+                if other.source_path != bulletin.source_path:
+                    count = shared.get(other.source_path, (0, other))[0]
+                    shared[other.source_path] = (count + 1, other)
+        ranked = sorted(shared.values(), key=lambda item: (-item[0], abs((item[1].date - bulletin.date).days),
+                                                           -item[1].date.toordinal(), item[1].url_path))
+        return [neighbour(other) for _, other in ranked[:RELATED]]  # type: ignore[misc]
