@@ -24,7 +24,7 @@ from .pipeline.build import BuildOptions, build, check, default_jobs
 from .pipeline.workers import WorkerDied
 from .render.markup import quick_inline_refusal
 
-COMMANDS = ("build", "check", "serve", "import", "new")
+COMMANDS = ("build", "check", "serve", "import", "import-figures", "new")
 
 
 def make_parser(language: Language) -> argparse.ArgumentParser:
@@ -48,6 +48,15 @@ def make_parser(language: Language) -> argparse.ArgumentParser:
         "port to listen on (default: 8000; when it is taken, the next free one)")))
     serve.add_argument("--open", action="store_true", help=t(_("open the home page in the browser")))
     add_import_command(commands, language)
+    figures = commands.add_parser("import-figures", parents=[common],
+                                  help=t(_("add a report per unit from an office's statistics sheet (.xlsx or .csv)")))
+    figures.add_argument("sheet", metavar=t(_("FILE")))
+    figures.add_argument("--date", required=True, type=functools.partial(_iso_date, language),
+                         help=t(_("the date of the reports, YYYY-MM-DD")))
+    figures.add_argument("--dry-run", action="store_true", help=t(_("print the reports it would add; write nothing")))
+    figures.add_argument("--replace", action="store_true", help=t(_("replace a unit's report of that date")))
+    figures.add_argument("--draft", action="store_true",
+                         help=t(_("write the reports with draft: true (they count only with --drafts)")))
     new = commands.add_parser("new", parents=[common], help=t(_("scaffold a source file")))
     new.add_argument("kind", choices=["unit"], help=t(_("what to scaffold: unit")))
     new.add_argument("slug", help=t(_("the unit's slug: lowercase letters, digits and -")))
@@ -63,7 +72,7 @@ def common_options(language: Language, source: bool = True) -> argparse.Argument
         common.add_argument("--source", type=Path, default=Path("."), help=t(_("site root (default: .)")))
     common.add_argument("--output", type=Path, help=t(_("output folder (default: <source>/output)")))
     common.add_argument("--base-url", help=t(_("override base_url of data/site.yaml")))
-    common.add_argument("--drafts", action="store_true", help=t(_("include bulletins marked draft: true")))
+    common.add_argument("--drafts", action="store_true", help=t(_("include bulletins and reports marked draft: true")))
     common.add_argument("--jobs", type=functools.partial(_positive_int, language),
                         help=t(_("parallel workers (default: the number of cores)")))
     common.add_argument("--quiet", action="store_true", help=t(_("print only warnings, errors and the summary")))
@@ -237,6 +246,11 @@ def run_command(argv: list[str], report: Reporter) -> int:
         say_how_markdown_runs(report)
     if args.command == "check":
         return run_check(options, args.quiet, report)
+    if args.command == "import-figures":
+        from .importer.sheet_command import SheetImport, run_import_figures
+
+        job = SheetImport(Path(args.sheet), args.date, args.dry_run, args.replace, args.draft)
+        return run_import_figures(job, source, report)
     if args.command == "new":
         from .scaffold import new_unit
 

@@ -18,7 +18,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 # The distributions whose versions can change what a build writes (Python's own is added).
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "nh3", "opencc", "pyyaml", "pagefind", "pagefind-bin-extended",
-             "python-slugify", "budoux", "pypinyin")
+             "python-slugify", "budoux", "pypinyin", "openpyxl")
 GENERATOR_SUFFIXES = (".py", ".html", ".xml", ".css", ".js", ".svg", ".json", ".txt", ".woff2")  # not the messages
 
 

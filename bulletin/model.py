@@ -63,6 +63,12 @@ class Metric:
     kind: MetricKind = MetricKind.CUMULATIVE
     part_of: str | None = None
     location: Location | None = field(default=None, compare=False)
+    aliases: tuple[str, ...] = ()  # other words bulletins use for it (办结实事 for 已办结实事)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The words that name this metric in a text: its label, then its aliases."""
+        return (self.label, *self.aliases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ class Report:
     values: Mapping[str, Quantity]
     location: Location | None = field(default=None, compare=False)
     value_locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    draft: bool = False  # counts only with --drafts (a report an import proposed, not yet reviewed)
 
 
 @dataclass(frozen=True, slots=True)

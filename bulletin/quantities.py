@@ -139,9 +139,17 @@ def format_quantity(q: Quantity | None, unit: str = "") -> str:
     return text + unit
 
 
-def _exact_text(value: Decimal) -> str:
-    """Plain digits below 100000; above, 万 or 亿 when that needs at most 2 decimals (166.3亿)."""
-    if value >= 100_000:
+def format_exactly(q: Quantity) -> str:
+    """Write a figure as an office would, never rounded: 2万余, 20007余, 约600, 11543, 166.3亿."""
+    if q.qualifier is _EXACT:
+        return _exact_text(Decimal(q.value))
+    text = _exact_text(Decimal(q.value), above=10**4)
+    return text + "余" if q.qualifier is _AT_LEAST else "约" + text
+
+
+def _exact_text(value: Decimal, above: int = 100_000) -> str:
+    """Plain digits below ``above``; from there, 万 or 亿 when that needs at most 2 decimals (166.3亿)."""
+    if value >= above:
         for size, name in _LARGE_NAMES:
             scaled = value.scaleb(-(len(str(size)) - 1))
             if value >= size and scaled == scaled.quantize(Decimal("0.01"), rounding=ROUND_DOWN):

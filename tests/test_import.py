@@ -760,66 +760,7 @@ def test_import_writes_the_bulletin_with_quoted_front_matter(site, bulletin_file
     assert out.splitlines()[0] == f"wrote content/gaoke/{written[0].name}"
 
 
-def test_import_appends_a_commented_draft_report_proposing_metric_keys(site, bulletin_file, tmp_path):
-    run([bulletin_file], tmp_path, unit="gaoke")
-    text = (site / "data" / "units" / "gaoke.yaml").read_text(encoding="utf-8")
-    assert text.startswith("# name: ")
-    assert all(line.startswith("#") for line in text.splitlines() if line.strip())
-    assert "#      study_sessions: 9    # 9次: 高科集团党委累计开展集中学习9次" in text
-    assert "#      matters_listed: 40    # 40项: 涉及实事40项" in text
-    assert "#   800余人 -> 800余 at_least 人: 参与党史学习教育人数达800余人" in text
-    assert "#   34项 -> 34 exact 项: 已完成34项" in text
-    assert yaml.safe_load(text) is None  # all comments: nothing is published before review
-
-
-def test_draft_report_is_appended_after_an_existing_unit_file(site, bulletin_file, tmp_path):
-    unit_file = site / "data" / "units" / "gaoke.yaml"
-    unit_file.parent.mkdir(parents=True)
-    unit_file.write_text("name: 株洲高科集团\nreports:\n  - date: 2021-06-30\n    metrics:\n      study_sessions: 5", encoding="utf-8")
-    assert run([bulletin_file], tmp_path, unit="gaoke")[0] == 0
-    text = unit_file.read_text(encoding="utf-8")
-    assert text.startswith("name: 株洲高科集团\nreports:\n  - date: 2021-06-30\n    metrics:\n      study_sessions: 5\n\n# --- draft report 2021-09-30")
-    assert yaml.safe_load(text)["reports"][0]["metrics"] == {"study_sessions": 5}
-
-
-def test_existing_bulletin_or_report_is_not_overwritten_without_force(site, bulletin_file, tmp_path):
-    assert run([bulletin_file], tmp_path, unit="gaoke")[0] == 0
-    unit_file = site / "data" / "units" / "gaoke.yaml"
-    before = unit_file.read_text(encoding="utf-8")
-    code, out, err = run([bulletin_file], tmp_path, unit="gaoke")
-    assert (code, out) == (1, "")
-    name = next((site / "content" / "gaoke").glob("*.md")).name
-    assert err.splitlines() == [
-        f"content/gaoke/{name}:1:1: error: the bulletin already exists; pass --force to overwrite it",
-        "data/units/gaoke.yaml:3:1: error: a draft report of 2021-09-30 from an earlier import exists; pass --force to replace it",
-    ]
-    assert unit_file.read_text(encoding="utf-8") == before
-    assert run([bulletin_file], tmp_path, unit="gaoke", force=True)[0] == 0
-    assert unit_file.read_text(encoding="utf-8") == before  # the earlier draft replaced, not repeated
-
-
-def test_force_keeps_a_draft_of_that_date_for_another_bulletin(site, bulletin_file, tmp_path):
-    assert run([bulletin_file], tmp_path, unit="gaoke")[0] == 0
-    other = tmp_path / "other.txt"
-    other.write_text("另一篇简报\n2021-09-30\n开展宣讲5次。\n", encoding="utf-8")
-    assert run([other], tmp_path, unit="gaoke")[0] == 1
-    assert run([other], tmp_path, unit="gaoke", force=True)[0] == 0
-    text = (site / "data" / "units" / "gaoke.yaml").read_text(encoding="utf-8")
-    assert text.count("# --- draft report 2021-09-30") == 2
-    assert "study_sessions: 9" in text and "5次 -> 5 exact 次" in text
-
-
-def test_a_reviewed_report_of_that_date_blocks_the_import(site, bulletin_file, tmp_path):
-    unit_file = site / "data" / "units" / "gaoke.yaml"
-    unit_file.parent.mkdir(parents=True)
-    unit_file.write_text("name: 高科\nreports:\n  - date: 2021-09-30\n    metrics: {}\n", encoding="utf-8")
-    code, _, err = run([bulletin_file], tmp_path, unit="gaoke")
-    assert code == 1
-    assert err == "data/units/gaoke.yaml:3:1: error: a report of 2021-09-30 already exists; pass --force to add a draft anyway\n"
-    assert not (site / "content").exists()
-    code, _, err = run([bulletin_file], tmp_path, unit="gaoke", force=True)
-    assert code == 0
-    assert err == "data/units/gaoke.yaml:3:1: warning: a report of 2021-09-30 already exists; merge the new draft into it by hand\n"
+# The draft report an import appends: tests/test_import_draft.py
 
 
 def test_missing_unit_without_json_is_a_usage_error(site, bulletin_file, tmp_path):

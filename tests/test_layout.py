@@ -13,7 +13,8 @@ STAGES = {
     "core": 0, "load": 1, "render": 2, "output": 3, "incremental": 4, "pipeline": 5,
     "serve": 6, "importer": 6, "scaffold": 6, "cli": 7, "__main__": 8,
 }  # fmt: skip
-CORE = {"__init__", "model", "errors", "messages", "quantities", "stats", "digest", "hant", "hant_tables"}
+CORE = {"__init__", "model", "errors", "messages", "quantities", "figures", "matching", "stats", "digest", "hant",
+        "hant_tables"}
 
 
 def module_name(path: Path) -> str:

@@ -242,7 +242,7 @@ def test_unchanged_files_keep_their_modification_times(built: Path) -> None:
     after = {rel: (output / rel).stat().st_mtime_ns for rel in output_files(output)}
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert "units/town/report-q1/index.html" in changed
-    for unchanged in ("units/town/2021-06-30-gong-zuo-dong-tai/index.html", "stats.json", "stats.csv",
+    for unchanged in ("units/town/2021-06-30-gong-zuo-dong-tai/index.html", "stats.json", "stats.csv", "stats.xlsx",
                       "assets/style.css", ".htaccess", "404.html"):
         assert unchanged not in changed, unchanged
     assert all(output_files(output)[rel] != b"" for rel in changed)

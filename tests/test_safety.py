@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
 import time
 import tracemalloc
 import xml.etree.ElementTree as ET
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import output_files, run_cli, write_files
 
@@ -183,6 +187,11 @@ def test_front_matter_and_yaml_values_are_escaped_in_every_output_file(hostile_s
     files = output_files(hostile_site / "output")
     checked = 0
     for rel, data in files.items():
+        if rel.endswith(".xlsx"):
+            book = openpyxl.load_workbook(io.BytesIO(data))
+            cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+            assert PAYLOAD in [cell.value for cell in cells] and all(cell.data_type != "f" for cell in cells)
+            continue
         text = data.decode("utf-8")
         if rel.endswith(".html"):
             assert dangers(text, theme=True) == [], rel
@@ -240,6 +249,9 @@ def test_control_characters_in_sources_never_reach_the_output(minimal_site: Path
     assert run.lines == ["content/town/report-q1.md:2:10: warning: invisible control character U+000B and 7 more "
                          "removed; they are not text"]
     for rel, data in output_files(minimal_site / "output").items():
+        if rel.endswith(".xlsx"):  # a zip: its XML parts are the text
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                data = b"".join(archive.read(name) for name in archive.namelist())
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf\xbe", data), rel
     ET.parse(minimal_site / "output" / "feed.xml")
     assert "标题一" in (minimal_site / "output/units/town/report-q1/index.html").read_text(encoding="utf-8")
@@ -488,3 +500,16 @@ def test_output_onto_a_source_folder_reached_through_a_link_is_refused(minimal_s
 
 def test_a_top_level_heading_in_a_body_becomes_a_second_level_heading() -> None:
     assert render("# 一、主要做法\n\n正文。\n") == "<h2>一、主要做法</h2>\n<p>正文。</p>"
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x.example/\",\"点击\")", "+1+1", "@SUM(1)", "-2+3"])
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook_and_the_csv(minimal_site: Path, name: str) -> None:
+    unit = (minimal_site / "data/units/town.yaml").read_text(encoding="utf-8")
+    (minimal_site / "data/units/town.yaml").write_text(unit.replace("name: 示范街道办事处", f"name: {_quoted(name)}"),
+                                                       encoding="utf-8")
+    assert run_cli("build", "--source", minimal_site, "--quiet").code == 0
+    book = openpyxl.load_workbook(minimal_site / "output/stats.xlsx")
+    cells = [cell for row in book["明细"].iter_rows(min_row=5) for cell in row[:1]]
+    assert [(c.value, c.data_type) for c in cells] == [(name, "s"), (name, "s")]
+    rows = list(csv.reader(io.StringIO((minimal_site / "output/stats.csv").read_text(encoding="utf-8-sig"))))[1:]
+    assert rows and {row[7] for row in rows} == {"'" + name}  # 单位名称, after SPEC's columns

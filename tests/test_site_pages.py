@@ -60,7 +60,7 @@ def built_example(example_output: Path) -> Path:
 
 
 def test_example_site_has_every_page_of_the_spec(built_example: Path) -> None:
-    expected = ["index.html", "units/index.html", "stats/index.html", "stats.json", "stats.csv", "feed.xml",
+    expected = ["index.html", "units/index.html", "stats/index.html", "stats.json", "stats.csv", "stats.xlsx", "feed.xml",
                 "sitemap.xml", "404.html", "about/index.html"]
     expected += [f"units/{unit}/index.html" for unit in EXAMPLE_UNITS]
     for rel in expected:

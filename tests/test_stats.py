@@ -484,8 +484,8 @@ def test_stats_json_bytes_is_utf8_indented_with_trailing_newline():
 def test_csv_has_bom_header_and_rows_sorted_by_unit_metric_date():
     payload = stats_csv_bytes(example_site())
 
-    assert payload.startswith(b"\xef\xbb\xbfunit,metric,date,value,qualifier,ratio,ratio_units\r\n")
-    assert payload.decode("utf-8-sig").split("\r\n") == [
+    assert payload.startswith(b"\xef\xbb\xbfunit,metric,date,value,qualifier,ratio,ratio_units,")
+    assert [",".join(row.split(",")[:7]) for row in payload.decode("utf-8-sig").split("\r\n")] == [
         "unit,metric,date,value,qualifier,ratio,ratio_units",
         "gaoke,funds,2021-09-30,166.3,exact,,",
         "gaoke,matters_done,2021-03-31,10,exact,0.25,1",
@@ -505,11 +505,22 @@ def test_csv_has_bom_header_and_rows_sorted_by_unit_metric_date():
     ]
 
 
+def test_csv_gives_names_counting_words_and_values_as_written_beside_the_keys():
+    rows = list(csv.reader(io.StringIO(stats_csv_bytes(example_site()).decode("utf-8-sig"))))
+
+    assert rows[0] == ["unit", "metric", "date", "value", "qualifier", "ratio", "ratio_units",
+                       "单位名称", "指标名称", "计量单位", "填报值"]
+    assert rows[6] == ["gaoke", "participants", "2021-09-30", "800", "at_least", "", "",
+                       "gaoke单位", "参与人次", "人次", "800余"]
+    assert rows[11][7:] == ["jianshe单位", "参与人次", "人次", "约1万"]
+    assert rows[1][7:] == ["gaoke单位", "投入资金", "亿元", "166.3"]
+
+
 def test_csv_ratio_of_a_report_whose_unit_never_gave_the_whole_is_blank_over_0_units():
     s = site([LISTED, DONE], [unit("a", report("2021-03-31", matters_done=q(3)))])
     rows = list(csv.reader(io.StringIO(stats_csv_bytes(s).decode("utf-8-sig"))))
 
-    assert rows[1] == ["a", "matters_done", "2021-03-31", "3", "exact", "", "0"]
+    assert rows[1][:7] == ["a", "matters_done", "2021-03-31", "3", "exact", "", "0"]
 
 
 def test_csv_values_have_no_exponent():

@@ -51,7 +51,7 @@ def test_links_in_the_mirror_stay_in_the_mirror_except_data_and_assets(mirrored:
         html = SWITCH.sub("", html)
         for url in re.findall(r'(?:href|src)="(/dsxx/[^"]*)"', html):
             inside = url.startswith(("/dsxx/zh-hant/", "/dsxx/assets/", "/dsxx/pagefind/"))
-            assert inside or url in ("/dsxx/stats.json", "/dsxx/stats.csv"), (rel, url)
+            assert inside or url in ("/dsxx/stats.json", "/dsxx/stats.csv", "/dsxx/stats.xlsx"), (rel, url)
             target = url.removeprefix("/dsxx/").split("#")[0]
             assert (mirrored / (target + "index.html" if target.endswith("/") or not target else target)).exists()
 

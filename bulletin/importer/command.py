@@ -78,7 +78,7 @@ def import_document(document: RawDocument, *, to_simplified: bool, markdown: boo
         source=structure.source,
         author=structure.author,
         body=render_markdown(structure.blocks, escape=not markdown),
-        quantities=find_quantities(structure.blocks),
+        quantities=find_quantities(structure.blocks, structure.title),
         warnings=warnings,
     )
 

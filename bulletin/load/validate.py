@@ -31,6 +31,7 @@ from .fields import Fields, did_you_mean
 from .furniture import FURNITURE_KEYS, read_furniture
 from .files import Found
 from .links import check_links, index_digest, make_link_index
+from .narrative import check_narratives
 from .nodes import Node, parse_yaml
 from .read import Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, Recall
@@ -40,9 +41,9 @@ from .tags import warn_near_duplicate_tags
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants", *FURNITURE_KEYS)
 VARIANTS = ("zh-Hant",)
-METRIC_KEYS = ("label", "unit", "kind", "part_of")
+METRIC_KEYS = ("label", "unit", "kind", "part_of", "aliases")
 UNIT_KEYS = ("name", "short_name", "region", "category", "reports")
-REPORT_KEYS = ("date", "metrics")
+REPORT_KEYS = ("date", "draft", "metrics")
 BULLETIN_KEYS = ("title", "date", "summary", "source", "author", "tags", "draft", "title_note", "date_note")
 PAGE_KEYS = ("title", "summary")
 RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", "404", "pagefind", "search", "zh-hant"}
@@ -62,6 +63,8 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
                             problems)
     units = tuple(sorted(filter(None, (recall.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics),
                                                      problems) for f in sources.units)), key=lambda u: u.slug))
+    if not drafts:
+        units = tuple(without_draft_reports(unit) for unit in units)
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
     unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
     bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
@@ -83,6 +86,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
                       functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
+        check_narratives(published, units, tuple((metrics or {}).values()), problems, recall)
     if config is not None and "zh-Hant" in config.variants:  # names the traditional mirror would guess
         for file in [*sources.bulletins, *sources.pages]:
             recall.remember(("names", file.path), (file,), config.terms,
@@ -91,6 +95,13 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
         return None
     published.sort(key=lambda b: (-b.date.toordinal(), b.unit, b.slug))
     return Site(config, tuple((metrics or {}).values()), units, tuple(published), pages, tuple(static))
+
+
+def without_draft_reports(unit: Unit) -> Unit:
+    """The unit with only its reviewed reports (a ``draft: true`` report counts only with --drafts)."""
+    if not any(report.draft for report in unit.reports):
+        return unit
+    return dataclasses.replace(unit, reports=tuple(report for report in unit.reports if not report.draft))
 
 
 def _read_bulletin(file: TextFile, units: set[str], problems: Problems, recall: Recall) -> Bulletin | None:
@@ -152,7 +163,9 @@ def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric]
             fields.error_at(key_node, _('metric key "{key}" must be letters, digits and _ (e.g. study_sessions)',
                                                 key=key))
         elif label and unit and kind:
-            metrics[key] = Metric(key, label, unit, kind, part_of, Location(file.path, key_node.line, key_node.col))
+            metrics[key] = Metric(key, label, unit, kind, part_of, Location(file.path, key_node.line, key_node.col),
+                                  fields.text_list("aliases"))
+    warn_shared_names(metrics, top)
     for key, node in part_of_nodes.items():
         target = metrics[key].part_of if key in metrics else None
         if target is not None and (target not in metrics or target == key):
@@ -160,6 +173,19 @@ def read_metrics(file: TextFile | None, problems: Problems) -> dict[str, Metric]
             problems.error(file.path, node.line, node.col, _('"part_of" names unknown metric "{name}"{hint}',
                                                                            name=target, hint=hint))
     return metrics
+
+
+def warn_shared_names(metrics: dict[str, Metric], top: Fields) -> None:
+    """An alias that another metric also uses (as label or alias) cannot tell the two apart in a text."""
+    owners: dict[str, str] = {}
+    for metric in metrics.values():
+        for name in metric.names:
+            first = owners.setdefault(name, metric.key)
+            if first != metric.key and name in metric.aliases:
+                top.problems.warning(metric.location.path, metric.location.line, metric.location.col,  # type: ignore[union-attr]
+                                     _('the alias "{alias}" of "{metric}" also names "{other}"; a figure it names '
+                                       'cannot be told apart: remove it from one of them',
+                                       alias=name, metric=metric.key, other=first))
 
 
 def read_metric_catalogue(root: Path, problems: Problems) -> list[Metric]:
@@ -232,6 +258,7 @@ def read_report(node: Node, unit_fields: Fields, metrics: dict[str, Metric] | No
     fields = Fields(node, path, problems, _("report"))
     fields.check_known(REPORT_KEYS)
     day = fields.date("date", required=True)
+    draft = fields.boolean("draft")
     values: dict[str, Quantity] = {}
     locations: dict[str, Location] = {}
     metrics_node = fields.node("metrics")
@@ -249,7 +276,7 @@ def read_report(node: Node, unit_fields: Fields, metrics: dict[str, Metric] | No
             locations[name] = Location(path, value.line, value.col)
     if day is None:
         return None
-    return Report(day, values, Location(path, node.line, node.col), locations)
+    return Report(day, values, Location(path, node.line, node.col), locations, draft)
 
 
 def read_quantity(node: Node, metric: Metric, path: str, problems: Problems) -> Quantity | None:

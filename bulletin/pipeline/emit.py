@@ -16,6 +16,7 @@ from ..render.exports import stats_csv_bytes, stats_json_bytes
 from ..render.mirror import MIRROR, is_page, mirror_page, mirror_script
 from ..render.pages import site_pages, statistics_pages
 from ..render.renderer import PageJob, Renderer
+from ..render.workbook import stats_xlsx_bytes
 from .result import BuildResult, Emitted
 from .workers import run_in_chunks
 
@@ -86,7 +87,8 @@ def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResul
     except TemplateProblem as exc:
         result.problems.error(exc.path, exc.line, 1, exc.message)
         return produced
-    for path, data in (("stats.json", stats_json_bytes(renderer.stats)), ("stats.csv", stats_csv_bytes(renderer.site))):
+    for path, data in (("stats.json", stats_json_bytes(renderer.stats)), ("stats.csv", stats_csv_bytes(renderer.site)),
+                       ("stats.xlsx", stats_xlsx_bytes(renderer.site, renderer.stats))):
         result.pages += 1
         result.changed += emitter.writer.write(path, data)
     config = renderer.site.config

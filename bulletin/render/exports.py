@@ -1,4 +1,4 @@
-"""The statistics as data files: stats.json (SPEC section 5) and stats.csv."""
+"""The statistics as data files: stats.json (SPEC section 5) and stats.csv (stats.xlsx: workbook.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Quantity, Site, Unit
-from ..quantities import format_number
+from ..quantities import format_exactly, format_number
 from ..stats import Stats, unit_completion
 
 
@@ -73,7 +73,13 @@ def stats_json_bytes(stats: Stats) -> bytes:
     return (json.dumps(stats_to_json(stats), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-CSV_HEADER = ("unit", "metric", "date", "value", "qualifier", "ratio", "ratio_units")
+CSV_HEADER = ("unit", "metric", "date", "value", "qualifier", "ratio", "ratio_units")  # SPEC section 5, in this order
+CSV_NAMES = ("单位名称", "指标名称", "计量单位", "填报值")  # after them, for the office: 株洲高科集团, 参与人次, 人次, 800余
+
+
+def text_cell(text: str) -> str:
+    """A name as a spreadsheet cell that shows it as text: one starting with = + - @ would be a formula in Excel."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def stats_csv_bytes(site: Site) -> bytes:
@@ -81,12 +87,17 @@ def stats_csv_bytes(site: Site) -> bytes:
 
     A metric with ``part_of`` also gives, as stats.json does, its ratio over that metric and the number of
     units the ratio covers: the row's unit as of the row's date (1, or 0 and no ratio when the unit does not
-    give both); both cells are blank for other metrics.
-    UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly.
+    give both); both cells are blank for other metrics. Then the same in Chinese, for the office: the
+    unit's and the metric's names, the counting word, and the value as written (800余).
+    UTF-8 with a BOM and CRLF line ends, so Excel opens the Chinese text correctly; a name that Excel
+    would take for a formula is written with a leading ' (as Excel itself marks text).
     """
+    labels = {m.key: m for m in site.metrics}
     rows = [
         (unit.slug, key, report.date.isoformat(), format_number(q.value), q.qualifier.value,
-         *_csv_ratio(site, unit, key, report.date))
+         *_csv_ratio(site, unit, key, report.date),
+         text_cell(unit.name), text_cell(labels[key].label if key in labels else key),
+         text_cell(labels[key].unit if key in labels else ""), format_exactly(q))
         for unit in site.units
         for report in unit.reports
         for key, q in report.values.items()
@@ -94,7 +105,7 @@ def stats_csv_bytes(site: Site) -> bytes:
     rows.sort(key=lambda row: row[:3])  # stable: same-day reports keep their order
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(CSV_HEADER + CSV_NAMES)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 

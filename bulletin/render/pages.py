@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 
 from markupsafe import Markup
 
-from ..model import Bulletin, Metric, Unit
+from ..model import Bulletin, Metric, MetricKind, Unit
 from ..stats import Completion, MetricStats, UnitValue, unit_completion, unit_series, value_as_of
 from .charts import ChartPoint, completion_bar, line_chart
 from .collation import OTHER, category_order
@@ -82,6 +82,7 @@ def unit_pages(r: Renderer, unit: Unit, summaries: dict[str, str]) -> Iterator[P
         yield PageJob(pager.path + "index.html", "unit.html", dict(
             listed(r, pager, summaries), unit=unit, section="units", bulletin_count=len(bulletins),
             latest_figures=figures if first else [], report_metrics=metrics if first else [],
+            drafted=drafted_figures(unit, r.site.metrics) if first else frozenset(),
             completions=completions if first else {},
             charts=unit_charts(r, unit, completions, metrics) if first else []))
     yield feed(r, bulletins, summaries, base + "feed.xml", f"{unit.name} - {r.site.config.title}", with_bodies=False)
@@ -121,14 +122,16 @@ def tag_pages(r: Renderer, summaries: dict[str, str]) -> Iterator[PageJob]:
 def statistics_pages(r: Renderer) -> Iterator[PageJob]:
     """stats/ with every metric, and stats/<metric>/ where a metric has more units than it shows."""
     stats = r.stats
+    drafted = frozenset(d for unit in r.site.units for d in drafted_figures(unit, r.site.metrics))
     yield PageJob("stats/index.html", "stats.html", dict(
-        page_path="stats/", section="stats", stats=stats, unit_labels=r.unit_labels, top_units=TOP_UNITS,
+        page_path="stats/", section="stats", stats=stats, unit_labels=r.unit_labels, top_units=TOP_UNITS, drafted=drafted,
         charts={m.metric.key: metric_charts(r, m) for m in stats.metrics}))
     for ms in stats.metrics:
         if len(ms.by_unit) > TOP_UNITS:
             path = f"stats/{ms.metric.key}/"
             yield PageJob(path + "index.html", "metric.html", dict(
                 page_path=path, section="stats", ms=ms, as_of=None if stats.dates_differ else stats.as_of, unit_count=stats.units,
+                drafted=frozenset(d for d in drafted if d[1] == ms.metric.key),
                 unit_labels=r.unit_labels))
 
 
@@ -143,6 +146,17 @@ def metric_charts(r: Renderer, ms: MetricStats) -> dict[str, Markup]:
         charts["completion"] = Markup(completion_bar(ms.completion, label=ms.metric.label, unit=ms.metric.unit,
                                                      id_prefix=f"bar-{key}"))
     return charts
+
+
+def drafted_figures(unit: Unit, metrics: Sequence[Metric]) -> frozenset[tuple[str, str]]:
+    """(unit, metric) of each figure of the unit that a draft report gives (a build with --drafts shows them marked):
+    its latest report giving a cumulative metric, or any report adding to a period metric."""
+    drafted = set()
+    for metric in metrics:
+        giving = [report for report in unit.reports if metric.key in report.values]
+        if giving and (giving[-1].draft if metric.kind is MetricKind.CUMULATIVE else any(g.draft for g in giving)):
+            drafted.add((unit.slug, metric.key))
+    return frozenset(drafted)
 
 
 def latest_figures(r: Renderer, unit: Unit) -> list[tuple[Metric, UnitValue]]:
