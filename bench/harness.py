@@ -1,4 +1,5 @@
-"""Build times, rebuild times, memory, output size and live-reload latency of bulletin, next to Hugo's."""
+"""Build times, rebuild times, memory, output size and live-reload latency of bulletin, search on and off,
+next to Hugo's and Hugo + Pagefind's measured in the same run. Drives only the CLI and the files."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import hashlib
 import os
 import pstats
 import re
-import resource
 import shlex
 import shutil
 import signal
@@ -14,59 +14,90 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
 from .livereload_client import LiveReloadClient
+from .procs import Run, Sampler, Tree, run
 
 REPO = Path(__file__).resolve().parent.parent
-TIME = "/usr/bin/time"
 POLL = 0.005  # seconds between two looks at a page file
+BODIES = Path(".cache") / "bulletin" / "bodies"  # the body cache a CI pipeline keeps between runs
+QUIET_WINDOW, QUIET_BUSY = 1.0, 0.2  # the preview is quiet once it used < 20 % of a core for 1 s
+MODES = ("on", "off")  # search on (the default users get), search off
 
 
 class BenchError(Exception):
     """A build or a server failed; the message says which and why."""
 
 
-@dataclass(frozen=True)
-class Row:
-    key: str
-    label: str
-    unit: str  # display unit: s, ms, MB, KB or x; values are kept in seconds and bytes
-    hugo: str | None = None  # the Hugo figure this one is divided by
-    target: tuple[str, float] | None = None  # ("hugo", r): <= r x Hugo; ("max", v): <= v units; ("scale", f)
+@dataclass
+class Measured:
+    """The figures at one size: values in seconds, bytes or ratios, and the numbers of their commands."""
+
+    values: dict[str, float | None] = field(default_factory=dict)
+    cmds: dict[str, list[int]] = field(default_factory=dict)
+
+    def put(self, key: str, value: float | None, *cmds: int) -> None:
+        self.values[key] = value
+        self.cmds[key] = sorted(set(self.cmds.get(key, [])) | set(cmds))
+
+    def get(self, key: str) -> float | None:
+        return self.values.get(key)
 
 
-ROWS = [
-    Row("hugo_cold", "Hugo: cold build", "s", "hugo_cold"),
-    Row("cold", "cold build (no output, no .cache/)", "s", "hugo_cold", ("hugo", 1.0)),
-    Row("warm", "warm rebuild, nothing changed", "s", "hugo_cold", ("hugo", 0.2)),
-    Row("bulletin", "rebuild after one bulletin changed", "s", "hugo_cold"),
-    Row("unit_yaml", "rebuild after one unit YAML changed", "s", "hugo_cold"),
-    Row("template", "rebuild after a template changed", "s", "hugo_cold"),
-    Row("scaling", "cold build time / cold build time at the smallest size", "x", None, ("scale", 1.1)),
-    Row("peak_rss", "peak memory of the largest process, any build", "MB", "hugo_rss", ("max", 300)),
-    Row("hugo_rss", "Hugo: peak memory", "MB", "hugo_rss"),
-    Row("output", "total output (without pagefind/)", "MB", "hugo_output"),
-    Row("hugo_output", "Hugo: total output", "MB", "hugo_output"),
-    Row("largest", "largest HTML page", "KB", "hugo_largest", ("max", 150)),
-    Row("hugo_largest", "Hugo: largest HTML page", "KB", "hugo_largest"),
-    Row("serve_start", "serve: start until the first HTTP answer", "s", "hugo_cold"),
-    Row("serve_page", "serve: bulletin saved -> its page file rewritten", "ms", "hugo_cold", ("max", 300)),
-    Row("serve_page_reload", "serve: bulletin saved -> reload message received", "ms", "hugo_cold"),
-    Row("serve_page_served", "serve: bulletin saved -> reloaded page answered", "ms", "hugo_cold"),
-    Row("serve_stats", "serve: unit YAML saved -> stats/index.html rewritten", "ms", "hugo_cold", ("max", 1000)),
-    Row("serve_stats_reload", "serve: unit YAML saved -> reload message received", "ms", "hugo_cold"),
-    Row("serve_stats_served", "serve: unit YAML saved -> reloaded stats page answered", "ms", "hugo_cold"),
-    Row("serve_rss", "serve: peak memory of the server process", "MB", "hugo_rss", ("max", 300)),
-]
-SCALE = {"s": 1.0, "ms": 1e3, "MB": 1e-6, "KB": 1e-3, "x": 1.0}
+def with_search(settings: str, on: bool) -> str:
+    """data/site.yaml's text with its ``search:`` line set to ``on`` (added at the end when missing)."""
+    line = f"search: {'true' if on else 'false'}"
+    if re.search(r"^search:.*$", settings, re.M):
+        return re.sub(r"^search:.*$", line, settings, flags=re.M)
+    return settings + ("\n" if settings and not settings.endswith("\n") else "") + line + "\n"
+
+
+def show_cmd(cmd: list[str]) -> str:
+    """A command line for people: shell-quoted, but a ``<placeholder>`` left bare to be replaced by hand."""
+    return " ".join(c if re.fullmatch(r"[\w@%+=:,./<>-]+", c) else shlex.quote(c) for c in cmd)
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``1000,10_000`` or ``1k,10k`` -> [1000, 10000], sorted, each > 0."""
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower().replace("_", "")
+        if not part:
+            continue
+        factor = 1000 if part.endswith("k") else 1
+        try:
+            value = int(part.removesuffix("k")) * factor
+        except ValueError:
+            raise ValueError(f"not a number of bulletins: {part!r}") from None
+        if value <= 0:
+            raise ValueError(f"not a number of bulletins: {part!r}")
+        sizes.append(value)
+    if not sizes:
+        raise ValueError("no sizes given")
+    return sorted(set(sizes))
+
+
+def placeholders(text: str, places: list[tuple[str, str]]) -> str:
+    """``text`` with every machine folder of ``places`` ((folder, placeholder), longest first) replaced."""
+    for folder, name in sorted(places, key=lambda p: -len(p[0])):
+        if folder and folder != "/":
+            text = re.sub(re.escape(folder.rstrip("/")) + r"(?=/|\b|$)", name, text)
+    return text
+
+
+LEAK = re.compile(r"(?<![\w<.])/(?:dev/shm|work|root|home|tmp|srv|mnt|Users)(?:/|\b)")
+
+
+def leaks(text: str) -> list[str]:
+    """Absolute paths of a machine's own folders left in ``text`` (RESULTS.md must have none)."""
+    return sorted({text[m.start(): m.start() + 60].split()[0] for m in LEAK.finditer(text)})
 
 
 @dataclass
@@ -81,29 +112,42 @@ class Bench:
     settle: float
     timeout: float
     hugo: str | None
-    commands: dict[str, str]  # command line -> what it measures, in first-run order
+    pagefind: str | None
+    commands: dict[str, str] = field(default_factory=dict)  # command line -> what it measures, in first-run order
+    ci: bool = True
+    interval: float = 0.02
 
-    def log(self, cmd: list[str], what: str, cwd: Path | None = None) -> None:
-        line = (f"(cd {shlex.quote(str(cwd))} && {self.show(cmd)})" if cwd and cwd != self.repo else self.show(cmd))
-        if what not in self.commands.get(line, "").split("; "):
-            self.commands[line] = self.commands[line] + "; " + what if line in self.commands else what
+    def places(self) -> list[tuple[str, str]]:
+        places = [(str(self.work), "<work>"), (str(self.repo), "."), (str(self.repo.parent), ".."),
+                  (str(Path.home()), "~")]
+        if not self.corpus_script.is_relative_to(self.repo.parent):
+            places.append((str(self.corpus_script.parent), "<corpus-script-folder>"))
+        for tool, name in ((self.hugo, "hugo"), (self.pagefind, "pagefind_extended"), (sys.executable, "python")):
+            if tool and not tool.startswith(str(self.repo) + "/"):
+                places.append((tool, name))
+        return places
+
+    def place(self, text: str) -> str:
+        shown = placeholders(text, self.places())
+        return shown[2:] if shown.startswith("./") else shown
 
     def show(self, cmd: list[str]) -> str:
-        return shlex.join(os.path.relpath(c, self.repo) if c.startswith(str(self.repo) + "/") else c for c in cmd)
+        return show_cmd([self.place(c) for c in cmd])
 
-    def timed(self, cmd: list[str], what: str, cwd: Path | None = None) -> tuple[float, int]:
-        """Run one command to completion: (wall-clock seconds, peak RSS in bytes of its largest process)."""
-        self.log(([TIME, "-v"] if os.access(TIME, os.X_OK) else []) + cmd, what, cwd)
-        with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-            full = [TIME, "-v", "-o", report.name, *cmd] if os.access(TIME, os.X_OK) else cmd
-            started = time.perf_counter()
-            proc = subprocess.run(full, cwd=cwd or self.repo, capture_output=True, text=True)
-            seconds = time.perf_counter() - started
-            found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report.read())
-        if proc.returncode != 0:
-            raise BenchError(f"{what}: `{self.show(cmd)}` exited with {proc.returncode}:\n{tail(proc.stderr)}")
-        kb = int(found.group(1)) if found else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return seconds, kb * 1024
+    def log(self, cmd: list[str], what: str, cwd: Path | None = None) -> int:
+        """Record a command line and what it measures; its number in the list of commands (from 1)."""
+        line = f"(cd {self.place(str(cwd))} && {self.show(cmd)})" if cwd and cwd != self.repo else self.show(cmd)
+        if what not in self.commands.get(line, "").split("; "):
+            self.commands[line] = self.commands[line] + "; " + what if line in self.commands else what
+        return list(self.commands).index(line) + 1
+
+    def timed(self, cmd: list[str], what: str, cwd: Path | None = None) -> tuple[Run, int]:
+        """Run one command to completion: its figures and its command number."""
+        number = self.log(cmd, what, cwd)
+        done = run(cmd, cwd or self.repo, self.interval)
+        if done.returncode != 0:
+            raise BenchError(f"{what}: `{self.show(cmd)}` exited with {done.returncode}:\n{tail(done.output)}")
+        return done, number
 
     def build_cmd(self, site: Path, out: Path) -> list[str]:
         return [sys.executable, "build.py", "build", "--source", str(site), "--output", str(out),
@@ -118,13 +162,25 @@ class Bench:
         if not (root.is_dir() and stamp.is_file() and stamp.read_text() == key):
             shutil.rmtree(root, ignore_errors=True)
             print(f"generating the {flavor} corpus of {n} bulletins in {root}", file=sys.stderr)
-            subprocess.run(cmd, check=True)
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
             stamp.write_text(key)
-        settings = root / "data" / "site.yaml"
-        if flavor == "bulletin" and "search:" not in settings.read_text("utf-8"):
-            # Hugo's flavour has no search: compare like with like (Pagefind's own time is not bulletin's)
-            settings.write_text(settings.read_text("utf-8") + "search: false\n", "utf-8")
         return root
+
+    def sites(self, n: int) -> dict[str, Path]:
+        """The bulletin corpus twice: search off (``bulletin-N``) and search on (``bulletin-N-search``)."""
+        off = self.corpus(n, "bulletin")
+        key = (self.work / f"bulletin-{n}.done").read_text() + " search"
+        on, stamp = self.work / f"bulletin-{n}-search", self.work / f"bulletin-{n}-search.done"
+        if not (on.is_dir() and stamp.is_file() and stamp.read_text() == key):
+            shutil.rmtree(on, ignore_errors=True)
+            shutil.copytree(off, on, ignore=shutil.ignore_patterns(".cache"), symlinks=True)
+            stamp.write_text(key)
+        for site, search in ((off, False), (on, True)):
+            settings = site / "data" / "site.yaml"
+            text = settings.read_text("utf-8")
+            if with_search(text, search) != text:
+                settings.write_text(with_search(text, search), "utf-8")
+        return {"on": on, "off": off}
 
 
 class Edits:
@@ -138,6 +194,7 @@ class Edits:
         self.unit_yaml = site / "data" / "units" / f"{unit}.yaml"
         self.templates, self.theme_footer = site / "templates", (theme / "templates" / "footer.html").read_text("utf-8")
         self.stamp = site.parent / f"{site.name}.done"
+        self.key = self.stamp.read_text()
         self.originals = {path: path.read_bytes() for path in (self.bulletin, self.unit_yaml)}
         self.made_templates = not self.templates.exists()
         self.count = 0
@@ -163,149 +220,258 @@ class Edits:
         self.templates.mkdir(exist_ok=True)
         (self.templates / "footer.html").write_text(self.theme_footer + f"<!-- bench edit {self._next()} -->\n", "utf-8")
 
-    def restore(self, key: str | None = None) -> None:
+    def restore(self) -> None:
         for path, data in self.originals.items():
             path.write_bytes(data)
         (self.templates / "footer.html").unlink(missing_ok=True)
         if self.made_templates and self.templates.is_dir() and not any(self.templates.iterdir()):
             self.templates.rmdir()
-        if key is not None:
-            self.stamp.write_text(key)
+        self.stamp.write_text(self.key)
 
 
-def output_size(out: Path) -> tuple[int, int, str]:
-    """Total bytes without pagefind/, and the largest HTML page's size and path."""
-    total, largest, where = 0, 0, ""
+def output_size(out: Path) -> tuple[int, int, str, int]:
+    """Total bytes without pagefind/, the largest HTML page's size and path, and the number of HTML pages."""
+    total, largest, where, pages = 0, 0, "", 0
     for folder, dirs, files in os.walk(out):
         if Path(folder) == out and "pagefind" in dirs:
             dirs.remove("pagefind")
         for name in files:
             size = os.stat(os.path.join(folder, name)).st_size
             total += size
-            if name.endswith(".html") and size > largest:
-                largest, where = size, os.path.relpath(os.path.join(folder, name), out)
-    return total, largest, where
+            if name.endswith(".html"):
+                pages += 1
+                if size > largest:
+                    largest, where = size, os.path.relpath(os.path.join(folder, name), out)
+    return total, largest, where, pages
 
 
-def bench_size(b: Bench, n: int, figures: dict[str, float | None], notes: list[str], serve: bool = True) -> None:
+def folder_size(folder: Path) -> int | None:
+    if not folder.is_dir():
+        return None
+    return sum(os.stat(os.path.join(d, f)).st_size for d, _, files in os.walk(folder) for f in files)
+
+
+class Samples:
+    """Times and memory of repeated runs, and the command numbers that made them."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.cmds: dict[str, set[int]] = {}
+        self.largest: dict[str, tuple[int, str]] = {}
+        self.total: dict[str, int] = {}
+
+    def add(self, key: str, done: Run, number: int, memory: str | None = None) -> None:
+        self.times.setdefault(key, []).append(done.seconds)
+        self.cmds.setdefault(key, set()).add(number)
+        if memory:
+            if done.largest > self.largest.get(memory, (0, ""))[0]:
+                self.largest[memory] = (done.largest, done.largest_name)
+            self.total[memory] = max(self.total.get(memory, 0), done.total)
+            self.cmds.setdefault("rss_" + memory, set()).add(number)
+
+    def store(self, m: Measured) -> None:
+        for key, times in self.times.items():
+            m.put(key, statistics.median(times), *self.cmds[key])
+        for memory, (peak, _) in self.largest.items():
+            m.put("rss_" + memory, peak, *self.cmds["rss_" + memory])
+            m.put("rss_total_" + memory, self.total[memory], *self.cmds["rss_" + memory])
+
+
+def bench_size(b: Bench, n: int, m: Measured, notes: list[str], serve: bool = True) -> None:
     """Every figure at one corpus size."""
-    outs = b.work / "out"
-    if b.hugo:
-        hsite, hout = b.corpus(n, "hugo"), outs / f"hugo-{n}"
-        runs = []
-        for _ in range(b.repeat):
+    outs, s = b.work / "out", Samples()
+    sites = b.sites(n)
+    out = {mode: outs / f"bulletin-{n}-{mode}" for mode in MODES}
+    snapshot = {mode: b.work / f"bodies-{n}-{mode}" for mode in MODES}
+    hsite = b.corpus(n, "hugo") if b.hugo else None
+    hout = outs / f"hugo-{n}"
+    say = lambda text: print(f"  {n:,} {text}", file=sys.stderr)  # noqa: E731
+
+    def bulletin(key: str, mode: str, what: str, prepare: Callable[[], None]) -> None:
+        prepare()
+        done, number = b.timed(b.build_cmd(sites[mode], out[mode]), what)
+        s.add(key, done, number, memory=mode)
+        say(f"{what}: {done.seconds:.2f} s, largest process {done.largest / 1e6:.0f} MB ({done.largest_name})")
+
+    def cold(mode: str) -> Callable[[], None]:
+        def prepare() -> None:
+            shutil.rmtree(out[mode], ignore_errors=True)
+            shutil.rmtree(sites[mode] / ".cache", ignore_errors=True)
+        return prepare
+
+    def restored(mode: str) -> Callable[[], None]:
+        def prepare() -> None:
+            cold(mode)()
+            shutil.copytree(snapshot[mode], sites[mode] / BODIES)
+        return prepare
+
+    def keep_bodies(mode: str) -> bool:
+        shutil.rmtree(snapshot[mode], ignore_errors=True)
+        if not (sites[mode] / BODIES).is_dir():
+            notes.append(f"{n:,}: no body cache at SRC/{BODIES} after a cold build: no CI-style figures")
+            return False
+        shutil.copytree(sites[mode] / BODIES, snapshot[mode])
+        return True
+
+    ci = b.ci
+    for r in range(b.repeat):  # alternate rounds: bulletin, reference, bulletin, reference ...
+        bulletin("cold_off", "off", "cold build, search off (after rm -rf OUT SRC/.cache)", cold("off"))
+        if r == 0:
+            ci = ci and keep_bodies("off")
+        if hsite:
             shutil.rmtree(hout, ignore_errors=True)
             shutil.rmtree(hsite / "resources", ignore_errors=True)
-            runs.append(b.timed([b.hugo, "--quiet", "-d", str(hout)], "Hugo cold build (after rm -rf OUT resources/)",
-                                hsite))
-        figures["hugo_cold"], figures["hugo_rss"] = statistics.median(r[0] for r in runs), max(r[1] for r in runs)
-        figures["hugo_output"], figures["hugo_largest"], where = output_size(hout)
-        notes.append(f"{n:,}: Hugo's largest page is {where}")
-    site, out = b.corpus(n, "bulletin"), outs / f"bulletin-{n}"
-    key = (site.parent / f"{site.name}.done").read_text()
-    edits = Edits(site, n, b.repo / "bulletin" / "theme")
-    cmd, rss = b.build_cmd(site, out), []
+            done, number = b.timed([b.hugo or "hugo", "--quiet", "-d", str(hout)],
+                                   "Hugo cold build (after rm -rf OUT resources/)", hsite)
+            s.add("hugo_cold", done, number, memory="hugo")
+            say(f"Hugo cold build: {done.seconds:.2f} s")
+            if b.pagefind:
+                found, pnumber = b.timed([b.pagefind, "--site", str(hout)], "Pagefind on Hugo's output")
+                s.add("pagefind", found, pnumber, memory="hugo_pagefind")
+                s.largest["hugo_pagefind"] = max(s.largest["hugo_pagefind"], s.largest["hugo"])
+                s.total["hugo_pagefind"] = max(s.total["hugo_pagefind"], s.total["hugo"])
+                s.cmds["rss_hugo_pagefind"].add(number)
+                s.add("hugo_pagefind", Run(done.seconds + found.seconds, 0, "", 0, 0, ""), number)
+                s.cmds["hugo_pagefind"].add(pnumber)
+                say(f"Pagefind on Hugo's output: {found.seconds:.2f} s, "
+                    f"largest process {found.largest / 1e6:.0f} MB ({found.largest_name})")
+        bulletin("cold_on", "on", "cold build, search on (after rm -rf OUT SRC/.cache)", cold("on"))
+        if r == 0:
+            ci = ci and keep_bodies("on")
+        if ci:
+            for mode in MODES:
+                bulletin(f"ci_{mode}", mode, f"CI build, search {mode} (after rm -rf OUT SRC/.cache, then "
+                         f"SRC/{BODIES} restored)", restored(mode))
+    s.store(m)
+    if hsite:
+        total, largest, where, pages = output_size(hout)
+        hugo_cmds, pagefind_cmds = m.cmds.get("hugo_cold", []), m.cmds.get("pagefind", [])
+        m.put("hugo_output", total, *hugo_cmds), m.put("hugo_largest", largest, *hugo_cmds)
+        m.put("hugo_search", folder_size(hout / "pagefind"), *pagefind_cmds)
+        notes.append(f"{n:,}: Hugo wrote {pages:,} HTML pages (all indexed by Pagefind); its largest is {where}")
+    total, largest, where, pages = output_size(out["off"])
+    m.put("output", total, *m.cmds["cold_off"]), m.put("largest", largest, *m.cmds["cold_off"])
+    m.put("search_size", folder_size(out["on"] / "pagefind"), *m.cmds["cold_on"])
+    notes.append(f"{n:,}: bulletin wrote {pages:,} HTML pages; its largest is {where}")
 
-    def scenario(name: str, what: str, before: Callable[[], object]) -> None:
-        times = []
-        for _ in range(b.repeat):
-            before()
-            seconds, peak = b.timed(cmd, what)
-            times.append(seconds)
-            rss.append(peak)
-        figures[name] = statistics.median(times)
-        print(f"  {n:,} {what}: {figures[name]:.2f} s", file=sys.stderr)
-
-    def cold() -> None:
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(site / ".cache", ignore_errors=True)
-
-    try:
-        scenario("cold", "cold build (after rm -rf OUT SRC/.cache)", cold)
-        figures["output"], figures["largest"], where = output_size(out)
-        notes.append(f"{n:,}: bulletin's largest page is {where}")
-        scenario("warm", "warm rebuild, nothing changed", lambda: None)
-        scenario("bulletin", f"rebuild after appending a sentence to {edits.bulletin.relative_to(site)}",
-                 edits.touch_bulletin)
-        scenario("unit_yaml", f"rebuild after changing one figure in {edits.unit_yaml.relative_to(site)}",
-                 edits.touch_unit_yaml)
-        scenario("template", "rebuild after writing templates/footer.html (the theme's plus a comment)",
-                 edits.touch_template)
-    finally:
-        edits.restore(key)
-    figures["peak_rss"] = max(rss)
-    if not serve:
-        return
-    try:
-        measure_serve(b, site, outs / f"serve-{n}", edits, figures, notes, n)
-    finally:
-        edits.restore(key)
+    for mode in MODES:  # each site's output and cache are as its last (cold or CI) build left them
+        edits = Edits(sites[mode], n, b.repo / "bulletin" / "theme")
+        steps: list[tuple[str, str, Callable[[], object]]] = [
+            ("warm", "rebuild, nothing changed", lambda: None),
+            ("bulletin", f"rebuild after appending a sentence to {edits.bulletin.relative_to(sites[mode])}",
+             edits.touch_bulletin),
+            ("unit_yaml", f"rebuild after changing one figure in {edits.unit_yaml.relative_to(sites[mode])}",
+             edits.touch_unit_yaml),
+            ("template", "rebuild after writing templates/footer.html (the theme's plus a comment)",
+             edits.touch_template),
+        ]
+        try:
+            for key, what, edit in steps:
+                for _ in range(b.repeat):
+                    bulletin(f"{key}_{mode}", mode, f"{what}, search {mode}", lambda: None if edit() else None)
+        finally:
+            edits.restore()
+    s.store(m)
+    for memory in ("on", "off", "hugo", "hugo_pagefind"):
+        if memory in s.largest:
+            notes.append(f"{n:,}: largest process, {MEMORY_NAMES[memory]}: {s.largest[memory][1]}")
+    if serve:
+        edits = Edits(sites["on"], n, b.repo / "bulletin" / "theme")
+        try:
+            measure_serve(b, sites["on"], outs / f"serve-{n}", edits, m, notes, n)
+        finally:
+            edits.restore()
 
 
-def measure_serve(b: Bench, site: Path, out: Path, edits: Edits, figures: dict[str, float | None],
-                  notes: list[str], n: int) -> None:
-    """Edit-to-page latency under ``serve``: page file rewritten, reload message, reloaded page answered."""
+MEMORY_NAMES = {"on": "bulletin search on", "off": "bulletin search off", "hugo": "Hugo",
+                "hugo_pagefind": "Hugo + Pagefind"}
+
+
+def measure_serve(b: Bench, site: Path, out: Path, edits: Edits, m: Measured, notes: list[str], n: int) -> None:
+    """Edit-to-page latency under ``serve`` (search on): page file rewritten, reload message for the page
+    open in a browser, reloaded page answered, preview quiet again (its background work done)."""
     probe = subprocess.run([sys.executable, "-c", "import bulletin.serve"], cwd=b.repo, capture_output=True, text=True)
     if probe.returncode != 0:
         notes.append(f"{n:,}: serve not available (`import bulletin.serve` fails: "
                      f"{(probe.stderr.strip().splitlines() or ['?'])[-1]}); serve figures skipped")
-        print(f"  {n:,} serve not available; skipped", file=sys.stderr)
         return
     base_url = re.search(r"^base_url:\s*(\S+)", (site / "data" / "site.yaml").read_text("utf-8"), re.M)
     base = urlsplit(base_url.group(1) if base_url else "/").path or "/"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     home = f"http://127.0.0.1:{port}{base}"
     cmd = [sys.executable, "build.py", "serve", "--source", str(site), "--output", str(out), "--port", str(port),
            "--jobs", str(b.jobs), "--quiet"]
-    b.log(cmd, "serve (port: any free one)")
+    number = b.log(cmd, "serve, search on (port: any free one)")
     shutil.rmtree(out, ignore_errors=True)
     log_path = b.work / f"serve-{n}.log"
-    client: LiveReloadClient | None = None
+    clients: list[LiveReloadClient] = []
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=b.repo, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    sampler = Sampler(proc.pid, b.interval)
     try:
         started = time.perf_counter()
         while http_get(home) is None:
             if proc.poll() is not None or time.perf_counter() - started > b.timeout:
                 raise BenchError(f"serve did not answer on {home}:\n{tail(log_path.read_text('utf-8', 'replace'))}")
             time.sleep(0.05)
-        figures["serve_start"] = time.perf_counter() - started
-        client = LiveReloadClient("127.0.0.1", port, home)
+        m.put("serve_start", time.perf_counter() - started, number)
+        page_url, stats_url = home + edits.page.removesuffix("index.html"), home + "stats/"
+        page_client = LiveReloadClient("127.0.0.1", port, page_url)
+        stats_client = LiveReloadClient("127.0.0.1", port, stats_url)
+        clients += [page_client, stats_client]
         samples: dict[str, list[float]] = {}
         for _ in range(b.repeat):
-            client.wait_quiet(b.settle)
-            for key, value in edit_latency(b, client, edits.touch_bulletin, out / edits.page,
-                                           home + edits.page.removesuffix("index.html"), proc).items():
-                samples.setdefault("serve_page" + key, []).append(value)
-            client.wait_quiet(b.settle)
-            for key, value in edit_latency(b, client, edits.touch_unit_yaml, out / "stats" / "index.html",
-                                           home + "stats/", proc).items():
-                samples.setdefault("serve_stats" + key, []).append(value)
+            for name, client, edit, page, url in (
+                    ("serve_page", page_client, edits.touch_bulletin, out / edits.page, page_url),
+                    ("serve_stats", stats_client, edits.touch_unit_yaml, out / "stats" / "index.html", stats_url)):
+                if not settle(b, clients, sampler.tree):
+                    notes.append(f"{n:,}: serve: the preview did not go quiet (< {QUIET_BUSY:.0%} of a core for "
+                                 f"{QUIET_WINDOW:g} s) within {b.timeout:.0f} s before an edit; measured anyway")
+                for key, value in edit_latency(b, client, edit, page, url, proc, sampler.tree).items():
+                    samples.setdefault(name + key, []).append(value)
         for name in ("serve_page", "serve_stats"):
-            for key in ("", "_reload", "_served"):
+            for key in ("", "_reload", "_served", "_quiet"):
                 got = samples.get(name + key, [])
-                figures[name + key] = statistics.median(got) if len(got) == b.repeat else None
+                m.put(name + key, statistics.median(got) if len(got) == b.repeat else None, number)
                 if len(got) < b.repeat:
                     notes.append(f"{n:,}: {name + key}: no value for {b.repeat - len(got)} of {b.repeat} edits "
-                                 f"(timeout {b.timeout:.0f} s; log: {log_path})")
+                                 f"(timeout {b.timeout:.0f} s; log: {b.place(str(log_path))})")
             if samples.get(name + "_stale"):
                 notes.append(f"{n:,}: {name}: after {len(samples[name + '_stale'])} reload message(s) the server "
                              "still answered the old page (the reload came before the rebuild was served)")
-        figures["serve_rss"] = peak_rss(proc.pid)
     except (BenchError, OSError) as exc:
-        notes.append(f"{n:,}: serve failed: {exc} (log: {log_path})".replace("\n", " | "))
+        notes.append(f"{n:,}: serve failed: {b.place(str(exc))} (log: {b.place(str(log_path))})".replace("\n", " | "))
         print(f"  {n:,} serve failed: {exc}", file=sys.stderr)
     finally:
-        if client:
+        for client in clients:
             client.close()
         stop(proc)
+        tree = sampler.stop()
+        largest, name = tree.largest()
+        if largest:
+            m.put("serve_rss", largest, number)
+            notes.append(f"{n:,}: serve's largest process: {name}")
+
+
+def settle(b: Bench, clients: list[LiveReloadClient], tree: Tree) -> bool:
+    """Wait until no reload came for ``settle`` s and the server's processes are quiet: True if they are."""
+    deadline = time.perf_counter() + b.timeout
+    for client in clients:
+        client.wait_quiet(b.settle)
+    since = time.perf_counter()
+    while time.perf_counter() < deadline:
+        if tree.quiet_from(since, QUIET_WINDOW, QUIET_BUSY) is not None:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def edit_latency(b: Bench, client: LiveReloadClient, edit: Callable[[], str | None], page: Path,
-                 url: str, server: subprocess.Popen[bytes]) -> dict[str, float]:
-    """Seconds from an edit to: the page file rewritten (""), the reload message, the reloaded page answered."""
+                 url: str, server: subprocess.Popen[bytes], tree: Tree) -> dict[str, float]:
+    """Seconds from an edit to: the page file rewritten (""), the reload message, the reloaded page answered,
+    the server's processes quiet again."""
     file_before, http_before = read(page), http_get(url)
     marker = edit()
     started = time.perf_counter()
@@ -330,18 +496,36 @@ def edit_latency(b: Bench, client: LiveReloadClient, edit: Callable[[], str | No
             raise BenchError(f"serve exited by itself (status {server.returncode}) after an edit")
         else:
             found["_stale"] = 1.0
+    after = reload_at or started + found.get("", 0.0)
+    while time.perf_counter() - started < b.timeout:
+        quiet = tree.quiet_from(after, QUIET_WINDOW, QUIET_BUSY)
+        if quiet is not None:
+            found["_quiet"] = quiet - started
+            break
+        time.sleep(0.1)
     return found
 
 
 def profile(b: Bench, n: int, top: int = 15) -> None:
-    """cProfile one cold build; with --jobs > 1 only the main process is profiled, not the render workers."""
-    site, out, stats_file = b.corpus(n, "bulletin"), b.work / "out" / f"profile-{n}", b.work / f"profile-{n}.prof"
+    """cProfile one cold build (search on); with --jobs > 1 only the main process is profiled."""
+    site, out, stats_file = b.sites(n)["on"], b.work / "out" / f"profile-{n}", b.work / f"profile-{n}.prof"
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(site / ".cache", ignore_errors=True)
     cmd = [sys.executable, "-m", "cProfile", "-o", str(stats_file), *b.build_cmd(site, out)[1:]]
     print(f"$ {b.show(cmd)}", file=sys.stderr)
     subprocess.run(cmd, cwd=b.repo, check=True, stdout=subprocess.DEVNULL)
     pstats.Stats(str(stats_file)).sort_stats("cumulative").print_stats(top)
+
+
+def find_pagefind(python: str = sys.executable) -> str | None:
+    """The ``pagefind_extended`` binary of the pagefind package installed for ``python``, if any."""
+    try:
+        done = subprocess.run([python, "-c", "from pagefind.service import get_executable; print(get_executable())"],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    path = done.stdout.strip().splitlines()[-1] if done.returncode == 0 and done.stdout.strip() else ""
+    return path if path and os.access(path, os.X_OK) else None
 
 
 def exited(proc: subprocess.Popen[bytes], within: float) -> bool:
@@ -367,14 +551,6 @@ def http_get(url: str) -> bytes | None:
     except urllib.error.HTTPError as exc:
         return exc.read()
     except (urllib.error.URLError, OSError):
-        return None
-
-
-def peak_rss(pid: int) -> float | None:
-    """A live process's peak RSS (VmHWM) in bytes."""
-    try:
-        return int(re.findall(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())[0]) * 1024
-    except (OSError, IndexError):
         return None
 
 
