@@ -61,7 +61,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repo", type=Path, default=REPO, help="the bulletin checkout to measure (default: this one)")
     parser.add_argument("--results", type=Path, help="where to write the results (default: bench/RESULTS.md; "
                         "with --quick: WORK/RESULTS-quick.md)")
-    parser.add_argument("--note", action="append", default=[], help="a note to add to the results (repeatable)")
+    parser.add_argument("--note", action="append", default=[],
+                        help="a note put at the top of the results, e.g. what the run is for (repeatable)")
     parser.add_argument("--profile", action="store_true",
                         help="instead: profile one cold build (search on) at the largest size with cProfile "
                         "(top 15, cumulative; the main process only)")
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile(b, sizes[-1])
         return 0
-    notes: list[str] = list(args.note)
+    notes: list[str] = []
     if not hugo:
         notes.append("Hugo not installed (`apt-get install -y hugo`) or --no-hugo: no Hugo or Hugo + Pagefind "
                      "figures, no ratios, targets given as ratios not checked")
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         if n != sizes[0] and first and this:
             figures[n].put("scaling", this / first, *figures[n].cmds.get("cold_off", []))
     results = args.results or (b.work / "RESULTS-quick.md" if args.quick else REPO / "bench" / "RESULTS.md")
-    text = results_markdown(b, figures, sizes, notes)
+    text = results_markdown(b, figures, sizes, notes, args.note)
     if found := leaks(text):
         print(f"bench: warning: the results name a machine's own folders: {', '.join(found)}", file=sys.stderr)
     results.write_text(text, "utf-8")

@@ -88,7 +88,7 @@ def placeholders(text: str, places: list[tuple[str, str]]) -> str:
     """``text`` with every machine folder of ``places`` ((folder, placeholder), longest first) replaced."""
     for folder, name in sorted(places, key=lambda p: -len(p[0])):
         if folder and folder != "/":
-            text = re.sub(re.escape(folder.rstrip("/")) + r"(?=/|\b|$)", name, text)
+            text = re.sub(re.escape(folder.rstrip("/")) + r"(?![\w.-])", name, text)
     return text
 
 

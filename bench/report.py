@@ -151,7 +151,8 @@ def targets(figures: Figures, sizes: list[int], issue: str = "18") -> str:
             continue
         value, r, met = figures[n].get(row.key), ratio_text(row, figures[n]), verdict(row, figures, sizes)
         figure = show(row, value) + (f" = {r}" if r else "")
-        met = {"yes": "met", "**no**": "**not met**"}.get(met, "not measured")
+        met = {"yes": "met", "**no**": "**not met**"}.get(met, "not measured" if value is None
+                                                          else "not checked: its reference was not measured")
         lines.append(f"- {row.label} {target_text(row).removesuffix(f' (#{issue})')}: {figure} at {n:,} "
                      f"bulletins: {met}")
     return "\n".join(lines)
@@ -239,11 +240,14 @@ METHOD = """\
 """
 
 
-def results_markdown(b: Bench, figures: Figures, sizes: list[int], notes: list[str]) -> str:
+def results_markdown(b: Bench, figures: Figures, sizes: list[int], notes: list[str],
+                     remarks: list[str] = ()) -> str:  # type: ignore[assignment]
+    """The whole page; ``remarks`` (``--note``) stand at the top, ``notes`` (the run's own) under the table."""
     info = "\n".join(f"- **{k}**: {v}" for k, v in machine(b))
+    head = "".join(f"> **Note**: {b.place(remark)}\n>\n" for remark in remarks).removesuffix(">\n")
     commands = "\n".join(f"# [{i}] {what}\n{cmd}" for i, (cmd, what) in enumerate(b.commands.items(), 1))
     note_lines = "\n".join(f"- {b.place(note)}" for note in notes) or "- none"
-    return (f"# Benchmark results\n\nMeasured by `bench/run` (command 1 below) from the repository root; rerun "
+    return (f"# Benchmark results\n\n{head + chr(10) if head else ''}Measured by `bench/run` (command 1 below) from the repository root; rerun "
             f"it to refresh this page, which it overwrites. `bench/run --help` lists the options. Paths: `.` "
             f"is the repository, `<work>` the folder of corpora and outputs (`--work`).\n\n"
             f"## Machine\n\n{info}\n\n"

@@ -117,3 +117,17 @@ def test_table_shows_ratios_and_commands_and_leaves_out_unmeasured_rows():
     line = next(x for x in text.splitlines() if x.startswith("| cold build, search on"))
     assert "| 30.0 s | 0.75x H+P | ≤ 0.6x H+P (#18) | **no** | 3 |" in line
     assert "CI build" not in text
+
+
+def test_results_page_puts_the_notes_on_top_and_names_no_machine_folder(tmp_path: Path, monkeypatch):
+    import bench.report as report
+    monkeypatch.setattr(report, "machine", lambda b: [("cores", "2")])
+    b = Bench(repo=REPO, work=tmp_path / "w", corpus_script=tmp_path / "make_corpus.py", jobs=2, repeat=1, settle=1,
+              timeout=5, hugo=None, pagefind=None)
+    b.commands["bench/run --sizes 1000"] = "this benchmark"
+    b.log([sys.executable, "build.py", "build", "--output", str(tmp_path / "w" / "out")], "cold build")
+    page = report.results_markdown(b, figures(), [10000], [f"log: {tmp_path}/w/serve.log"],
+                                   ["Development run at 1,000 bulletins"])
+    assert page.startswith("# Benchmark results\n\n> **Note**: Development run at 1,000 bulletins\n")
+    assert "## Targets of issue 18" in page and "log: <work>/serve.log" in page
+    assert leaks(page) == [] and str(tmp_path) not in page
