@@ -12,6 +12,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bench.harness import REPO, Bench, BenchError, Measured, bench_size, find_pagefind, leaks, parse_sizes, profile
@@ -112,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         notes.append("Pagefind not found or --no-pagefind: no Hugo + Pagefind reference, search-on ratios not checked")
     figures: dict[int, Measured] = {}
     failed = False
+    started = time.monotonic()
     for n in sizes:
-        print(f"{n:,} bulletins:", file=sys.stderr)
+        print(f"{n:,} bulletins (at {time.monotonic() - started:.0f} s):", file=sys.stderr)
         figures[n] = Measured()
         try:
             bench_size(b, n, figures[n], notes, serve=not args.no_serve)
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     results.write_text(text, "utf-8")
     print(table(figures, sizes))
     print("\n".join(f"- {b.place(note)}" for note in notes))
-    print(f"\nwritten to {results}")
+    print(f"\nwritten to {results} after {time.monotonic() - started:.0f} s")
     return 1 if failed else 0
 
 

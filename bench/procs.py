@@ -124,7 +124,7 @@ class Sampler:
         while not self.done.wait(self.interval):
             try:
                 self.sample()
-            except OSError:
+            except (OSError, ValueError, IndexError):  # a process that went away while it was read
                 continue
 
     def stop(self) -> Tree:

@@ -228,7 +228,8 @@ METHOD = """\
   `/livereload` and speak the LiveReload protocol like livereload.js (hello, then info with the page's
   URL): one has the edited bulletin's page open, the other the statistics page. Before each edit the
   harness waits until no reload came for `--settle` seconds and the server's processes used less than 20 %
-  of a core for a second (so an edit never meets the previous one's background search refresh). Then one
+  of a core (or their idle use, measured for 3 s after start, plus 15 %) for a second, so that an edit
+  never meets the previous one's background search refresh. Then one
   bulletin is saved (a sentence appended): the harness polls its page file under OUT every 5 ms until it
   holds the new sentence ("page file rewritten"), waits for the `reload` message at the client that has the
   page open ("reload message"), requests the page as the reloading browser does and checks it is the new
