@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.harness import REPO, Bench, BenchError, Measured, bench_size, find_pagefind, leaks, parse_sizes, profile
+from bench.harness import (REPO, Bench, BenchError, Measured, bench_size, find_pagefind, leaks, parse_sizes, profile,
+                           show_cmd)
 from bench.report import results_markdown, table
 
 EPILOG = """\
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
               jobs=args.jobs, repeat=1 if args.quick else args.repeat, settle=args.settle,
               timeout=args.timeout or (30.0 if args.quick else 300.0), hugo=hugo, pagefind=pagefind,
               ci=not args.no_ci)
-    b.commands[shlex.join(["bench/run", *(b.place(a) for a in argv)])] = "this benchmark"
+    b.commands[show_cmd(["bench/run", *(b.place(a) for a in argv)])] = "this benchmark"
     if args.profile:
         profile(b, sizes[-1])
         return 0
