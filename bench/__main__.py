@@ -65,8 +65,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--note", action="append", default=[],
                         help="a note put at the top of the results, e.g. what the run is for (repeatable)")
     parser.add_argument("--profile", action="store_true",
-                        help="instead: profile one cold build (search on) at the largest size with cProfile "
-                        "(top 15, cumulative; the main process only)")
+                        help="instead: only profile one cold build (search off, --jobs 1) at the largest size "
+                        "with cProfile and print its top entries")
+    parser.add_argument("--profile-top", type=int, default=0, metavar="N",
+                        help="also profile one cold build (search off, --jobs 1) at the largest size and put its "
+                        "top N entries in the results (default: 0, no profile)")
     parser.add_argument("--hugo", help="the hugo binary (default: hugo on PATH)")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo (and Hugo + Pagefind) even when installed")
     parser.add_argument("--pagefind", help="the pagefind_extended binary run on Hugo's output (default: the one of "
@@ -103,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
               ci=not args.no_ci)
     b.commands[show_cmd(["bench/run", *(b.place(a) for a in argv)])] = "this benchmark"
     if args.profile:
-        profile(b, sizes[-1])
+        print(profile(b, sizes[-1], args.profile_top or 15))
         return 0
     notes: list[str] = []
     if not hugo:
@@ -127,8 +130,14 @@ def main(argv: list[str] | None = None) -> int:
         first, this = figures[sizes[0]].get("cold_off"), figures[n].get("cold_off")
         if n != sizes[0] and first and this:
             figures[n].put("scaling", this / first, *figures[n].cmds.get("cold_off", []))
+    profiled = ""
+    if args.profile_top > 0 and not failed:
+        try:
+            profiled = profile(b, sizes[-1], args.profile_top)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            notes.append(f"profile failed: {exc}")
     results = args.results or (b.work / "RESULTS-quick.md" if args.quick else REPO / "bench" / "RESULTS.md")
-    text = results_markdown(b, figures, sizes, notes, args.note)
+    text = results_markdown(b, figures, sizes, notes, args.note, profiled)
     if found := leaks(text):
         print(f"bench: warning: the results name a machine's own folders: {', '.join(found)}", file=sys.stderr)
     results.write_text(text, "utf-8")

@@ -4,6 +4,7 @@ next to Hugo's and Hugo + Pagefind's measured in the same run. Drives only the C
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pstats
 import re
@@ -423,7 +424,7 @@ def measure_serve(b: Bench, site: Path, out: Path, edits: Edits, m: Measured, no
         clients += [page_client, stats_client]
         for client in clients:
             client.wait_quiet(b.settle)
-        busy = quiet_threshold(sampler.tree)
+        busy = quiet_threshold(sampler.tree, timeout=b.timeout)
         notes.append(f"{n:,}: serve: the preview counts as quiet below {busy:.0%} of a core (its idle use plus 15 %, "
                      f"at least {QUIET_BUSY:.0%})")
         samples: dict[str, list[float]] = {}
@@ -460,15 +461,21 @@ def measure_serve(b: Bench, site: Path, out: Path, edits: Edits, m: Measured, no
             notes.append(f"{n:,}: serve's largest process: {name}")
 
 
-def quiet_threshold(tree: Tree, seconds: float = 3.0) -> float:
-    """The CPU share (of one core) below which the server counts as quiet: its least use over a second of the
-    next ``seconds`` (a watcher that polls costs something), plus 15 %, and at least ``QUIET_BUSY``."""
+def quiet_threshold(tree: Tree, seconds: float = 3.0, timeout: float = 300.0) -> float:
+    """The CPU share (of one core) below which the server counts as quiet: its least use over a second (a
+    watcher that polls costs something), plus 15 %, and at least ``QUIET_BUSY``. Watched for ``seconds``,
+    and longer while the server stays busy (a first build may index search in the background)."""
     start = time.perf_counter()
-    time.sleep(seconds)
-    samples = [x for x in tree.cpu_samples if x[0] >= start]
-    shares = [(c1 - c0) / (t1 - t0) for i, (t0, c0) in enumerate(samples) for t1, c1 in samples[i:]
-              if 0.9 * QUIET_WINDOW <= t1 - t0 <= 1.1 * QUIET_WINDOW]
-    return min(0.9, max(QUIET_BUSY, min(shares, default=0.0) + 0.15))
+    while True:
+        time.sleep(0.5)
+        samples = [x for x in tree.cpu_samples if x[0] >= start]
+        shares = [(c1 - c0) / (t1 - t0) for i, (t0, c0) in enumerate(samples) for t1, c1 in samples[i:]
+                  if 0.9 * QUIET_WINDOW <= t1 - t0 <= 1.1 * QUIET_WINDOW]
+        waited = time.perf_counter() - start
+        if waited >= seconds and shares and (min(shares) < 0.35 or waited > timeout):
+            return min(0.9, max(QUIET_BUSY, min(shares) + 0.15))
+        if waited > timeout + 5:
+            return 0.9
 
 
 def settle(b: Bench, clients: list[LiveReloadClient], tree: Tree, busy: float = QUIET_BUSY) -> bool:
@@ -522,15 +529,27 @@ def edit_latency(b: Bench, client: LiveReloadClient, edit: Callable[[], str | No
     return found
 
 
-def profile(b: Bench, n: int, top: int = 15) -> None:
-    """cProfile one cold build (search on); with --jobs > 1 only the main process is profiled."""
-    site, out, stats_file = b.sites(n)["on"], b.work / "out" / f"profile-{n}", b.work / f"profile-{n}.prof"
+def profile(b: Bench, n: int, top: int = 15) -> str:
+    """cProfile of one cold build, search off, with --jobs 1 (all the work in the profiled process): the
+    command line and the ``top`` entries by own time and by cumulative time."""
+    site, out, stats_file = b.sites(n)["off"], b.work / "out" / f"profile-{n}", b.work / f"profile-{n}.prof"
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(site / ".cache", ignore_errors=True)
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(stats_file), *b.build_cmd(site, out)[1:]]
-    print(f"$ {b.show(cmd)}", file=sys.stderr)
+    build = b.build_cmd(site, out)
+    build[build.index("--jobs") + 1] = "1"
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(stats_file), *build[1:]]
+    number = b.log(cmd, "profile of a cold build, search off, --jobs 1 (after rm -rf OUT SRC/.cache)")
+    print(f"  {n:,} profiling a cold build: {b.show(cmd)}", file=sys.stderr)
     subprocess.run(cmd, cwd=b.repo, check=True, stdout=subprocess.DEVNULL)
-    pstats.Stats(str(stats_file)).sort_stats("cumulative").print_stats(top)
+    parts = [f"[{number}] at {n:,} bulletins"]
+    for order in ("tottime", "cumulative"):
+        text = io.StringIO()
+        pstats.Stats(str(stats_file), stream=text).sort_stats(order).print_stats(top)
+        body = text.getvalue()
+        body = body[body.index("   ncalls"):] if "   ncalls" in body else body
+        parts.append(f"Top {top} by {'own' if order == 'tottime' else 'cumulative'} time:\n\n```\n"
+                     f"{b.place(body.rstrip())}\n```")
+    return "\n\n".join(parts)
 
 
 def find_pagefind(python: str = sys.executable) -> str | None:

@@ -237,12 +237,14 @@ METHOD = """\
   the start of the first quiet second after the reload). The same for one figure of a unit YAML,
   `stats/index.html` (changed = its bytes differ from before the edit) and the client on the statistics
   page. Memory: the largest process of the server's tree over the whole session.
+- Profile (with `--profile-top N`): cProfile of one more cold build, search off, `--jobs 1` so that the
+  rendering is in the profiled process (a process forked to convert bodies ahead is not profiled).
 - Targets (issue 18 unless marked #8; 2 cores, output on tmpfs) are checked at the largest size measured.
 """
 
 
 def results_markdown(b: Bench, figures: Figures, sizes: list[int], notes: list[str],
-                     remarks: list[str] = ()) -> str:  # type: ignore[assignment]
+                     remarks: list[str] = (), profiled: str = "") -> str:  # type: ignore[assignment]
     """The whole page; ``remarks`` (``--note``) stand at the top, ``notes`` (the run's own) under the table."""
     info = "\n".join(f"- **{k}**: {v}" for k, v in machine(b))
     head = "".join(f"> **Note**: {b.place(remark)}\n>\n" for remark in remarks).removesuffix(">\n")
@@ -257,5 +259,6 @@ def results_markdown(b: Bench, figures: Figures, sizes: list[int], notes: list[s
             f"Hugo followed by Pagefind on Hugo's output (search on), both measured in this run. The last "
             f"column numbers the commands (below) that produced each figure.\n\n"
             f"{table(figures, sizes)}\n\nNotes:\n\n{note_lines}\n\n"
-            f"## Commands\n\nRun from the repository root:\n\n```sh\n{commands}\n```\n\n"
+            + (f"## Profile of a cold build\n\ncProfile, command {profiled}\n\n" if profiled else "")
+            + f"## Commands\n\nRun from the repository root:\n\n```sh\n{commands}\n```\n\n"
             f"## What is measured, and how\n\n{METHOD}")

@@ -39,7 +39,7 @@ def test_help_documents_every_option():
     assert done.returncode == 0
     parser_options = {a for a in done.stdout.split() if a.startswith("--") and a.strip("[]") == a}
     for option in ("--sizes", "--repeat", "--jobs", "--quick", "--work", "--corpus-script", "--repo", "--results",
-                   "--note", "--profile", "--hugo", "--no-hugo", "--pagefind", "--no-pagefind", "--no-ci",
+                   "--note", "--profile", "--profile-top", "--hugo", "--no-hugo", "--pagefind", "--no-pagefind", "--no-ci",
                    "--no-serve", "--settle", "--timeout"):
         assert option in parser_options
     assert parse_args(["--sizes", "1000", "--repeat", "1"]).repeat == 1
