@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     for n in sizes:
         print(f"{n:,} bulletins (at {time.monotonic() - started:.0f} s):", file=sys.stderr)
-        figures[n] = Measured()
+        figures[n], began = Measured(), time.monotonic()
         try:
             bench_size(b, n, figures[n], notes, serve=not args.no_serve)
         except BenchError as exc:
@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             lines = b.place(str(exc)).splitlines()
             notes.append(f"{n:,}: FAILED: {lines[0]} … {lines[-1]}" if len(lines) > 1 else f"{n:,}: FAILED: {lines[0]}")
             failed = True
+        notes.append(f"{n:,}: this size took {time.monotonic() - began:.0f} s of the run")
         first, this = figures[sizes[0]].get("cold_off"), figures[n].get("cold_off")
         if n != sizes[0] and first and this:
             figures[n].put("scaling", this / first, *figures[n].cmds.get("cold_off", []))
