@@ -24,8 +24,8 @@ Hugo's output (in alternating rounds), CI builds with a restored body cache, reb
 bulletin, one unit YAML, a template; search on and off), peak memory of every process of each build, and
 the preview's save -> page written -> reload message -> page served (search on). Corpora are generated once
 per size under --work and reused. Without Hugo (apt-get install -y hugo) or Pagefind the reference figures
-are skipped and the results say so. Estimated time at 10,000 bulletins with --repeat 3: about 25 minutes
-on 2 cores.
+are skipped and the results say so. --sizes 1000,10000 --repeat 3 takes about 20 to 30 minutes on 2
+idle cores (most of it Pagefind at 10,000 while search is not incremental), and 2 GB under --work.
 """
 
 
