@@ -65,8 +65,9 @@
 
   async function run() {
     var pagefind = await import(bundle + "pagefind.js");
-    await pagefind.options({ excerptLength: 40 });
-    for (var i = 1; i < bundles.length; i++) await pagefind.mergeIndex(bundles[i]);
+    // The records' URLs carry the site's base path already: Pagefind must not add it again.
+    await pagefind.options({ excerptLength: 40, baseUrl: "/" });
+    for (var i = 1; i < bundles.length; i++) await pagefind.mergeIndex(bundles[i], { baseUrl: "/" });
     var filters = await pagefind.filters();
     ["unit", "year"].forEach(function (name) {
       if (filters[name] && Object.keys(filters[name]).length) {
