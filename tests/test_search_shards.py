@@ -148,9 +148,9 @@ def test_the_shards_answer_as_one_index_would(two_years: Path, tmp_path: Path) -
     assert sharded["filters"]
 
 
-# Pagefind skips a term that no page of an index has: a shard without 史 answers 党 史 as 党. The browser keeps
-# (its side of the contract, with the finder branch) only results whose text has every term of the query, so a shard answers as the
-# whole index; a quoted phrase needs no such care (an index without one of its terms has no result).
+# Pagefind skips a term that no page of an index has: a shard without 史 answers 党 史 as 党. The search page's
+# script keeps only results whose text has every term of the query (its side of the tokens' contract), and so
+# the shards answer as the whole index; a quoted phrase needs no such care (an index without a term has no result).
 ANSWER = """async ([bundles, queries]) => {
   const pagefind = await import(bundles[0] + "pagefind.js");
   await pagefind.options({ baseUrl: "/" });  // the records' URLs carry the base path
