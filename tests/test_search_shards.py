@@ -65,6 +65,7 @@ def test_an_edit_indexes_again_only_the_shard_of_its_year(two_years: Path) -> No
         assert mtimes(output / "pagefind" / shard) == served, shard
     records = json.loads((cache(two_years) / "2022/records.json").read_text(encoding="utf-8"))
     assert any("登山" in record["body"] for record in records.values())
+    assert mtimes(output / "pagefind/2022").keys() == mtimes(cache(two_years) / "2022/bundle").keys()  # none stale
     assert found_urls(output, '"登 山"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
 
 
