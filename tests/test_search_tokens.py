@@ -37,3 +37,21 @@ def test_full_width_forms_and_symbols_are_punctuation() -> None:
 def test_plain_text_is_the_words_a_reader_sees() -> None:
     html = '<h2>一、<wbr>宣讲</h2><p>参加&amp;人员<strong>2</strong>万<a href="/x">余</a>人次</p><ul><li>甲</li><li>乙</li></ul>'
     assert plain_text(html) == "一、宣讲\n参加&人员2万余人次\n甲\n乙"
+
+
+def test_a_year_with_more_bulletins_than_a_shard_holds_is_cut_into_halves_quarters_or_months() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from bulletin.render.searchrecord import SHARD_RECORDS, Shards, search_shards
+
+    def site(counts: dict[int, int], mirrored: bool = False) -> SimpleNamespace:
+        bulletins = [SimpleNamespace(date=dt.date(year, 1 + i % 12, 1)) for year, n in counts.items() for i in range(n)]
+        return SimpleNamespace(bulletins=bulletins, units=[object()],
+                               config=SimpleNamespace(variants=("zh-Hant",) if mirrored else ()))
+
+    many = {2020: SHARD_RECORDS, 2021: SHARD_RECORDS + 1, 2022: 3 * SHARD_RECORDS, 2023: 5 * SHARD_RECORDS}
+    assert Shards.of(site(many)).parts == {2020: 12, 2021: 6, 2022: 3, 2023: 1}
+    assert Shards.of(site({2020: SHARD_RECORDS}, mirrored=True)).parts == {2020: 6}  # twins are records too
+    assert search_shards(site({2020: 3, 2023: 5 * SHARD_RECORDS}))[:3] == ["2023-12", "2023-11", "2023-10"]
+    assert search_shards(site({2020: 3, 2021: 2 * SHARD_RECORDS}))[-3:] == ["2021-h1", "2020", "units"]

@@ -10,6 +10,8 @@ one shard only (``incremental.search``).
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Iterable
 
 from ..model import Site
@@ -20,12 +22,41 @@ from .renderer import PageJob, Renderer
 
 UNITS_SHARD = "units"
 SEARCH_FOLDER = "pagefind"
+SHARD_RECORDS = 500  # the most records a shard of bulletins should hold: Pagefind indexes about 150 a second
+
+
+@dataclass(frozen=True, slots=True)
+class Shards:
+    """How a site's index is cut: each year of bulletins whole ("2021"), or, when it has more records than a
+    shard should hold, in halves ("2021-h1"), quarters ("2021-q3") or months ("2021-07"); the units apart."""
+
+    parts: dict[int, int]  # year -> the months each of its shards spans (12, 6, 3 or 1)
+    units: bool
+
+    @classmethod
+    def of(cls, site: Site) -> Shards:
+        per_year: dict[int, int] = {}
+        for bulletin in site.bulletins:
+            per_year[bulletin.date.year] = per_year.get(bulletin.date.year, 0) + 1
+        twins = 2 if "zh-Hant" in site.config.variants else 1
+        parts = {year: next((months for months in (12, 6, 3) if count * twins * months <= SHARD_RECORDS * 12), 1)
+                 for year, count in per_year.items()}
+        return cls(parts, bool(site.units))
+
+    def of_date(self, day: dt.date) -> str:
+        """The shard of a bulletin of this date."""
+        months = self.parts[day.year]
+        part = (day.month - 1) // months + 1
+        if months == 12:
+            return str(day.year)
+        return f"{day.year}-{part:02d}" if months == 1 else f"{day.year}-{'h' if months == 6 else 'q'}{part}"
 
 
 def search_shards(site: Site) -> list[str]:
-    """The shards of a site's index, newest year first, the units last (known before any page is rendered)."""
-    years = sorted({str(b.date.year) for b in site.bulletins}, reverse=True)
-    return years + ([UNITS_SHARD] if site.units else [])
+    """The shards of a site's index, newest first, the units last (known before any page is rendered)."""
+    shards = Shards.of(site)
+    return sorted({shards.of_date(b.date) for b in site.bulletins}, reverse=True) + ([UNITS_SHARD] if shards.units
+                                                                                    else [])
 
 
 def bundle_urls(renderer: Renderer) -> list[str]:
@@ -33,10 +64,10 @@ def bundle_urls(renderer: Renderer) -> list[str]:
     return [renderer.url(f"{SEARCH_FOLDER}/{shard}/") for shard in search_shards(renderer.site)]
 
 
-def search_shard(job: PageJob) -> str | None:
+def search_shard(job: PageJob, shards: Shards) -> str | None:
     """The shard of a page readers search, or None for a page they do not."""
     if job.template == "bulletin.html":
-        return str(job.context["bulletin"].date.year)  # type: ignore[attr-defined]
+        return shards.of_date(job.context["bulletin"].date)  # type: ignore[attr-defined]
     if job.template == "unit.html" and job.context["pager"].number == 1:  # type: ignore[attr-defined]
         return UNITS_SHARD
     return None
