@@ -79,8 +79,11 @@ def record_digest(record: Record) -> str:
 class SearchCache:
     """The shards kept in the cache, and the records of pages rendered since they were indexed."""
 
-    def __init__(self, source: Path) -> None:
+    def __init__(self, source: Path, prune: bool = True) -> None:
         self.folder = source / CACHE_DIR / "search"
+        # Shards no longer in a build leave the cache (the command line's); the preview keeps them, as the next
+        # build may already have found a page's record there while this one indexed.
+        self.prune = prune
         self.lock = threading.Lock()  # the preview indexes in a thread while the next build learns records
         self._shards: dict[str, Shard] | None = None
         self.fresh: dict[str, tuple[str, Record]] = {}  # path -> (fingerprint, record) of pages rendered now
@@ -120,7 +123,7 @@ class SearchCache:
     def bundles(self, plan: SearchPlan) -> SearchBundles:
         """Each shard's bundle of ``plan``: taken over when its key is unchanged, else indexed again into the cache.
 
-        Shards that are no longer in ``plan`` leave the cache; one thread at a time may ask. Raises
+        Shards that are no longer in ``plan`` leave the cache (see ``prune``); one thread at a time may ask. Raises
         ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
         try:
             return self._bundles(plan)
@@ -163,7 +166,7 @@ class SearchCache:
                 for path, fingerprint in pages.items():
                     if self.fresh.get(path, ("",))[0] == fingerprint:
                         del self.fresh[path]
-        for name in sorted(set(shards) - set(plan.shards)):
+        for name in sorted(set(shards) - set(plan.shards) if self.prune else ()):
             del shards[name]
             remove(self.folder / name)
         return done
