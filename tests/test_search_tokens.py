@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bulletin.searchtext import plain_text, search_tokens
+
+IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+
+
+def tokens_as_the_contract_says(text: str) -> str:
+    """The contract, one character at a time: an ideograph is a token, a run of ASCII letters and digits is one,
+    any other character that is not whitespace goes on the end of the token before it (or starts one)."""
+    tokens: list[str] = []
+    for match in re.finditer(f"[{IDEOGRAPHS}]|[A-Za-z0-9]+|\\S", text):
+        piece = match.group(0)
+        other = not re.fullmatch(f"[{IDEOGRAPHS}]|[A-Za-z0-9]+", piece)
+        if other and tokens:
+            tokens[-1] += piece
+        else:
+            tokens.append(piece)
+    return " ".join(tokens)
 
 
 def test_each_ideograph_is_a_token_and_numbers_keep_together_with_punctuation_glued_to_the_token_before() -> None:
@@ -55,3 +76,13 @@ def test_a_year_with_more_bulletins_than_a_shard_holds_is_cut_into_halves_quarte
     assert Shards.of(site({2020: SHARD_RECORDS}, mirrored=True)).parts == {2020: 6}  # twins are records too
     assert search_shards(site({2020: 3, 2023: 5 * SHARD_RECORDS}))[:3] == ["2023-12", "2023-11", "2023-10"]
     assert search_shards(site({2020: 3, 2021: 2 * SHARD_RECORDS}))[-3:] == ["2021-h1", "2020", "units"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("党史学习 \n\t\u3000，。、（）“”《》—…%.-/:+ aZ09８Ａ\u3400\U00020001\uf900\u00a0"))))
+def test_tokens_are_those_the_contract_describes(text: str) -> None:
+    assert search_tokens(text) == tokens_as_the_contract_says(text)
+
+
+@given(st.text())
+def test_tokens_of_any_text_are_those_the_contract_describes(text: str) -> None:
+    assert search_tokens(text) == tokens_as_the_contract_says(text)
