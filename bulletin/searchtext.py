@@ -15,9 +15,7 @@ import re
 _IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _OTHER = f"[^\\sA-Za-z0-9{_IDEOGRAPH}]"
 _SPACE_BEFORE_OTHER = re.compile(f"\\s+(?={_OTHER})")  # punctuation goes with the token before, space or not
-_BEFORE_IDEOGRAPH = re.compile(f"(?<=\\S)(?=[{_IDEOGRAPH}])")
-_BEFORE_WORD = re.compile(f"(?<=[^\\sA-Za-z0-9])(?=[A-Za-z0-9])")
-_WHITESPACE = re.compile(r"\s+")
+_TOKEN = re.compile(f"(?:[{_IDEOGRAPH}]|[A-Za-z0-9]+|{_OTHER}){_OTHER}*")  # a token and the punctuation after it
 _BLOCK = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|thead|tbody|caption|blockquote|pre|"
                     r"figure|figcaption|dl|dt|dd|section|article)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -31,10 +29,7 @@ def search_tokens(text: str) -> str:
 
         党史学习，参与800余人次。 -> 党 史 学 习， 参 与 800 余 人 次。
     """
-    text = _SPACE_BEFORE_OTHER.sub("", text.strip())
-    text = _BEFORE_IDEOGRAPH.sub(" ", text)
-    text = _BEFORE_WORD.sub(" ", text)
-    return _WHITESPACE.sub(" ", text)
+    return " ".join(_TOKEN.findall(_SPACE_BEFORE_OTHER.sub("", text)))
 
 
 def plain_text(markup: str) -> str:

@@ -71,8 +71,9 @@ def pagefind_version() -> str:
 
 
 def record_content(record: Record) -> str:
-    """What the index holds of a record: its title and body as search tokens."""
-    return search_tokens(f"{record['title']}\n{record['body']}")
+    """What the index holds of a record: its title and body as search tokens (made with the record, or now)."""
+    content = record.get("content")
+    return content if isinstance(content, str) else search_tokens(f"{record['title']}\n{record['body']}")
 
 
 def index_shards(shards: Iterable[tuple[Sequence[Record], Path]]) -> Indexed:

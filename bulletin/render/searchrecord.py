@@ -1,9 +1,9 @@
 """Search records: what the search index holds of each page readers search, made as the page is rendered.
 
 Readers search bulletins and units: each bulletin page and the first page of each unit (the pages
-marked ``data-pagefind-body``). A record is the page's URL, its title and body as plain text, what
-a result shows of it (``meta``) and what results are filtered by (``filters``), in the page's
-language; the traditional mirror's twin has its own, converted as its page is. The index is cut
+marked ``data-pagefind-body``). A record is the page's URL, its title and body as plain text and as
+the index's tokens (``content``), what a result shows of it (``meta``) and what results are filtered by
+(``filters``), in the page's language; the traditional mirror's twin has its own, converted as its page is. The index is cut
 into shards, one per year of the bulletins' dates and one for the units, so that an edit re-indexes
 one shard only (``incremental.search``).
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..model import Site
-from ..searchtext import plain_text
+from ..searchtext import plain_text, search_tokens
 from .environment import date_zh
 from .mirror import LANGUAGE, MIRROR, to_traditional
 from .renderer import PageJob, Renderer
@@ -76,6 +76,7 @@ def search_shard(job: PageJob, shards: Shards) -> str | None:
 def page_records(job: PageJob, renderer: Renderer, mirrored: bool) -> list[dict[str, object]]:
     """The records of a page readers search (after it is rendered: its body's HTML is made), its twin's next."""
     record = _record(job, renderer)
+    record["content"] = search_tokens(f"{record['title']}\n{record['body']}")
     if not mirrored:
         return [record]
     terms = renderer.site.config.terms
@@ -84,6 +85,7 @@ def page_records(job: PageJob, renderer: Renderer, mirrored: bool) -> list[dict[
                 meta={k: to_traditional(v, terms) for k, v in record["meta"].items()},  # type: ignore[attr-defined]
                 filters={k: [to_traditional(v, terms) for v in values]
                          for k, values in record["filters"].items()})  # type: ignore[attr-defined]
+    twin["content"] = search_tokens(f"{twin['title']}\n{twin['body']}")
     return [record, twin]
 
 
