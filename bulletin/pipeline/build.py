@@ -19,12 +19,12 @@ import jinja2
 from ..errors import Problems, Severity
 from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
+from ..incremental.search import SearchBundles, SearchPlan
 from ..load.read import Sources, read_sources
 from ..load.recall import Forgetful, Recall
 from ..load.validate import load_site
 from ..model import Site
 from ..output.inplace import InPlace
-from ..incremental.search import SearchBundles, SearchPlan
 from ..output.search import SEARCH_FOLDER, SearchIndexError
 from ..output.writer import Writer, interrupted, open_writer
 from ..render.environment import make_environment

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from ..incremental.reuse import Reuse
+from ..incremental.search import SearchPlan
 from ..load.read import Sources
 from ..model import Bulletin
 from ..output.static import copy_static
@@ -16,7 +17,6 @@ from ..render.environment import TemplateProblem
 from ..render.exports import stats_csv_bytes, stats_json_bytes
 from ..render.mirror import MIRROR, is_page, mirror_page, mirror_script
 from ..render.pages import site_pages, statistics_pages
-from ..incremental.search import SearchPlan
 from ..render.renderer import PageJob, Renderer
 from ..render.searchrecord import Shards, page_records, search_shard
 from ..render.workbook import stats_xlsx_bytes
