@@ -2,7 +2,10 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var bundle = script && script.getAttribute("data-bundle");
+  // The index comes in shards (a year of bulletins, the units): the first bundle is imported, the others merged.
+  var bundles = ((script && (script.getAttribute("data-bundles") || script.getAttribute("data-bundle"))) || "")
+    .split(/\s+/).filter(Boolean);
+  var bundle = bundles[0];
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
@@ -62,7 +65,9 @@
 
   async function run() {
     var pagefind = await import(bundle + "pagefind.js");
-    await pagefind.options({ excerptLength: 40 });
+    // The records' URLs carry the site's base path already: Pagefind must not add it again.
+    await pagefind.options({ excerptLength: 40, baseUrl: "/" });
+    for (var i = 1; i < bundles.length; i++) await pagefind.mergeIndex(bundles[i], { baseUrl: "/" });
     var filters = await pagefind.filters();
     ["unit", "year"].forEach(function (name) {
       if (filters[name] && Object.keys(filters[name]).length) {

@@ -1,0 +1,293 @@
+"""The search index, shard by shard: a shard whose pages did not change is taken over from the cache.
+
+Each shard (a year of bulletins, or the units: ``render.searchrecord``) is kept in
+``<source>/.cache/bulletin/search/<shard>/``: its Pagefind bundle (``bundle/``), the records of its
+pages (``records.json``) and ``shard.json``, which names its key (the digest of its pages' paths and
+fingerprints and of Pagefind's version), each page's fingerprint and each file's size and digest. A
+shard whose key is unchanged is served from there; another is indexed again from its pages' records,
+those of pages rendered now and those kept for the others. A shard folder that does not match its
+``shard.json`` in every byte is not used at all: its pages are rendered and it is indexed again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..digest import digest, generator_digest
+from ..output.disk import remove
+from ..messages import _
+from ..output.search import Indexed, Record, SearchIndexError, index_shards, pagefind_version
+from .files import CACHE_DIR
+
+SHARD_FILE = "shard.json"
+RECORDS_FILE = "records.json"
+BUNDLE = "bundle"
+FORMAT = 2
+
+
+@dataclass(slots=True)
+class SearchPlan:
+    """A build's searched pages: each shard's pages and their fingerprints (output path -> fingerprint)."""
+
+    shards: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def add(self, shard: str, path: str, fingerprint: str) -> None:
+        self.shards.setdefault(shard, {})[path] = fingerprint
+
+
+@dataclass(slots=True)
+class SearchBundles:
+    """Each shard's bundle folder, and what was indexed to make them (the shards taken over were not)."""
+
+    folders: dict[str, Path]
+    indexed: list[str]  # the shards indexed again
+    files: dict[str, dict[str, str]] = field(default_factory=dict)  # each shard's files: path in the bundle -> digest
+    records: int = 0  # records given to Pagefind
+    peak_kb: int = 0  # the peak memory of Pagefind's process, when it ran
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """A shard in the cache, checked byte for byte against its ``shard.json``: its key, and for each page the
+    fingerprint of its inputs and the digest of its record."""
+
+    key: str
+    pages: dict[str, list[str]]  # path -> [fingerprint, record digest]
+    folder: Path
+    files: dict[str, list]  # path in the folder -> [size, digest, modification time]
+
+    def bundle_files(self) -> dict[str, str]:
+        """The files of its bundle (path in the bundle -> digest)."""
+        return {rel.removeprefix(BUNDLE + "/"): str(entry[1]) for rel, entry in self.files.items()
+                if rel.startswith(BUNDLE + "/")}
+
+    def digest_of(self, path: str, fingerprint: str) -> str | None:
+        """The digest of the record of the page at ``path`` made of these inputs, if kept here."""
+        kept = self.pages.get(path)
+        return kept[1] if kept is not None and kept[0] == fingerprint else None
+
+
+def shard_key(digests: dict[str, str], version: str) -> str:
+    """A shard's key: its pages' paths and records, the generator and the indexer's version.
+
+    Records, not pages: a unit's page is rendered again when its list of bulletins changes, its record not."""
+    return digest("search-shard", str(FORMAT), generator_digest(), version,
+                  *(f"{path}\0{d}" for path, d in sorted(digests.items())))
+
+
+def record_digest(record: Record) -> str:
+    return digest(json.dumps(record, ensure_ascii=False, sort_keys=True))
+
+
+class SearchCache:
+    """The shards kept in the cache, and the records of pages rendered since they were indexed."""
+
+    def __init__(self, source: Path, prune: bool = True) -> None:
+        self.folder = source / CACHE_DIR / "search"
+        # Shards no longer in a build leave the cache (the command line's); the preview keeps them, as the next
+        # build may already have found a page's record there while this one indexed.
+        self.prune = prune
+        self.lock = threading.Lock()  # the preview indexes in a thread while the next build learns records
+        self._shards: dict[str, Shard] | None = None
+        self.fresh: dict[str, tuple[str, Record]] = {}  # path -> (fingerprint, record) of pages rendered now
+
+    @property
+    def shards(self) -> dict[str, Shard]:
+        if self._shards is None:
+            self._shards = self._load()
+        return self._shards
+
+    def _load(self) -> dict[str, Shard]:
+        found = {}
+        try:
+            folders = sorted(p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+        except OSError:
+            return {}
+        for folder in folders:
+            shard = read_shard(folder)
+            if shard is not None:
+                found[folder.name] = shard
+        return found
+
+    def known(self, path: str, fingerprint: str) -> bool:
+        """Whether the record of the page at ``path``, made of these inputs, is kept (so it need not be rendered).
+
+        Takes no lock: render workers ask it, and a lock a thread held when they forked would never be let go."""
+        fresh = self.fresh.get(path)
+        if fresh is not None and fresh[0] == fingerprint:
+            return True
+        return any(shard.digest_of(path, fingerprint) for shard in list(self.shards.values()))
+
+    def learn(self, path: str, fingerprint: str, record: Record) -> None:
+        """The record of a page rendered now."""
+        with self.lock:
+            self.fresh[path] = (fingerprint, record)
+
+    def bundles(self, plan: SearchPlan, processes: int = 1) -> SearchBundles:
+        """Each shard's bundle of ``plan``: taken over when its key is unchanged, else indexed again into the cache.
+
+        Shards that are no longer in ``plan`` leave the cache (see ``prune``); one thread at a time may ask. Raises
+        ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
+        try:
+            return self._bundles(plan, processes)
+        except OSError as exc:
+            raise SearchIndexError(_("the search index could not be kept in {folder}: {why}",
+                                     folder=str(self.folder), why=exc.strerror or str(exc))) from None
+
+    def _bundles(self, plan: SearchPlan, processes: int) -> SearchBundles:
+        version = pagefind_version()
+        folders: dict[str, Path] = {}
+        work: list[tuple[str, str, dict[str, list[str]], list[Record]]] = []
+        with self.lock:
+            fresh = dict(self.fresh)
+        shards = self.shards
+        for name, pages in sorted(plan.shards.items()):
+            entries = {path: [fp, self._digest(path, fp, fresh)] for path, fp in pages.items()}
+            key = shard_key({path: entry[1] for path, entry in entries.items()}, version)
+            kept = shards.get(name)
+            if kept is not None and kept.key == key and bundle_whole(kept):
+                if kept.pages != entries:  # the same records of pages rendered again: their fingerprints
+                    shards[name] = retag(kept, entries)
+                folders[name] = kept.folder / BUNDLE
+            else:
+                work.append((name, key, entries, self._records(entries, fresh)))
+        done = SearchBundles(folders, [name for name, *_ in work])
+        if work:
+            staged = [(records, self._staging(name) / BUNDLE) for name, _key, _pages, records in work]
+            try:
+                indexed: Indexed = index_shards(staged, processes)
+            except BaseException:
+                for _records, bundle in staged:
+                    remove(bundle.parent)
+                raise
+            done.records, done.peak_kb = indexed.records, indexed.peak_kb
+            for (name, key, entries, records), (_records, bundle) in zip(work, staged):
+                shards[name] = store(bundle.parent, self.folder / name, key, entries, records)
+                folders[name] = self.folder / name / BUNDLE
+        with self.lock:  # what is kept now need not be remembered (unless the page changed again meanwhile)
+            for pages in plan.shards.values():
+                for path, fingerprint in pages.items():
+                    if self.fresh.get(path, ("",))[0] == fingerprint:
+                        del self.fresh[path]
+        for name in sorted(set(shards) - set(plan.shards) if self.prune else ()):
+            del shards[name]
+            remove(self.folder / name)
+        done.files = {name: shards[name].bundle_files() for name in folders}
+        return done
+
+    def _digest(self, path: str, fingerprint: str, fresh: dict[str, tuple[str, Record]]) -> str:
+        made = fresh.get(path)
+        if made is not None and made[0] == fingerprint:
+            return record_digest(made[1])
+        for shard in self.shards.values():  # its own shard, or another when its date's year was edited
+            found = shard.digest_of(path, fingerprint)
+            if found is not None:
+                return found
+        raise LookupError(f"no search record of {path}")  # emission renders every page whose record is not kept
+
+    def _records(self, pages: dict[str, list[str]], fresh: dict[str, tuple[str, Record]]) -> list[Record]:
+        """The records of a shard's pages, in the order of their paths: made now, or kept."""
+        stored: dict[str, dict[str, Record]] = {}
+        records = []
+        for path, (fingerprint, _digest) in sorted(pages.items()):
+            made = fresh.get(path)
+            if made is not None and made[0] == fingerprint:
+                records.append(made[1])
+                continue
+            name = next(n for n, shard in self.shards.items() if shard.digest_of(path, fingerprint))
+            if name not in stored:
+                stored[name] = read_records(self.shards[name])
+            records.append(stored[name][path])
+        return records
+
+    def _staging(self, name: str) -> Path:
+        folder = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}"
+        remove(folder)
+        folder.mkdir(parents=True)
+        return folder
+
+
+def read_shard(folder: Path) -> Shard | None:
+    """The shard kept in ``folder``, or None when anything in it is not what its ``shard.json`` says."""
+    try:
+        data = json.loads((folder / SHARD_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or not isinstance(data["key"], str) or not isinstance(data["pages"], dict):
+            return None
+        files = data["files"]
+        if not isinstance(files, dict) or RECORDS_FILE not in files or "bundle/pagefind.js" not in files:
+            return None
+        if not _same_file(folder / RECORDS_FILE, files[RECORDS_FILE]):
+            return None
+        if not all(isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)
+                   for entry in data["pages"].values()):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return Shard(data["key"], data["pages"], folder, files)
+
+
+def bundle_whole(shard: Shard) -> bool:
+    """Whether every file of the shard's bundle is there with the bytes it was written with, and no other."""
+    try:
+        bundle = shard.folder / BUNDLE
+        present = {p.relative_to(shard.folder).as_posix() for p in bundle.rglob("*") if not p.is_dir()}
+        wanted = {rel for rel in shard.files if rel.startswith(BUNDLE + "/")}
+        return present == wanted and all(_same_file(shard.folder / rel, shard.files[rel]) for rel in wanted)
+    except OSError:
+        return False
+
+
+def read_records(shard: Shard) -> dict[str, Record]:
+    try:
+        records = json.loads((shard.folder / RECORDS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return records if isinstance(records, dict) else {}
+
+
+def store(staged: Path, folder: Path, key: str, pages: dict[str, list[str]], records: list[Record]) -> Shard:
+    """Keep a shard indexed into ``staged`` as ``folder`` (replaced whole); ``records`` in the order of the paths."""
+    (staged / RECORDS_FILE).write_text(json.dumps(dict(zip(sorted(pages), records)), ensure_ascii=False,
+                                                  separators=(",", ":")), encoding="utf-8")
+    files = {p.relative_to(staged).as_posix(): _file_digest(p) for p in sorted(staged.rglob("*")) if not p.is_dir()}
+    _write_shard_file(staged, key, pages, files)
+    old = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}.old")
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(staged, folder)
+    remove(old)
+    return Shard(key, pages, folder, files)
+
+
+def retag(shard: Shard, pages: dict[str, list[str]]) -> Shard:
+    """The shard with its pages' fingerprints as they are now (their records, and so its bundle, unchanged)."""
+    _write_shard_file(shard.folder, shard.key, pages, shard.files)
+    return Shard(shard.key, pages, shard.folder, shard.files)
+
+
+def _write_shard_file(folder: Path, key: str, pages: dict[str, list[str]], files: dict[str, object]) -> None:
+    temporary = folder / (SHARD_FILE + ".tmp")
+    temporary.write_text(json.dumps({"format": FORMAT, "key": key, "pages": pages, "files": files},
+                                    separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, folder / SHARD_FILE)
+
+
+def _file_digest(path: Path) -> list[object]:
+    """A kept file's size, digest and modification time."""
+    data = path.read_bytes()
+    return [len(data), digest(data), path.stat().st_mtime_ns]
+
+
+def _same_file(path: Path, expected: object) -> bool:
+    """Whether ``path`` is the file ``_file_digest`` described: its size and time the same, or else its bytes."""
+    try:
+        stat = path.stat()
+        if not isinstance(expected, list) or len(expected) != 3 or stat.st_size != expected[0]:
+            return False
+        return stat.st_mtime_ns == expected[2] or _file_digest(path)[:2] == expected[:2]
+    except OSError:
+        return False
