@@ -14,7 +14,7 @@ STAGES = {
     "serve": 6, "importer": 6, "scaffold": 6, "cli": 7, "__main__": 8,
 }  # fmt: skip
 CORE = {"__init__", "model", "errors", "messages", "quantities", "figures", "matching", "stats", "digest", "hant",
-        "hant_tables"}
+        "hant_tables", "searchtext"}
 
 
 def module_name(path: Path) -> str:

@@ -16,8 +16,12 @@ def searchable(example_output: Path) -> Path:
 
 
 def test_build_writes_a_search_index_and_page_and_a_search_box_on_every_page(searchable: Path) -> None:
-    assert (searchable / "pagefind/pagefind.js").is_file()
+    assert (searchable / "pagefind/2021/pagefind.js").is_file()  # a shard per year of bulletins
+    assert (searchable / "pagefind/units/pagefind.js").is_file()  # and one of the units
+    assert not (searchable / "pagefind/pagefind.js").exists()
     assert (searchable / "search/index.html").is_file()
+    assert 'data-bundles="/dsxx/pagefind/2021/ /dsxx/pagefind/units/"' in (
+        searchable / "search/index.html").read_text(encoding="utf-8")
     for page in ("index.html", "units/yunxi/index.html", "stats/index.html"):
         html = (searchable / page).read_text(encoding="utf-8")
         assert '<form class="site-search" role="search" action="/dsxx/search/"' in html

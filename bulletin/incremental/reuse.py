@@ -6,6 +6,7 @@ A build asks ``Reuse`` four questions, from the largest to the smallest unit of 
 - a source file: is what was read and parsed from it last time still good (``recall``, the preview's)?
 - a page: is the output file still what these inputs make (``fingerprint`` and ``unchanged``)?
 - a body: is its Markdown converted already (``bodies``)?
+- a shard of the search index: are its pages those it was indexed from (``search_known``, ``search_bundles``)?
 
 Every answer is keyed by ``digest.generator_digest()`` too, so an upgrade of bulletin or of a
 library it uses rebuilds what it may affect. ``remember`` records a good build for the next one.
@@ -26,6 +27,7 @@ from .fingerprint import Fingerprinter
 from .manifest import Manifest
 from .memo import ParseMemo
 from .prefetch import prefetching
+from .search import SearchBundles, SearchCache, SearchPlan
 from .stamp import BuildStamp, Snapshot, source_state
 
 
@@ -50,6 +52,7 @@ class Reuse:
     fingerprints: Fingerprinter | None = None  # of this build's pages, once ``start`` has seen its renderer
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
     _manifest: Manifest | None = None
+    _search: SearchCache | None = None
 
     @classmethod
     def for_command_line(cls, source: Path, output: Path) -> Reuse:
@@ -75,6 +78,26 @@ class Reuse:
             self._manifest = Manifest.load(self.source, self.output)
         return self._manifest
 
+    @property
+    def search(self) -> SearchCache:
+        """The search index's shards kept in the cache, and the records of pages rendered since."""
+        if self._search is None:
+            self._search = SearchCache(self.source)
+        return self._search
+
+    def search_known(self, path: str, fingerprint: str) -> bool:
+        """Whether the search record of the page at ``path`` made of these inputs is kept (it need not be rendered)."""
+        return self.search.known(path, fingerprint)
+
+    def search_learn(self, path: str, fingerprint: str, record: dict[str, object]) -> None:
+        """The search record of a page rendered now (made of the inputs ``fingerprint`` names)."""
+        self.search.learn(path, fingerprint, record)
+
+    def search_bundles(self, plan: SearchPlan) -> SearchBundles:
+        """The search index's bundles of ``plan``: shards whose pages are unchanged taken over from the cache,
+        the others indexed again (raises ``SearchIndexError``)."""
+        return self.search.bundles(plan)
+
     def last_build(self, options: tuple[object, ...], interrupted: bool) -> LastBuild | None:
         """The last build's result when neither the sources, the generator, ``options`` nor the output changed
         since it (and no build was ``interrupted`` in between): then there is nothing to do."""
@@ -92,6 +115,8 @@ class Reuse:
         """Get ready to fingerprint the pages of ``renderer``'s site (what every page shares is hashed once)."""
         shared = digest(*(repr(value) for value in renderer.shared_context().values()))
         self.fingerprints = Fingerprinter(renderer.env, shared)
+        if renderer.site.config.search:
+            self.search.shards  # noqa: B018 - read before render workers fork, which ask ``search_known``
 
     def fingerprint(self, job: PageJob, renderer: Renderer) -> str:
         """The fingerprint of one page's inputs: its templates, its context and what its body is made of."""

@@ -33,10 +33,9 @@ class Writer(Protocol):
     def abort(self) -> None: ...
 
 
-def open_writer(output: Path, whole: bool) -> Writer:
-    """A patch of the changed files into an existing output, or a ``whole`` new output folder swapped in
-    (a search index reads every page, so it needs them all in one folder)."""
-    return Patch(output) if output.is_dir() and not whole else Staging(output)
+def open_writer(output: Path) -> Writer:
+    """A patch of the changed files into an existing output, or a whole new output folder swapped in."""
+    return Patch(output) if output.is_dir() else Staging(output)
 
 
 def interrupted(output: Path) -> bool:

@@ -24,7 +24,8 @@ from ..load.recall import Forgetful, Recall
 from ..load.validate import load_site
 from ..model import Site
 from ..output.inplace import InPlace
-from ..output.search import SearchIndexError, build_search_index
+from ..incremental.search import SearchBundles, SearchPlan
+from ..output.search import SEARCH_FOLDER, SearchIndexError
 from ..output.writer import Writer, interrupted, open_writer
 from ..render.environment import make_environment
 from ..render.markup import MarkupError, convert_markdown, make_markdown
@@ -42,7 +43,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     jobs: int = 1
-    search_index: bool = True  # run Pagefind when the site has search (the preview does it in the background)
+    search_index: bool = True  # index for search when the site has it (the preview does it in the background)
     strict: bool = False  # warnings are errors (check --strict, for CI)
 
     def key(self) -> tuple[object, ...]:
@@ -150,7 +151,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     if loaded.site is None:
         return result.finished(started)
     indexed = loaded.site.config.search and options.search_index
-    writer = session.writer if session else open_writer(options.output, whole=indexed)
+    writer = session.writer if session else open_writer(options.output)
     writer.prepare()
     try:
         with collection_paused():
@@ -161,8 +162,9 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             emitter = Emitter(renderer, reuse, writer)
             emitter.emit_first(pages_of(renderer, edit.changed), result)
             produced = write_site(emitter, loaded.sources, options.jobs, result, progress)
-        if result.ok and indexed:
-            index_search(writer.folder, result)
+        result.search = emitter.search
+        if result.ok and indexed and emitter.search is not None:
+            index_search(reuse, emitter.search, writer, result)
         if result.ok:
             writer.adopt(produced)
             writer.commit()
@@ -178,12 +180,24 @@ def strictly(problems: Problems) -> Problems:
     return Problems([dataclasses.replace(p, severity=Severity.ERROR) for p in problems.items])
 
 
-def index_search(folder: Path, result: BuildResult) -> None:
-    """The Pagefind index of the pages in ``folder``; a failure is an error of the build."""
+def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult) -> None:
+    """The search index's bundles written with the pages, only shards whose pages changed indexed again;
+    a failure is an error of the build."""
     try:
-        build_search_index(folder)
+        bundles = reuse.search_bundles(plan)
     except SearchIndexError as exc:
         result.problems.error("data/site.yaml", 1, 1, exc.message)
+        return
+    count_search(bundles, result)
+    for shard, folder in sorted(bundles.folders.items()):
+        for file in sorted(p for p in folder.rglob("*") if not p.is_dir()):
+            result.pages += 1
+            result.changed += writer.copy(f"{SEARCH_FOLDER}/{shard}/{file.relative_to(folder).as_posix()}", file)
+
+
+def count_search(bundles: SearchBundles, result: BuildResult) -> None:
+    """What indexing did, in the build's result."""
+    result.indexed, result.indexed_records, result.index_peak_kb = bundles.indexed, bundles.records, bundles.peak_kb
 
 
 def default_jobs() -> int:

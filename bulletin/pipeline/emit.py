@@ -3,6 +3,7 @@ fingerprint says its inputs did not change; with the traditional mirror, its twi
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
@@ -15,7 +16,9 @@ from ..render.environment import TemplateProblem
 from ..render.exports import stats_csv_bytes, stats_json_bytes
 from ..render.mirror import MIRROR, is_page, mirror_page, mirror_script
 from ..render.pages import site_pages, statistics_pages
+from ..incremental.search import SearchPlan
 from ..render.renderer import PageJob, Renderer
+from ..render.searchrecord import page_records, search_shard
 from ..render.workbook import stats_xlsx_bytes
 from .result import BuildResult, Emitted
 from .workers import run_in_chunks
@@ -34,6 +37,11 @@ class Emitter:
     reuse: Reuse
     writer: Writer
     first: dict[str, tuple[str, list[Emitted]]] = field(default_factory=dict)  # pages written ahead, by path
+    search: SearchPlan | None = None  # the searched pages, when the site has search (of ``collect``)
+
+    def __post_init__(self) -> None:
+        if self.renderer.site.config.search and self.search is None:
+            self.search = SearchPlan()
 
     @property
     def mirrored(self) -> bool:
@@ -47,20 +55,26 @@ class Emitter:
             return first[1]
         twin = MIRROR + job.path if self.mirrored and is_page(job.path) else None
         paths = [job.path] + ([twin] if twin else [])
-        if all(self.reuse.unchanged(path, fingerprint) and self.writer.keep(path) for path in paths):
-            return [Emitted(path, fingerprint, False, False) for path in paths]
+        shard = search_shard(job) if self.search is not None else None
+        if all(self.reuse.unchanged(path, fingerprint) and self.writer.keep(path) and
+               (shard is None or self.reuse.search_known(path, fingerprint)) for path in paths):
+            return [Emitted(path, fingerprint, False, False, shard=shard) for path in paths]
         data = self.renderer.render(job)
-        emitted = [Emitted(job.path, fingerprint, True, self.writer.write(job.path, data))]
+        records = page_records(job, self.renderer, twin is not None) if shard is not None else [None, None]
+        emitted = [Emitted(job.path, fingerprint, True, self.writer.write(job.path, data), shard=shard,
+                           record=records[0])]
         if twin is not None:
             mirrored = mirror_page(data, str(job.context.get("page_path", job.path)), self.renderer.site.config)
-            emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored)))
+            emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored), shard=shard,
+                                   record=records[1]))
         return emitted
 
     def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> None:
         """Write these pages now (the ones an editor looks at); the whole site's emission then takes them as they are."""
         for job in jobs:
             emitted = self.emit(job)
-            self.first[job.path] = (emitted[0].fingerprint, [Emitted(e.path, e.fingerprint, False, False)
+            self.first[job.path] = (emitted[0].fingerprint, [dataclasses.replace(e, rendered=False, changed=False,
+                                                                                     learned=None)
                                                             for e in emitted])
             result.count(emitted)
 
@@ -119,6 +133,10 @@ def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildRe
             if emitted.learned is not None:
                 emitter.renderer.cache.learn(*emitted.learned)
             produced[emitted.path] = emitted.fingerprint
+            if emitted.shard is not None and emitter.search is not None:
+                emitter.search.add(emitted.shard, emitted.path, emitted.fingerprint)
+                if emitted.record is not None:
+                    emitter.reuse.search_learn(emitted.path, emitted.fingerprint, emitted.record)
         result.count(chunk)
         done += len(chunk)
         if progress:
@@ -138,7 +156,7 @@ def _emitted_with_body(emitter: Emitter, bulletin: Bulletin) -> list[Emitted]:
     emitted = emitter.emit(emitter.renderer.bulletin_job(bulletin, body))
     if not body.learned:
         return emitted
-    return [Emitted(e.path, e.fingerprint, e.rendered, e.changed, (body.key, body.facts)) for e in emitted]  # type: ignore[arg-type]
+    return [dataclasses.replace(e, learned=(body.key, body.facts)) for e in emitted]  # type: ignore[arg-type]
 
 
 def _emit_pages(state: tuple[Emitter, list[PageJob]], chunk: range) -> list[Emitted]:

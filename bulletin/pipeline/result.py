@@ -4,10 +4,11 @@ page's emission reports."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..errors import Problems
+from ..incremental.search import SearchPlan
 from ..render.renderer import BodyFacts
 
 
@@ -21,6 +22,8 @@ class Emitted:
     rendered: bool
     changed: bool
     learned: tuple[str, BodyFacts] | None = None
+    shard: str | None = None  # the search index's shard of a page readers search
+    record: dict[str, object] | None = None  # its search record, when it was rendered now
 
 
 @dataclass(slots=True)
@@ -30,6 +33,10 @@ class BuildResult:
     rendered: int = 0  # pages rendered; the others were taken over unchanged
     changed: int = 0  # files whose bytes changed
     seconds: float = 0.0
+    search: SearchPlan | None = None  # the searched pages, when the site has search
+    indexed: list[str] = field(default_factory=list)  # the search index's shards indexed again
+    indexed_records: int = 0  # records given to Pagefind
+    index_peak_kb: int = 0  # the peak memory of Pagefind's process, when it ran
 
     @property
     def ok(self) -> bool:

@@ -19,6 +19,7 @@ from .collation import OTHER, category_order
 from .lists import Pager, by_tag, by_year_and_month, paginate
 from .mirror import MIRROR
 from .renderer import PageJob, Renderer, UnitLabel
+from .searchrecord import bundle_urls
 
 FEED_SIZE = 20
 TOP_UNITS = 20  # units shown per metric on the statistics page; all of them on stats/<metric>/
@@ -35,7 +36,8 @@ def site_pages(r: Renderer, summaries: dict[str, str]) -> list[PageJob]:
     jobs += [r.page_job(page) for page in r.site.pages]
     jobs.append(PageJob("404.html", "404.html", dict(page_path="404.html", section="")))
     if r.site.config.search:
-        jobs.append(PageJob("search/index.html", "search.html", dict(page_path="search/", section="search")))
+        jobs.append(PageJob("search/index.html", "search.html", dict(page_path="search/", section="search",
+                                                                      bundles=bundle_urls(r))))
     jobs.append(feed(r, r.site.bulletins, summaries, "feed.xml", r.site.config.title, with_bodies=True))
     jobs.append(sitemap(r, jobs))
     return jobs

@@ -35,7 +35,9 @@ from ..load.read import read_text_file
 from ..load.validate import read_site_config
 from ..messages import Message, Reporter, _, os_reason
 from ..model import SiteConfig
-from ..output.search import SearchIndexError, build_search_index
+from ..incremental.reuse import Reuse
+from ..incremental.search import SearchPlan
+from ..output.search import SearchIndexError, write_bundles
 from ..pipeline.build import BuildOptions, BuildResult, Edit, Session, build
 from .panel import problem_panel
 from .watch import (
@@ -98,35 +100,39 @@ def rebuild_site(options: BuildOptions, changed: list[str], session: Session, ev
 
 
 class SearchRefresher:
-    """Re-indexes the preview for search in a background thread, so a reload never waits for it."""
+    """Re-indexes the preview for search in a background thread, so a reload never waits for it: only the
+    shards whose pages changed are indexed again (``Reuse.search_bundles``), then written into the output."""
 
-    def __init__(self, output: Path, report: Reporter) -> None:
-        self.output, self.report = output, report
+    def __init__(self, output: Path, report: Reporter, reuse: Reuse) -> None:
+        self.output, self.report, self.reuse = output, report, reuse
         self.lock = threading.Lock()
-        self.running = self.again = False
+        self.running = False
+        self.next: SearchPlan | None = None  # the plan of the last build, to index once the running one is done
 
-    def refresh(self) -> None:
-        """Index again after a rebuild (once more at the end if asked while indexing)."""
-        if not (self.output / "pagefind").is_dir():
+    def refresh(self, plan: SearchPlan | None) -> None:
+        """Index the searched pages of a rebuild (after the one running, if one is: the latest plan wins)."""
+        if plan is None:
             return  # the site has no search
         with self.lock:
+            self.next = plan
             if self.running:
-                self.again = True
                 return
             self.running = True
         threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self) -> None:
         while True:
-            try:
-                build_search_index(self.output)
-            except SearchIndexError as exc:
-                self.report.warn(_("search index not updated: {why}", why=exc.message))
             with self.lock:
-                if not self.again:
+                plan, self.next = self.next, None
+                if plan is None:
                     self.running = False
                     return
-                self.again = False
+            try:
+                write_bundles(self.output, self.reuse.search_bundles(plan).folders)
+            except SearchIndexError as exc:
+                self.report.warn(_("search index not updated: {why}", why=exc.message))
+            except OSError as exc:
+                self.report.warn(_("search index not updated: {why}", why=str(exc)))
 
 
 class PreviewServer:
@@ -141,7 +147,7 @@ class PreviewServer:
         self.pages = 0  # files written by the last good build
         self.built = self.seen = source_snapshot(options.source)
         self.session = Session.for_preview(options)
-        self.search = SearchRefresher(self.output, report)
+        self.search = SearchRefresher(self.output, report, self.session.reuse)
         self.events: SourceWatcher | None = None  # file events, if they can be had (else the poll watches alone)
         self.polled = 0.0  # when the sources were last polled
 
@@ -217,8 +223,8 @@ class PreviewServer:
         """Rebuild after ``changed`` sources, report, and reload the open pages if anything they show changed."""
         was_failing, panel = bool(self.problems), self.panel
         result = rebuild_site(self.options, changed, self.session, events)
-        if result.ok:
-            self.search.refresh()
+        if result.ok and changed:  # the first build indexed its pages itself
+            self.search.refresh(result.search)
         what = changed[0] if len(changed) == 1 else _("{count} files", count=len(changed))
         rebuilt = _("rebuilt after {what} changed: {changed} files updated in {seconds} s", what=what,
                     changed=result.changed, seconds=format(result.seconds, ".2f"))
