@@ -116,6 +116,18 @@
     return merged;
   }
 
+  // The matches in a title as written (its spaces kept): found in its reading, mapped back.
+  function titleMatches(title, terms) {
+    var read = "";
+    var at = [];
+    for (var i = 0; i < title.length; i++) {
+      if (/\s/.test(title.charAt(i))) continue;
+      read += title.charAt(i);
+      at.push(i);
+    }
+    return matches(read, terms).map(function (range) { return [at[range[0]], at[range[1] - 1] + 1]; });
+  }
+
   // ``value`` from ``start`` to ``end`` into ``element``, the matches in <mark>.
   function marked(element, value, ranges, start, end) {
     var at = start;
@@ -172,8 +184,7 @@
     var link = document.createElement("a");
     link.href = address(data);
     var title = (data.meta && data.meta.title) || data.url;
-    if (found.title) marked(link, found.title, matches(found.title, terms), 0, found.title.length);
-    else link.textContent = title;
+    marked(link, title, titleMatches(title, terms), 0, title.length);
     heading.appendChild(link);
     entry.appendChild(heading);
     var meta = [data.meta && data.meta.unit, data.meta && data.meta.date].filter(Boolean).join(" · ");
