@@ -1,13 +1,12 @@
 """The search relevance set: real bulletin texts, 30+ queries, truth by plain substring search, the real
 search page in headless Chromium; prints precision and recall per query and overall (bench/RELEVANCE.md).
 
-    .venv/bin/python -m bench.relevance [--repo CHECKOUT] [--contract-index] [--work DIR] [--markdown FILE]
+    .venv/bin/python -m bench.relevance [--repo CHECKOUT] [--work DIR] [--label TEXT] [--markdown FILE]
 
 The corpus is the example site (the five seeds) and the same seeds' paragraphs again as more bulletins of
 2020 and 2022 (a few paragraphs each, under their section's heading), so a word is in many pages and the
 index has three year shards. ``--repo`` builds it with another checkout (say main's, in a worktree, for
-the figures before); ``--contract-index`` replaces a build's own index by year shards of the records'
-contract (bench/contract_index.py), for a checkout whose indexer does not write them yet.
+the figures before) and measures that checkout's search page and index.
 
 Truth: a bulletin is expected for a query when its title and text, as a reader sees them (spaces between
 Chinese characters do not count), contain every space-separated term, ignoring case. Scored results are
@@ -18,6 +17,7 @@ choice, not a bulletin's words). A query with no word gets the "enter a word" me
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import shutil
@@ -25,14 +25,11 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-sys.path.insert(0, str(REPO))
-
-from bench.contract_index import build_contract_index, read_page  # noqa: E402
 
 BASE_PATH = "/dsxx/"
 ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -76,6 +73,79 @@ QUERIES = [
     # nothing to search for
     Query("，。！", "punctuation only"), Query("…… ——", "punctuation only"),
 ]
+
+
+class _Page(HTMLParser):
+    """Title (the article's h1), body (the .prose text, blocks on lines), meta and filter spans."""
+
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "div", "br", "table", "figcaption"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang = ""
+        self.title: list[str] = []
+        self.body: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.filters: dict[str, str] = {}
+        self._in_h1 = False
+        self._prose_depth = 0
+        self._span: tuple[str, str] | None = None
+        self._span_text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang") or ""
+        if tag == "h1" and not self.title and not self._prose_depth:
+            self._in_h1 = True
+        if tag == "span" and ("data-pagefind-meta" in a or "data-pagefind-filter" in a):
+            kind = "meta" if "data-pagefind-meta" in a else "filter"
+            self._span = (kind, a.get("data-pagefind-" + kind) or "")
+            self._span_text = []
+        if self._prose_depth:
+            if tag == "div":
+                self._prose_depth += 1
+            if tag in self.BLOCKS:
+                self.body.append("\n")
+        elif tag == "div" and "prose" in (a.get("class") or "").split():
+            self._prose_depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self._in_h1 = False
+        if tag == "span" and self._span:
+            kind, name = self._span
+            (self.meta if kind == "meta" else self.filters)[name] = "".join(self._span_text)
+            self._span = None
+        if self._prose_depth and tag == "div":
+            self._prose_depth -= 1
+        if self._prose_depth and tag in self.BLOCKS:
+            self.body.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h1:
+            self.title.append(data)
+        if self._span:
+            self._span_text.append(data)
+        if self._prose_depth:
+            self.body.append(data)
+
+
+def read_page(path: Path) -> dict[str, object]:
+    parser = _Page()
+    parser.feed(path.read_text(encoding="utf-8"))
+    body = re.sub(r"\n\s*\n+", "\n", "".join(parser.body)).strip()
+    return {"lang": parser.lang, "title": html.unescape("".join(parser.title)).strip(), "body": body,
+            "meta": parser.meta, "filters": parser.filters}
+
+
+def read_page(path: Path) -> dict[str, object]:
+    """A bulletin page's language, title (its h1), text (its .prose, blocks on lines), meta and filter spans."""
+    parser = _Page()
+    parser.feed(path.read_text(encoding="utf-8"))
+    body = re.sub(r"\n\s*\n+", "\n", "".join(parser.body)).strip()
+    return {"lang": parser.lang, "title": html.unescape("".join(parser.title)).strip(), "body": body,
+            "meta": parser.meta, "filters": parser.filters}
 
 
 def plain(text: str) -> str:
@@ -224,6 +294,8 @@ def ask(page: object, site: str, query: Query) -> tuple[list[str], str]:
 
 def measure(output: Path) -> list[Outcome]:
     from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(REPO / "tests"))
     from static_server import serve_output
 
     pages = {False: pages_text(output, False), True: pages_text(output, True)}
@@ -271,16 +343,12 @@ def report(outcomes: list[Outcome], label: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.relevance", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout that builds the site (default: this one)")
-    parser.add_argument("--contract-index", action="store_true",
-                        help="replace the build's index by year shards of contract records (bench/contract_index.py)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bulletin-relevance"), help="corpus and output")
     parser.add_argument("--label", default="", help="the heading of the figures")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args(argv)
     site = make_corpus(args.work / "site")
     output = build(args.repo.resolve(), site)
-    if args.contract_index:
-        build_contract_index(output, BASE_PATH)
     count = len(pages_text(output, False))
     outcomes = measure(output)
     label = args.label or f"{args.repo.resolve()} ({count} bulletins, {len(QUERIES)} queries)"

@@ -42,13 +42,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_files(root, EXTRA)
     run = run_cli("build", "--source", root, "--quiet")
     assert run.code == 0, run.err
-    output = root / "output"
-    if "data-bundles" not in (output / "search/index.html").read_text(encoding="utf-8"):
-        # This branch's indexer still runs Pagefind over the HTML: index the records' contract as the engine will.
-        from bench.contract_index import build_contract_index
-
-        build_contract_index(output, BASE)
-    return output
+    return root / "output"
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +56,7 @@ def page(site: Path, browser: object) -> Iterator[tuple[object, str]]:
 
 def page_text(output: Path, path: str) -> str:
     """What a reader reads of a bulletin page: its title and text, spaces between Chinese characters dropped."""
-    from bench.contract_index import read_page
+    from bench.relevance import read_page
 
     data = read_page(output / path / "index.html")
     return re.sub(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])", "", f"{data['title']}\n{data['body']}")
