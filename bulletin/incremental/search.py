@@ -17,9 +17,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..digest import digest
+from ..digest import digest, generator_digest
 from ..output.disk import remove
-from ..output.search import Indexed, Record, index_shards, pagefind_version
+from ..messages import _
+from ..output.search import Indexed, Record, SearchIndexError, index_shards, pagefind_version
 from .files import CACHE_DIR
 
 SHARD_FILE = "shard.json"
@@ -50,16 +51,29 @@ class SearchBundles:
 
 @dataclass(frozen=True, slots=True)
 class Shard:
-    """A shard in the cache, checked byte for byte against its ``shard.json``."""
+    """A shard in the cache, checked byte for byte against its ``shard.json``: its key, and for each page the
+    fingerprint of its inputs and the digest of its record."""
 
     key: str
-    pages: dict[str, str]
+    pages: dict[str, list[str]]  # path -> [fingerprint, record digest]
     folder: Path
 
+    def digest_of(self, path: str, fingerprint: str) -> str | None:
+        """The digest of the record of the page at ``path`` made of these inputs, if kept here."""
+        kept = self.pages.get(path)
+        return kept[1] if kept is not None and kept[0] == fingerprint else None
 
-def shard_key(pages: dict[str, str], version: str) -> str:
-    """A shard's key: its pages' paths and fingerprints, and the indexer's version."""
-    return digest("search-shard", str(FORMAT), version, *(f"{path}\0{fp}" for path, fp in sorted(pages.items())))
+
+def shard_key(digests: dict[str, str], version: str) -> str:
+    """A shard's key: its pages' paths and records, the generator and the indexer's version.
+
+    Records, not pages: a unit's page is rendered again when its list of bulletins changes, its record not."""
+    return digest("search-shard", str(FORMAT), generator_digest(), version,
+                  *(f"{path}\0{d}" for path, d in sorted(digests.items())))
+
+
+def record_digest(record: Record) -> str:
+    return digest(json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
 class SearchCache:
@@ -67,7 +81,7 @@ class SearchCache:
 
     def __init__(self, source: Path) -> None:
         self.folder = source / CACHE_DIR / "search"
-        self.lock = threading.Lock()  # the preview indexes in a thread while the next build asks ``known``
+        self.lock = threading.Lock()  # the preview indexes in a thread while the next build learns records
         self._shards: dict[str, Shard] | None = None
         self.fresh: dict[str, tuple[str, Record]] = {}  # path -> (fingerprint, record) of pages rendered now
 
@@ -96,7 +110,7 @@ class SearchCache:
         fresh = self.fresh.get(path)
         if fresh is not None and fresh[0] == fingerprint:
             return True
-        return any(shard.pages.get(path) == fingerprint for shard in list(self.shards.values()))
+        return any(shard.digest_of(path, fingerprint) for shard in list(self.shards.values()))
 
     def learn(self, path: str, fingerprint: str, record: Record) -> None:
         """The record of a page rendered now."""
@@ -106,20 +120,31 @@ class SearchCache:
     def bundles(self, plan: SearchPlan) -> SearchBundles:
         """Each shard's bundle of ``plan``: taken over when its key is unchanged, else indexed again into the cache.
 
-        Shards that are no longer in ``plan`` leave the cache."""
+        Shards that are no longer in ``plan`` leave the cache; one thread at a time may ask. Raises
+        ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
+        try:
+            return self._bundles(plan)
+        except OSError as exc:
+            raise SearchIndexError(_("the search index could not be kept in {folder}: {why}",
+                                     folder=str(self.folder), why=exc.strerror or str(exc))) from None
+
+    def _bundles(self, plan: SearchPlan) -> SearchBundles:
         version = pagefind_version()
         folders: dict[str, Path] = {}
-        work: list[tuple[str, str, dict[str, str], list[Record]]] = []
+        work: list[tuple[str, str, dict[str, list[str]], list[Record]]] = []
         with self.lock:
             fresh = dict(self.fresh)
-        shards = self.shards  # changed by this method only, which one thread at a time runs
+        shards = self.shards
         for name, pages in sorted(plan.shards.items()):
-            key = shard_key(pages, version)
+            entries = {path: [fp, self._digest(path, fp, fresh)] for path, fp in pages.items()}
+            key = shard_key({path: entry[1] for path, entry in entries.items()}, version)
             kept = shards.get(name)
             if kept is not None and kept.key == key and bundle_whole(kept):
+                if kept.pages != entries:  # the same records of pages rendered again: their fingerprints
+                    shards[name] = retag(kept, entries)
                 folders[name] = kept.folder / BUNDLE
             else:
-                work.append((name, key, pages, self._records(name, pages, fresh)))
+                work.append((name, key, entries, self._records(entries, fresh)))
         done = SearchBundles(folders, [name for name, *_ in work])
         if work:
             staged = [(records, self._staging(name) / BUNDLE) for name, _key, _pages, records in work]
@@ -130,39 +155,42 @@ class SearchCache:
                     remove(bundle.parent)
                 raise
             done.records, done.peak_kb = indexed.records, indexed.peak_kb
-            for (name, key, pages, records), (_records, bundle) in zip(work, staged):
-                shard = store(bundle.parent, self.folder / name, key, pages, records)
-                with self.lock:
-                    shards[name] = shard
-                    for path, fingerprint in pages.items():
-                        if self.fresh.get(path, ("",))[0] == fingerprint:
-                            del self.fresh[path]
-                folders[name] = shard.folder / BUNDLE
+            for (name, key, entries, records), (_records, bundle) in zip(work, staged):
+                shards[name] = store(bundle.parent, self.folder / name, key, entries, records)
+                folders[name] = self.folder / name / BUNDLE
+        with self.lock:  # what is kept now need not be remembered (unless the page changed again meanwhile)
+            for pages in plan.shards.values():
+                for path, fingerprint in pages.items():
+                    if self.fresh.get(path, ("",))[0] == fingerprint:
+                        del self.fresh[path]
         for name in sorted(set(shards) - set(plan.shards)):
-            with self.lock:
-                del shards[name]
+            del shards[name]
             remove(self.folder / name)
         return done
 
-    def _records(self, name: str, pages: dict[str, str], fresh_records: dict[str, tuple[str, Record]]) -> list[Record]:
-        """The records of a shard's pages, fresh or kept."""
-        kept = self.shards.get(name)
-        stored = read_records(kept) if kept is not None else {}
+    def _digest(self, path: str, fingerprint: str, fresh: dict[str, tuple[str, Record]]) -> str:
+        made = fresh.get(path)
+        if made is not None and made[0] == fingerprint:
+            return record_digest(made[1])
+        for shard in self.shards.values():  # its own shard, or another when its date's year was edited
+            found = shard.digest_of(path, fingerprint)
+            if found is not None:
+                return found
+        raise LookupError(f"no search record of {path}")  # emission renders every page whose record is not kept
+
+    def _records(self, pages: dict[str, list[str]], fresh: dict[str, tuple[str, Record]]) -> list[Record]:
+        """The records of a shard's pages, in the order of their paths: made now, or kept."""
+        stored: dict[str, dict[str, Record]] = {}
         records = []
-        for path, fingerprint in sorted(pages.items()):
-            fresh = fresh_records.get(path)
-            if fresh is not None and fresh[0] == fingerprint:
-                records.append(fresh[1])
+        for path, (fingerprint, _digest) in sorted(pages.items()):
+            made = fresh.get(path)
+            if made is not None and made[0] == fingerprint:
+                records.append(made[1])
                 continue
-            found = None if kept is None or kept.pages.get(path) != fingerprint else stored.get(path)
-            if found is None:
-                for other in self.shards.values():  # a page whose shard changed (its date's year was edited)
-                    if other.pages.get(path) == fingerprint:
-                        found = read_records(other).get(path)
-                        break
-            if found is None:
-                raise LookupError(f"no search record of {path}")  # emission renders every page not ``known``
-            records.append(found)
+            name = next(n for n, shard in self.shards.items() if shard.digest_of(path, fingerprint))
+            if name not in stored:
+                stored[name] = read_records(self.shards[name])
+            records.append(stored[name][path])
         return records
 
     def _staging(self, name: str) -> Path:
@@ -183,7 +211,8 @@ def read_shard(folder: Path) -> Shard | None:
             return None
         if not _same_file(folder / RECORDS_FILE, files[RECORDS_FILE]):
             return None
-        if not all(isinstance(fp, str) for fp in data["pages"].values()):
+        if not all(isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)
+                   for entry in data["pages"].values()):
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -210,13 +239,12 @@ def read_records(shard: Shard) -> dict[str, Record]:
     return records if isinstance(records, dict) else {}
 
 
-def store(staged: Path, folder: Path, key: str, pages: dict[str, str], records: list[Record]) -> Shard:
-    """Keep a shard indexed into ``staged`` as ``folder`` (replaced whole)."""
-    (staged / RECORDS_FILE).write_text(json.dumps(_by_path(pages, records), ensure_ascii=False,
+def store(staged: Path, folder: Path, key: str, pages: dict[str, list[str]], records: list[Record]) -> Shard:
+    """Keep a shard indexed into ``staged`` as ``folder`` (replaced whole); ``records`` in the order of the paths."""
+    (staged / RECORDS_FILE).write_text(json.dumps(dict(zip(sorted(pages), records)), ensure_ascii=False,
                                                   separators=(",", ":")), encoding="utf-8")
     files = {p.relative_to(staged).as_posix(): _file_digest(p) for p in sorted(staged.rglob("*")) if not p.is_dir()}
-    (staged / SHARD_FILE).write_text(json.dumps({"format": FORMAT, "key": key, "pages": pages, "files": files},
-                                                separators=(",", ":")), encoding="utf-8")
+    _write_shard_file(staged, key, pages, files)
     old = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}.old")
     if folder.exists():
         os.replace(folder, old)
@@ -225,9 +253,18 @@ def store(staged: Path, folder: Path, key: str, pages: dict[str, str], records: 
     return Shard(key, pages, folder)
 
 
-def _by_path(pages: dict[str, str], records: list[Record]) -> dict[str, Record]:
-    """Records by their page's path (``records`` in the order of ``pages`` sorted by path)."""
-    return dict(zip(sorted(pages), records))
+def retag(shard: Shard, pages: dict[str, list[str]]) -> Shard:
+    """The shard with its pages' fingerprints as they are now (their records, and so its bundle, unchanged)."""
+    files = json.loads((shard.folder / SHARD_FILE).read_text(encoding="utf-8"))["files"]
+    _write_shard_file(shard.folder, shard.key, pages, files)
+    return Shard(shard.key, pages, shard.folder)
+
+
+def _write_shard_file(folder: Path, key: str, pages: dict[str, list[str]], files: dict[str, object]) -> None:
+    temporary = folder / (SHARD_FILE + ".tmp")
+    temporary.write_text(json.dumps({"format": FORMAT, "key": key, "pages": pages, "files": files},
+                                    separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, folder / SHARD_FILE)
 
 
 def _file_digest(path: Path) -> list[object]:

@@ -127,8 +127,8 @@ async def _answer(service: object, request: object) -> object:
     asked.cancel()
     if poll in finished:
         why = poll.exception() if not poll.cancelled() else None
-        raise SearchIndexError(_("Pagefind failed: {why}", why=_("its process ended ({why})",
-                                                                   why=type(why).__name__ if why else "?")))
+        raise SearchIndexError(_("Pagefind ended before it finished indexing ({why})",
+                                 why=type(why).__name__ if why else "cancelled"))
     raise asyncio.TimeoutError(f"no answer in {ANSWER_SECONDS} s")
 
 

@@ -30,13 +30,13 @@ from tornado.ioloop import PeriodicCallback
 from tornado.websocket import WebSocketClosedError
 
 from ..errors import Problems, SourceError
+from ..incremental.reuse import Reuse
+from ..incremental.search import SearchPlan
 from ..load.files import Found
 from ..load.read import read_text_file
 from ..load.validate import read_site_config
 from ..messages import Message, Reporter, _, os_reason
 from ..model import SiteConfig
-from ..incremental.reuse import Reuse
-from ..incremental.search import SearchPlan
 from ..output.search import SearchIndexError, write_bundles
 from ..pipeline.build import BuildOptions, BuildResult, Edit, Session, build
 from .panel import problem_panel

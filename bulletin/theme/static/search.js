@@ -171,7 +171,7 @@
     return out;
   }
 
-  // The result's URL as the record gives it when that is a full path; else as Pagefind has joined it to the site.
+  // The result's URL as the record gives it when that is a full path (else as Pagefind has joined it).
   function address(data) {
     var raw = data.raw_url || "";
     return /^(\/|https?:\/\/)/.test(raw) ? raw : data.url;
@@ -221,8 +221,9 @@
   async function open() {
     var first = bundles[0];
     var pagefind = await import(/\.js$/.test(first) ? first : first + "pagefind.js");
-    await pagefind.options({ excerptLength: 0 });
-    for (var i = 1; i < bundles.length; i++) await pagefind.mergeIndex(bundles[i]);
+    // The records' URLs carry the site's base path already: Pagefind must not add it again.
+    await pagefind.options({ excerptLength: 0, baseUrl: "/" });
+    for (var i = 1; i < bundles.length; i++) await pagefind.mergeIndex(bundles[i], { baseUrl: "/" });
     return pagefind;
   }
 

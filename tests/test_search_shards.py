@@ -1,0 +1,182 @@
+"""The search index in shards (a year of bulletins, the units): as one index answers, an edit re-indexes its own
+shard only, a damaged cache is indexed again and never served, a Pagefind that fails leaves the output whole."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from browser import chromium_page
+from conftest import output_files, run_cli, write_files
+from static_server import serve_output
+
+from bulletin.output.search import index_shards
+from bulletin.pipeline.build import BuildOptions, build
+from bulletin.pipeline.result import BuildResult
+
+WINTER = """\
+---
+title: 云溪区开展冬季长跑活动
+date: 2022-01-15
+---
+
+1月15日，云溪区组织机关干部参加冬季长跑活动，参与800余人次。
+"""
+
+
+@pytest.fixture
+def two_years(example_site: Path) -> Path:
+    """The example site (bulletins of 2021) with one bulletin of 2022."""
+    return write_files(example_site, {"content/yunxi/2022-01-15-dongji-changpao.md": WINTER})
+
+
+def build_site(root: Path, output: str = "output") -> BuildResult:
+    result = build(BuildOptions(root, root / output))
+    assert result.ok, result.problems.sorted()
+    return result
+
+
+def cache(root: Path) -> Path:
+    return root / ".cache/bulletin/search"
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    """When each file below ``folder`` was written; but a shard's ``shard.json``, which names the fingerprints of
+    its pages: a unit's page is rendered again when its list of bulletins changes, its search record not."""
+    return {rel: p.stat().st_mtime_ns for p in folder.rglob("*")
+            if p.is_file() and (rel := p.relative_to(folder).as_posix()) != "shard.json"}
+
+
+def test_an_edit_indexes_again_only_the_shard_of_its_year(two_years: Path) -> None:
+    first = build_site(two_years)
+    assert sorted(first.indexed) == ["2021", "2022", "units"]
+    output = two_years / "output"
+    untouched = {shard: (mtimes(cache(two_years) / shard), mtimes(output / "pagefind" / shard))
+                 for shard in ("2021", "units")}
+    bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
+    bulletin.write_text(WINTER.replace("冬季长跑活动，", "冬季长跑和登山活动，"), encoding="utf-8")
+    second = build_site(two_years)
+    assert second.indexed == ["2022"]
+    assert second.indexed_records == 2  # the bulletin and its traditional twin: the shard's pages
+    for shard, (kept, served) in untouched.items():
+        assert mtimes(cache(two_years) / shard) == kept, shard
+        assert mtimes(output / "pagefind" / shard) == served, shard
+    records = json.loads((cache(two_years) / "2022/records.json").read_text(encoding="utf-8"))
+    assert any("登山" in record["body"] for record in records.values())
+    assert mtimes(output / "pagefind/2022").keys() == mtimes(cache(two_years) / "2022/bundle").keys()  # none stale
+    assert found_urls(output, '"登 山"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
+
+
+def test_a_year_without_bulletins_leaves_no_shard(two_years: Path) -> None:
+    build_site(two_years)
+    (two_years / "content/yunxi/2022-01-15-dongji-changpao.md").unlink()
+    result = build_site(two_years)
+    assert result.indexed == []  # the other shards' pages are as they were
+    assert sorted(p.name for p in (two_years / "output/pagefind").iterdir()) == ["2021", "units"]
+    assert sorted(p.name for p in cache(two_years).iterdir()) == ["2021", "units"]
+    page = (two_years / "output/search/index.html").read_text(encoding="utf-8")
+    assert 'data-bundles="/dsxx/pagefind/2021/ /dsxx/pagefind/units/"' in page
+
+
+def test_a_damaged_or_foreign_shard_in_the_cache_is_indexed_again_not_served(two_years: Path) -> None:
+    build_site(two_years)
+    shards = cache(two_years)
+    fragment = next((shards / "2021/bundle/fragment").iterdir())
+    fragment.write_bytes(b"damaged")
+    (shards / "units/shard.json").write_text("{not json", encoding="utf-8")
+    shutil.rmtree(shards / "2022")
+    shutil.copytree(shards / "2021", shards / "2022")  # another shard's files under this one's name
+    result = build_site(two_years, "elsewhere")  # a new output: every page is rendered
+    assert sorted(result.indexed) == ["2021", "2022", "units"]
+    served = two_years / "elsewhere/pagefind"
+    assert all(p.read_bytes() != b"damaged" for p in served.rglob("*.pf_fragment"))
+    assert found_urls(two_years / "elsewhere", '"长 跑"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
+
+
+def test_records_lost_from_the_cache_make_their_pages_rendered_again(two_years: Path) -> None:
+    build_site(two_years)
+    (cache(two_years) / "2021/records.json").write_text("{}", encoding="utf-8")
+    bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
+    bulletin.write_text(WINTER.replace("长跑", "越野跑"), encoding="utf-8")
+    result = build_site(two_years)
+    assert sorted(result.indexed) == ["2021", "2022"]
+    assert result.rendered >= 2 * 5 + 2  # the five bulletins of 2021 and their twins, as their records were lost
+    assert found_urls(two_years / "output", '"党 史"')
+
+
+def test_a_failing_pagefind_is_one_error_and_the_output_stays_whole(two_years: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_cli("build", "--source", two_years, "--quiet").code == 0
+    output = two_years / "output"
+    before = {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
+    bulletin.write_text(WINTER.replace("长跑", "越野跑"), encoding="utf-8")
+    monkeypatch.setattr("bulletin.output.search.pagefind_executable", lambda: Path("/bin/false"))
+    run = run_cli("build", "--source", two_years)
+    assert run.code == 1
+    assert len(run.lines) == 1 and run.lines[0].startswith("data/site.yaml:1:1: error: Pagefind "), run.err
+    assert "Traceback" not in run.err
+    after = {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert after == before
+    monkeypatch.undo()
+    assert run_cli("build", "--source", two_years, "--quiet").code == 0  # and the next build indexes
+    assert found_urls(output, '"越 野 跑"')
+
+
+QUERIES = [('"党 史"', {}), ('"学 习 教 育"', {}), ("实 事", {}), ('"800 余 人 次"', {}), ("宣 讲", {"year": "2021"}),
+           ("党 史", {"unit": "云溪区"}), ("长 跑", {"year": "2022"}), ('"云 溪"', {}), ("活 动", {}), ("11543", {})]
+MIRROR_QUERIES = [('"黨 史"', {}), ("宣 講", {}), ('"學 習"', {"unit": "云溪區"})]
+
+
+def test_the_shards_answer_as_one_index_would(two_years: Path, tmp_path: Path) -> None:
+    build_site(two_years)
+    output = two_years / "output"
+    records = [r for shard in sorted(cache(two_years).iterdir())
+               for r in json.loads((shard / "records.json").read_text(encoding="utf-8")).values()]
+    index_shards([(records, tmp_path / "whole")])
+    shutil.copytree(tmp_path / "whole", output / "pagefind/whole")
+    page = (output / "search/index.html").read_text(encoding="utf-8")
+    shards = page.split('data-bundles="', 1)[1].split('"', 1)[0].split()
+    assert len(shards) == 3
+    for start, queries in (("", QUERIES), ("zh-hant/", MIRROR_QUERIES)):
+        sharded = answers(output, start, shards, queries)
+        whole = answers(output, start, ["/dsxx/pagefind/whole/"], queries)
+        assert sharded == whole
+        assert sum(1 for urls in sharded["results"] if urls) >= len(queries) - 1, sharded
+    # the filters offered (and their counts) are the same too
+    assert sharded["filters"]
+
+
+# Pagefind skips a term that no page of an index has: a shard without 史 answers 党 史 as 党. The search page's
+# script keeps only results whose text has every term of the query (its side of the tokens' contract), and so
+# the shards answer as the whole index; a quoted phrase needs no such care (an index without a term has no result).
+ANSWER = """async ([bundles, queries]) => {
+  const pagefind = await import(bundles[0] + "pagefind.js");
+  await pagefind.options({ baseUrl: "/" });  // the records' URLs carry the base path
+  for (const other of bundles.slice(1)) await pagefind.mergeIndex(other, { baseUrl: "/" });
+  const results = [];
+  for (const [query, filters] of queries) {
+    const search = await pagefind.search(query, { filters });
+    const data = await Promise.all(search.results.map((r) => r.data()));
+    const terms = query.replace(/"/g, "").split(" ").filter(Boolean);
+    const kept = query.startsWith('"') ? data : data.filter((d) => terms.every((t) => d.content.includes(t)));
+    results.push(kept.map((d) => d.url).sort());
+  }
+  return { results, filters: await pagefind.filters() };
+}"""
+
+
+def answers(output: Path, start: str, bundles: list[str], queries: list[tuple[str, dict[str, str]]]) -> dict:
+    """The result URLs of each query, and the filters, from ``bundles`` in Chromium on a page at ``start``."""
+    with serve_output(output, "/dsxx/") as site, chromium_page() as page:
+        page.goto(site + start)  # a page that loads no search: the bundles are imported here, once
+        return page.evaluate(ANSWER, [bundles, [[q, f] for q, f in queries]])
+
+
+def found_urls(output: Path, query: str) -> set[str]:
+    """The URLs the site's bundles find for ``query``."""
+    page = (output / "search/index.html").read_text(encoding="utf-8")
+    bundles = page.split('data-bundles="', 1)[1].split('"', 1)[0].split()
+    return set(answers(output, "", bundles, [(query, {})])["results"][0])
