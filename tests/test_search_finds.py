@@ -181,3 +181,35 @@ def test_the_simplified_page_switches_to_the_mirror_with_its_query(page: tuple) 
     tab, _ = page
     assert tab.locator("a.variant-switch").get_attribute("href").endswith(  # type: ignore[attr-defined]
         "zh-hant/search/?" + urlencode({"q": "党史"}))
+
+
+def test_without_javascript_the_search_page_points_to_the_lists(site: Path, browser: object) -> None:
+    with serve_output(site, BASE) as url:
+        context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+        tab = context.new_page()
+        tab.goto(url + "search/?q=党史")
+        notice = tab.locator("#search-needs-script")
+        assert notice.is_visible()
+        assert notice.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))") == [
+            BASE + "bulletins/", BASE + "units/"]
+        context.close()
+
+
+def test_results_read_well_on_a_phone_and_to_a_screen_reader(page: tuple) -> None:
+    tab, _ = page
+    tab.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    try:
+        found = search(page, "乡村振兴", every=False)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 390  # type: ignore[attr-defined]
+        status = tab.locator("#search-status")  # type: ignore[attr-defined]
+        assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+        assert tab.locator("ol#search-results > li > h2 > a").count() == len(found["paths"]) == 30  # type: ignore[attr-defined]
+        more = tab.get_by_role("button", name="显示更多")  # type: ignore[attr-defined]
+        more.click()
+        tab.wait_for_function("document.getElementById('search-results').getAttribute('aria-busy') === 'false' && "  # type: ignore[attr-defined]
+                              "document.querySelectorAll('#search-results li').length > 30")
+        # The reader is taken to the first result it had not seen.
+        assert tab.evaluate("document.activeElement === document.querySelectorAll('#search-results li h2 a')[30]")  # type: ignore[attr-defined]
+        assert not more.is_visible()
+    finally:
+        tab.set_viewport_size({"width": 1280, "height": 720})  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@
   var list = document.getElementById("search-results");
   var filterBox = document.getElementById("search-filters");
   var more = document.getElementById("search-more");
-  if (!bundles.length || !input || !list || !status) return;
+  if (!input || !list || !status) return;
   var notice = document.getElementById("search-needs-script");
   if (notice) notice.hidden = true;
   var params = new URLSearchParams(window.location.search);
@@ -218,7 +218,9 @@
     return wrap;
   }
 
+  // Pagefind with every shard of the index merged; null for a site with nothing to search.
   async function open() {
+    if (!bundles.length) return null;
     var first = bundles[0];
     var pagefind = await import(/\.js$/.test(first) ? first : first + "pagefind.js");
     // The records' URLs carry the site's base path already: Pagefind must not add it again.
@@ -247,7 +249,7 @@
 
   async function run() {
     var pagefind = await open();
-    var filters = await pagefind.filters();
+    var filters = pagefind ? await pagefind.filters() : {};
     ["unit", "year"].forEach(function (name) {
       if (filters[name] && Object.keys(filters[name]).length) {
         filterBox.appendChild(filterSelect(name, filterBox.getAttribute("data-" + name) || name, filters[name]));
@@ -260,7 +262,7 @@
     list.setAttribute("aria-busy", "true");
     var active = {};
     Object.keys(chosen).forEach(function (name) { if (chosen[name]) active[name] = chosen[name]; });
-    var pending = await candidates(pagefind, terms, active);
+    var pending = pagefind ? await candidates(pagefind, terms, active) : [];
     var next = 0; // the next candidate to check
     var found = []; // checked results, in order
     var shown = 0;
