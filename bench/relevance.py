@@ -251,6 +251,7 @@ class Outcome:
     units: int
     status: str
     units_right: int = 0
+    candidates: int | None = None  # what Pagefind returned for all the terms, before the page's check
     prompt_ok: bool = True
     wrong: set[str] = field(default_factory=set)
 
@@ -292,6 +293,36 @@ def ask(page: object, site: str, query: Query) -> tuple[list[str], str]:
     return hrefs, page.locator("#search-status").inner_text()  # type: ignore[attr-defined]
 
 
+# The candidates search.js gets from Pagefind (each term as a phrase of its tokens, or its tokens when
+# punctuation stands inside; the pages every term found), counted on a page that has not loaded the index.
+CANDIDATES = """async ([bundles, terms]) => {
+  const TOKEN = /[\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3ffff}]|[A-Za-z0-9]+/gu;
+  const pf = await import(bundles[0] + "pagefind.js");
+  await pf.options({ baseUrl: "/" });
+  for (const b of bundles.slice(1)) await pf.mergeIndex(b, { baseUrl: "/" });
+  let ids = null;
+  for (const term of terms) {
+    const found = [...term.matchAll(TOKEN)];
+    const inner = found.some((m, i) => i && m.index > found[i - 1].index + found[i - 1][0].length);
+    const tokens = found.map(m => m[0]).join(" ");
+    const search = await pf.search(!tokens ? term : inner ? tokens : '"' + tokens + '"');
+    const these = new Set(search.results.map(r => r.id));
+    ids = ids === null ? these : new Set([...ids].filter(id => these.has(id)));
+  }
+  return ids ? ids.size : 0;
+}"""
+
+
+def candidates(page: object, site: str, output: Path, query: Query) -> int | None:
+    """How many pages Pagefind offers for ``query`` before the check (None for an index without data-bundles)."""
+    search_page = output / ("zh-hant/" if query.mirror else "") / "search/index.html"
+    bundles = re.search(r'data-bundles="([^"]*)"', search_page.read_text(encoding="utf-8"))
+    if not bundles or not terms_of(query.text):
+        return None
+    page.goto(site + ("zh-hant/" if query.mirror else ""))  # type: ignore[attr-defined]
+    return page.evaluate(CANDIDATES, [bundles.group(1).split(), terms_of(query.text)])  # type: ignore[attr-defined]
+
+
 def measure(output: Path) -> list[Outcome]:
     from playwright.sync_api import sync_playwright
 
@@ -316,17 +347,18 @@ def measure(output: Path) -> list[Outcome]:
             if not terms_of(query.text):
                 outcome.prompt_ok = not paths and ("请输入" in status or "請輸入" in status)
             outcome.wrong = set(bulletins) - truth
+            outcome.candidates = candidates(page, site, output, query)
             outcomes.append(outcome)
         browser.close()
     return outcomes
 
 
 def report(outcomes: list[Outcome], label: str) -> str:
-    lines = [f"### {label}", "", "| query | kind | expected | found | right | unit pages also listed | precision | recall |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"### {label}", "", "| query | kind | expected | found | right | unit pages also listed | Pagefind's candidates | precision | recall |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for o in outcomes:
         lines.append(f"| `{o.query.text}`{' (mirror)' if o.query.mirror else ''} | {o.query.kind} | {len(o.expected)} | "
-                     f"{len(o.found)} | {o.true_positives} | {o.units} ({o.units_right} right) | {o.precision:.2f} | {o.recall:.2f} |")
+                     f"{len(o.found)} | {o.true_positives} | {o.units} ({o.units_right} right) | {'' if o.candidates is None else o.candidates} | {o.precision:.2f} | {o.recall:.2f} |")
     found = sum(len(o.found) for o in outcomes)
     right = sum(o.true_positives for o in outcomes)
     wanted = sum(len(o.expected) for o in outcomes)
