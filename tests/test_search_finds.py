@@ -213,3 +213,24 @@ def test_results_read_well_on_a_phone_and_to_a_screen_reader(page: tuple) -> Non
         assert not more.is_visible()
     finally:
         tab.set_viewport_size({"width": 1280, "height": 720})  # type: ignore[attr-defined]
+
+
+def test_a_count_not_yet_checked_is_said_to_be_at_least(site: Path, browser: object) -> None:
+    """With more candidates than the page checks unasked (300; 5 here), the count says 至少 until all are checked."""
+    expected = bulletins_with(site, ["乡村振兴"])
+    with serve_output(site, BASE) as url:
+        tab = browser.new_page()  # type: ignore[attr-defined]
+
+        def fewer_ahead(route: object) -> None:
+            response = route.fetch()  # type: ignore[attr-defined]
+            script = response.text()
+            assert "var CHECK_AHEAD = 300;" in script
+            route.fulfill(response=response, body=script.replace("var CHECK_AHEAD = 300;", "var CHECK_AHEAD = 5;"))  # type: ignore[attr-defined]
+
+        tab.route("**/assets/search.js", fewer_ahead)
+        found = search((tab, url), "乡村振兴", every=False)
+        assert found["status"] == "找到至少 30 条结果，显示前 30 条。"
+        found = search((tab, url), "乡村振兴")
+        assert set(found["paths"]) == expected
+        assert found["status"] == f"找到 {len(expected)} 条结果。"
+        tab.close()
