@@ -267,6 +267,13 @@
     var found = []; // checked results, in order
     var shown = 0;
     var queue = Promise.resolve();
+    var working = 1; // this search, until its unasked check is done
+
+    // The list is aria-busy while any check runs (the one unasked and one for 显示更多 may overlap).
+    function busy(change) {
+      working += change;
+      list.setAttribute("aria-busy", working > 0 ? "true" : "false");
+    }
 
     // Check candidates until ``wanted`` results are found or the first ``limit`` are checked (one check at a time).
     function check(wanted, limit) {
@@ -314,24 +321,31 @@
     if (more) {
       more.addEventListener("click", async function () {
         more.disabled = true;
-        list.setAttribute("aria-busy", "true");
-        await check(shown + PAGE, pending.length);
-        var firstNew = show(shown + PAGE);
-        report();
-        more.disabled = false;
-        list.setAttribute("aria-busy", "false");
-        var link = firstNew && firstNew.querySelector("a");
-        if (link) link.focus();
+        busy(1);
+        try {
+          await check(shown + PAGE, pending.length);
+          var firstNew = show(shown + PAGE);
+          report();
+          var link = firstNew && firstNew.querySelector("a");
+          if (link) link.focus();
+        } catch (error) {
+          unavailable();
+        } finally {
+          more.disabled = false;
+          busy(-1);
+        }
       });
     }
     // A true count without being asked, as far as CHECK_AHEAD candidates go.
     await check(Infinity, CHECK_AHEAD);
     report();
-    list.setAttribute("aria-busy", "false");
+    busy(-1);
   }
 
-  run().catch(function () {
+  function unavailable() {
     list.removeAttribute("aria-busy");
     status.textContent = "搜索暂时不可用：搜索索引未能加载。";
-  });
+  }
+
+  run().catch(unavailable);
 })();
