@@ -13,7 +13,9 @@ import html
 import re
 
 _IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-_TOKEN = re.compile(f"[{_IDEOGRAPH}]|[A-Za-z0-9]+|(?P<other>[^\\sA-Za-z0-9{_IDEOGRAPH}])")
+_OTHER = f"[^\\sA-Za-z0-9{_IDEOGRAPH}]"
+_SPACE_BEFORE_OTHER = re.compile(f"\\s+(?={_OTHER})")  # punctuation goes with the token before, space or not
+_TOKEN = re.compile(f"(?:[{_IDEOGRAPH}]|[A-Za-z0-9]+|{_OTHER}){_OTHER}*")  # a token and the punctuation after it
 _BLOCK = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|hr|tr|td|th|table|thead|tbody|caption|blockquote|pre|"
                     r"figure|figcaption|dl|dt|dd|section|article)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -27,13 +29,7 @@ def search_tokens(text: str) -> str:
 
         党史学习，参与800余人次。 -> 党 史 学 习， 参 与 800 余 人 次。
     """
-    tokens: list[str] = []
-    for match in _TOKEN.finditer(text):
-        if match.group("other") is not None and tokens:
-            tokens[-1] += match.group(0)  # even across whitespace: the tokens are what is separated
-        else:
-            tokens.append(match.group(0))
-    return " ".join(tokens)
+    return " ".join(_TOKEN.findall(_SPACE_BEFORE_OTHER.sub("", text)))
 
 
 def plain_text(markup: str) -> str:

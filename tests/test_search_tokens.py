@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bulletin.searchtext import plain_text, search_tokens
+
+IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+
+
+def tokens_as_the_contract_says(text: str) -> str:
+    """The contract, one character at a time: an ideograph is a token, a run of ASCII letters and digits is one,
+    any other character that is not whitespace goes on the end of the token before it (or starts one)."""
+    tokens: list[str] = []
+    for match in re.finditer(f"[{IDEOGRAPHS}]|[A-Za-z0-9]+|\\S", text):
+        piece = match.group(0)
+        other = not re.fullmatch(f"[{IDEOGRAPHS}]|[A-Za-z0-9]+", piece)
+        if other and tokens:
+            tokens[-1] += piece
+        else:
+            tokens.append(piece)
+    return " ".join(tokens)
 
 
 def test_each_ideograph_is_a_token_and_numbers_keep_together_with_punctuation_glued_to_the_token_before() -> None:
@@ -37,3 +58,31 @@ def test_full_width_forms_and_symbols_are_punctuation() -> None:
 def test_plain_text_is_the_words_a_reader_sees() -> None:
     html = '<h2>一、<wbr>宣讲</h2><p>参加&amp;人员<strong>2</strong>万<a href="/x">余</a>人次</p><ul><li>甲</li><li>乙</li></ul>'
     assert plain_text(html) == "一、宣讲\n参加&人员2万余人次\n甲\n乙"
+
+
+def test_a_year_with_more_bulletins_than_a_shard_holds_is_cut_into_halves_quarters_or_months() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from bulletin.render.searchrecord import SHARD_RECORDS, Shards, search_shards
+
+    def site(counts: dict[int, int], mirrored: bool = False) -> SimpleNamespace:
+        bulletins = [SimpleNamespace(date=dt.date(year, 1 + i % 12, 1)) for year, n in counts.items() for i in range(n)]
+        return SimpleNamespace(bulletins=bulletins, units=[object()],
+                               config=SimpleNamespace(variants=("zh-Hant",) if mirrored else ()))
+
+    many = {2020: SHARD_RECORDS, 2021: SHARD_RECORDS + 1, 2022: 3 * SHARD_RECORDS, 2023: 5 * SHARD_RECORDS}
+    assert Shards.of(site(many)).parts == {2020: 12, 2021: 6, 2022: 3, 2023: 1}
+    assert Shards.of(site({2020: SHARD_RECORDS}, mirrored=True)).parts == {2020: 6}  # twins are records too
+    assert search_shards(site({2020: 3, 2023: 5 * SHARD_RECORDS}))[:3] == ["2023-12", "2023-11", "2023-10"]
+    assert search_shards(site({2020: 3, 2021: 2 * SHARD_RECORDS}))[-3:] == ["2021-h1", "2020", "units"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("党史学习 \n\t\u3000，。、（）“”《》—…%.-/:+ aZ09８Ａ\u3400\U00020001\uf900\u00a0"))))
+def test_tokens_are_those_the_contract_describes(text: str) -> None:
+    assert search_tokens(text) == tokens_as_the_contract_says(text)
+
+
+@given(st.text())
+def test_tokens_of_any_text_are_those_the_contract_describes(text: str) -> None:
+    assert search_tokens(text) == tokens_as_the_contract_says(text)

@@ -82,7 +82,7 @@ class Reuse:
     def search(self) -> SearchCache:
         """The search index's shards kept in the cache, and the records of pages rendered since."""
         if self._search is None:
-            self._search = SearchCache(self.source)
+            self._search = SearchCache(self.source, prune=self.stamp is not None)  # the preview's keeps shards
         return self._search
 
     def search_known(self, path: str, fingerprint: str) -> bool:

@@ -26,7 +26,7 @@ from .files import CACHE_DIR
 SHARD_FILE = "shard.json"
 RECORDS_FILE = "records.json"
 BUNDLE = "bundle"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(slots=True)
@@ -45,6 +45,7 @@ class SearchBundles:
 
     folders: dict[str, Path]
     indexed: list[str]  # the shards indexed again
+    files: dict[str, dict[str, str]] = field(default_factory=dict)  # each shard's files: path in the bundle -> digest
     records: int = 0  # records given to Pagefind
     peak_kb: int = 0  # the peak memory of Pagefind's process, when it ran
 
@@ -57,6 +58,12 @@ class Shard:
     key: str
     pages: dict[str, list[str]]  # path -> [fingerprint, record digest]
     folder: Path
+    files: dict[str, list]  # path in the folder -> [size, digest, modification time]
+
+    def bundle_files(self) -> dict[str, str]:
+        """The files of its bundle (path in the bundle -> digest)."""
+        return {rel.removeprefix(BUNDLE + "/"): str(entry[1]) for rel, entry in self.files.items()
+                if rel.startswith(BUNDLE + "/")}
 
     def digest_of(self, path: str, fingerprint: str) -> str | None:
         """The digest of the record of the page at ``path`` made of these inputs, if kept here."""
@@ -79,8 +86,11 @@ def record_digest(record: Record) -> str:
 class SearchCache:
     """The shards kept in the cache, and the records of pages rendered since they were indexed."""
 
-    def __init__(self, source: Path) -> None:
+    def __init__(self, source: Path, prune: bool = True) -> None:
         self.folder = source / CACHE_DIR / "search"
+        # Shards no longer in a build leave the cache (the command line's); the preview keeps them, as the next
+        # build may already have found a page's record there while this one indexed.
+        self.prune = prune
         self.lock = threading.Lock()  # the preview indexes in a thread while the next build learns records
         self._shards: dict[str, Shard] | None = None
         self.fresh: dict[str, tuple[str, Record]] = {}  # path -> (fingerprint, record) of pages rendered now
@@ -120,7 +130,7 @@ class SearchCache:
     def bundles(self, plan: SearchPlan) -> SearchBundles:
         """Each shard's bundle of ``plan``: taken over when its key is unchanged, else indexed again into the cache.
 
-        Shards that are no longer in ``plan`` leave the cache; one thread at a time may ask. Raises
+        Shards that are no longer in ``plan`` leave the cache (see ``prune``); one thread at a time may ask. Raises
         ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
         try:
             return self._bundles(plan)
@@ -163,9 +173,10 @@ class SearchCache:
                 for path, fingerprint in pages.items():
                     if self.fresh.get(path, ("",))[0] == fingerprint:
                         del self.fresh[path]
-        for name in sorted(set(shards) - set(plan.shards)):
+        for name in sorted(set(shards) - set(plan.shards) if self.prune else ()):
             del shards[name]
             remove(self.folder / name)
+        done.files = {name: shards[name].bundle_files() for name in folders}
         return done
 
     def _digest(self, path: str, fingerprint: str, fresh: dict[str, tuple[str, Record]]) -> str:
@@ -216,18 +227,17 @@ def read_shard(folder: Path) -> Shard | None:
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return Shard(data["key"], data["pages"], folder)
+    return Shard(data["key"], data["pages"], folder, files)
 
 
 def bundle_whole(shard: Shard) -> bool:
     """Whether every file of the shard's bundle is there with the bytes it was written with, and no other."""
     try:
-        files = json.loads((shard.folder / SHARD_FILE).read_text(encoding="utf-8"))["files"]
         bundle = shard.folder / BUNDLE
         present = {p.relative_to(shard.folder).as_posix() for p in bundle.rglob("*") if not p.is_dir()}
-        wanted = {rel for rel in files if rel.startswith(BUNDLE + "/")}
-        return present == wanted and all(_same_file(shard.folder / rel, files[rel]) for rel in wanted)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        wanted = {rel for rel in shard.files if rel.startswith(BUNDLE + "/")}
+        return present == wanted and all(_same_file(shard.folder / rel, shard.files[rel]) for rel in wanted)
+    except OSError:
         return False
 
 
@@ -250,14 +260,13 @@ def store(staged: Path, folder: Path, key: str, pages: dict[str, list[str]], rec
         os.replace(folder, old)
     os.replace(staged, folder)
     remove(old)
-    return Shard(key, pages, folder)
+    return Shard(key, pages, folder, files)
 
 
 def retag(shard: Shard, pages: dict[str, list[str]]) -> Shard:
     """The shard with its pages' fingerprints as they are now (their records, and so its bundle, unchanged)."""
-    files = json.loads((shard.folder / SHARD_FILE).read_text(encoding="utf-8"))["files"]
-    _write_shard_file(shard.folder, shard.key, pages, files)
-    return Shard(shard.key, pages, shard.folder)
+    _write_shard_file(shard.folder, shard.key, pages, shard.files)
+    return Shard(shard.key, pages, shard.folder, shard.files)
 
 
 def _write_shard_file(folder: Path, key: str, pages: dict[str, list[str]], files: dict[str, object]) -> None:
@@ -268,12 +277,17 @@ def _write_shard_file(folder: Path, key: str, pages: dict[str, list[str]], files
 
 
 def _file_digest(path: Path) -> list[object]:
+    """A kept file's size, digest and modification time."""
     data = path.read_bytes()
-    return [len(data), digest(data)]
+    return [len(data), digest(data), path.stat().st_mtime_ns]
 
 
 def _same_file(path: Path, expected: object) -> bool:
+    """Whether ``path`` is the file ``_file_digest`` described: its size and time the same, or else its bytes."""
     try:
-        return isinstance(expected, list) and path.stat().st_size == expected[0] and _file_digest(path) == expected
+        stat = path.stat()
+        if not isinstance(expected, list) or len(expected) != 3 or stat.st_size != expected[0]:
+            return False
+        return stat.st_mtime_ns == expected[2] or _file_digest(path)[:2] == expected[:2]
     except OSError:
         return False

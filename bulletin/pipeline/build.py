@@ -19,12 +19,12 @@ import jinja2
 from ..errors import Problems, Severity
 from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
+from ..incremental.search import SearchBundles, SearchPlan
 from ..load.read import Sources, read_sources
 from ..load.recall import Forgetful, Recall
 from ..load.validate import load_site
 from ..model import Site
 from ..output.inplace import InPlace
-from ..incremental.search import SearchBundles, SearchPlan
 from ..output.search import SEARCH_FOLDER, SearchIndexError
 from ..output.writer import Writer, interrupted, open_writer
 from ..render.environment import make_environment
@@ -164,7 +164,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             produced = write_site(emitter, loaded.sources, options.jobs, result, progress)
         result.search = emitter.search
         if result.ok and indexed and emitter.search is not None:
-            index_search(reuse, emitter.search, writer, result)
+            index_search(reuse, emitter.search, writer, result, produced)
         if result.ok:
             writer.adopt(produced)
             writer.commit()
@@ -180,9 +180,9 @@ def strictly(problems: Problems) -> Problems:
     return Problems([dataclasses.replace(p, severity=Severity.ERROR) for p in problems.items])
 
 
-def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult) -> None:
+def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult, produced: dict[str, str]) -> None:
     """The search index's bundles written with the pages, only shards whose pages changed indexed again;
-    a failure is an error of the build."""
+    a failure is an error of the build. A bundle file that the output holds already is taken over as a page is."""
     try:
         bundles = reuse.search_bundles(plan)
     except SearchIndexError as exc:
@@ -190,9 +190,12 @@ def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildRe
         return
     count_search(bundles, result)
     for shard, folder in sorted(bundles.folders.items()):
-        for file in sorted(p for p in folder.rglob("*") if not p.is_dir()):
+        for name, made in sorted(bundles.files[shard].items()):
+            rel = f"{SEARCH_FOLDER}/{shard}/{name}"
+            produced[rel] = made  # the digest of its bytes
             result.pages += 1
-            result.changed += writer.copy(f"{SEARCH_FOLDER}/{shard}/{file.relative_to(folder).as_posix()}", file)
+            if not (reuse.unchanged(rel, made) and writer.keep(rel)):
+                result.changed += writer.copy(rel, folder / name)
 
 
 def count_search(bundles: SearchBundles, result: BuildResult) -> None:

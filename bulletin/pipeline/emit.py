@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from ..incremental.reuse import Reuse
+from ..incremental.search import SearchPlan
 from ..load.read import Sources
 from ..model import Bulletin
 from ..output.static import copy_static
@@ -16,9 +17,8 @@ from ..render.environment import TemplateProblem
 from ..render.exports import stats_csv_bytes, stats_json_bytes
 from ..render.mirror import MIRROR, is_page, mirror_page, mirror_script
 from ..render.pages import site_pages, statistics_pages
-from ..incremental.search import SearchPlan
 from ..render.renderer import PageJob, Renderer
-from ..render.searchrecord import page_records, search_shard
+from ..render.searchrecord import Shards, page_records, search_shard
 from ..render.workbook import stats_xlsx_bytes
 from .result import BuildResult, Emitted
 from .workers import run_in_chunks
@@ -38,10 +38,11 @@ class Emitter:
     writer: Writer
     first: dict[str, tuple[str, list[Emitted]]] = field(default_factory=dict)  # pages written ahead, by path
     search: SearchPlan | None = None  # the searched pages, when the site has search (of ``collect``)
+    shards: Shards | None = None  # how the search index is cut, when the site has search
 
     def __post_init__(self) -> None:
         if self.renderer.site.config.search and self.search is None:
-            self.search = SearchPlan()
+            self.search, self.shards = SearchPlan(), Shards.of(self.renderer.site)
 
     @property
     def mirrored(self) -> bool:
@@ -55,7 +56,7 @@ class Emitter:
             return first[1]
         twin = MIRROR + job.path if self.mirrored and is_page(job.path) else None
         paths = [job.path] + ([twin] if twin else [])
-        shard = search_shard(job) if self.search is not None else None
+        shard = search_shard(job, self.shards) if self.shards is not None else None
         if all(self.reuse.unchanged(path, fingerprint) and self.writer.keep(path) and
                (shard is None or self.reuse.search_known(path, fingerprint)) for path in paths):
             return [Emitted(path, fingerprint, False, False, shard=shard) for path in paths]

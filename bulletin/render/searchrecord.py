@@ -1,31 +1,62 @@
 """Search records: what the search index holds of each page readers search, made as the page is rendered.
 
 Readers search bulletins and units: each bulletin page and the first page of each unit (the pages
-marked ``data-pagefind-body``). A record is the page's URL, its title and body as plain text, what
-a result shows of it (``meta``) and what results are filtered by (``filters``), in the page's
-language; the traditional mirror's twin has its own, converted as its page is. The index is cut
+marked ``data-pagefind-body``). A record is the page's URL, its title and body as plain text and as
+the index's tokens (``content``), what a result shows of it (``meta``) and what results are filtered by
+(``filters``), in the page's language; the traditional mirror's twin has its own, converted as its page is. The index is cut
 into shards, one per year of the bulletins' dates and one for the units, so that an edit re-indexes
 one shard only (``incremental.search``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Iterable
 
 from ..model import Site
-from ..searchtext import plain_text
+from ..searchtext import plain_text, search_tokens
 from .environment import date_zh
 from .mirror import LANGUAGE, MIRROR, to_traditional
 from .renderer import PageJob, Renderer
 
 UNITS_SHARD = "units"
 SEARCH_FOLDER = "pagefind"
+SHARD_RECORDS = 500  # the most records a shard of bulletins should hold: Pagefind indexes about 150 a second
+
+
+@dataclass(frozen=True, slots=True)
+class Shards:
+    """How a site's index is cut: each year of bulletins whole ("2021"), or, when it has more records than a
+    shard should hold, in halves ("2021-h1"), quarters ("2021-q3") or months ("2021-07"); the units apart."""
+
+    parts: dict[int, int]  # year -> the months each of its shards spans (12, 6, 3 or 1)
+    units: bool
+
+    @classmethod
+    def of(cls, site: Site) -> Shards:
+        per_year: dict[int, int] = {}
+        for bulletin in site.bulletins:
+            per_year[bulletin.date.year] = per_year.get(bulletin.date.year, 0) + 1
+        twins = 2 if "zh-Hant" in site.config.variants else 1
+        parts = {year: next((months for months in (12, 6, 3) if count * twins * months <= SHARD_RECORDS * 12), 1)
+                 for year, count in per_year.items()}
+        return cls(parts, bool(site.units))
+
+    def of_date(self, day: dt.date) -> str:
+        """The shard of a bulletin of this date."""
+        months = self.parts[day.year]
+        part = (day.month - 1) // months + 1
+        if months == 12:
+            return str(day.year)
+        return f"{day.year}-{part:02d}" if months == 1 else f"{day.year}-{'h' if months == 6 else 'q'}{part}"
 
 
 def search_shards(site: Site) -> list[str]:
-    """The shards of a site's index, newest year first, the units last (known before any page is rendered)."""
-    years = sorted({str(b.date.year) for b in site.bulletins}, reverse=True)
-    return years + ([UNITS_SHARD] if site.units else [])
+    """The shards of a site's index, newest first, the units last (known before any page is rendered)."""
+    shards = Shards.of(site)
+    return sorted({shards.of_date(b.date) for b in site.bulletins}, reverse=True) + ([UNITS_SHARD] if shards.units
+                                                                                    else [])
 
 
 def bundle_urls(renderer: Renderer) -> list[str]:
@@ -33,10 +64,10 @@ def bundle_urls(renderer: Renderer) -> list[str]:
     return [renderer.url(f"{SEARCH_FOLDER}/{shard}/") for shard in search_shards(renderer.site)]
 
 
-def search_shard(job: PageJob) -> str | None:
+def search_shard(job: PageJob, shards: Shards) -> str | None:
     """The shard of a page readers search, or None for a page they do not."""
     if job.template == "bulletin.html":
-        return str(job.context["bulletin"].date.year)  # type: ignore[attr-defined]
+        return shards.of_date(job.context["bulletin"].date)  # type: ignore[attr-defined]
     if job.template == "unit.html" and job.context["pager"].number == 1:  # type: ignore[attr-defined]
         return UNITS_SHARD
     return None
@@ -45,6 +76,7 @@ def search_shard(job: PageJob) -> str | None:
 def page_records(job: PageJob, renderer: Renderer, mirrored: bool) -> list[dict[str, object]]:
     """The records of a page readers search (after it is rendered: its body's HTML is made), its twin's next."""
     record = _record(job, renderer)
+    record["content"] = search_tokens(f"{record['title']}\n{record['body']}")
     if not mirrored:
         return [record]
     terms = renderer.site.config.terms
@@ -53,6 +85,7 @@ def page_records(job: PageJob, renderer: Renderer, mirrored: bool) -> list[dict[
                 meta={k: to_traditional(v, terms) for k, v in record["meta"].items()},  # type: ignore[attr-defined]
                 filters={k: [to_traditional(v, terms) for v in values]
                          for k, values in record["filters"].items()})  # type: ignore[attr-defined]
+    twin["content"] = search_tokens(f"{twin['title']}\n{twin['body']}")
     return [record, twin]
 
 
