@@ -234,3 +234,14 @@ def test_a_count_not_yet_checked_is_said_to_be_at_least(site: Path, browser: obj
         assert set(found["paths"]) == expected
         assert found["status"] == f"找到 {len(expected)} 条结果。"
         tab.close()
+
+
+def test_filters_cover_every_shard_of_the_index(site: Path, page: tuple) -> None:
+    tab, url = page
+    search(page, "乡村振兴")
+    years = tab.locator("select[name=year] option").evaluate_all("os => os.map(o => o.value)")  # type: ignore[attr-defined]
+    assert {"2020", "2021", "2022"} <= set(years)
+    tab.goto(url + "search/?" + urlencode({"q": "党史", "year": "2022"}))  # type: ignore[attr-defined]
+    tab.wait_for_function("document.getElementById('search-results').getAttribute('aria-busy') === 'false'")  # type: ignore[attr-defined]
+    links = tab.locator("#search-results li h2 a").evaluate_all("as => as.map(a => a.getAttribute('href'))")  # type: ignore[attr-defined]
+    assert links == [BASE + "units/zhuzhou-gaoke/2022-03-31-jidu-jianbao/"]
