@@ -93,10 +93,10 @@ class Reuse:
         """The search record of a page rendered now (made of the inputs ``fingerprint`` names)."""
         self.search.learn(path, fingerprint, record)
 
-    def search_bundles(self, plan: SearchPlan) -> SearchBundles:
+    def search_bundles(self, plan: SearchPlan, jobs: int = 1) -> SearchBundles:
         """The search index's bundles of ``plan``: shards whose pages are unchanged taken over from the cache,
-        the others indexed again (raises ``SearchIndexError``)."""
-        return self.search.bundles(plan)
+        the others indexed again, by as many Pagefind processes as ``jobs`` (raises ``SearchIndexError``)."""
+        return self.search.bundles(plan, jobs)
 
     def last_build(self, options: tuple[object, ...], interrupted: bool) -> LastBuild | None:
         """The last build's result when neither the sources, the generator, ``options`` nor the output changed

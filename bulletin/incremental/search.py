@@ -127,18 +127,18 @@ class SearchCache:
         with self.lock:
             self.fresh[path] = (fingerprint, record)
 
-    def bundles(self, plan: SearchPlan) -> SearchBundles:
+    def bundles(self, plan: SearchPlan, processes: int = 1) -> SearchBundles:
         """Each shard's bundle of ``plan``: taken over when its key is unchanged, else indexed again into the cache.
 
         Shards that are no longer in ``plan`` leave the cache (see ``prune``); one thread at a time may ask. Raises
         ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
         try:
-            return self._bundles(plan)
+            return self._bundles(plan, processes)
         except OSError as exc:
             raise SearchIndexError(_("the search index could not be kept in {folder}: {why}",
                                      folder=str(self.folder), why=exc.strerror or str(exc))) from None
 
-    def _bundles(self, plan: SearchPlan) -> SearchBundles:
+    def _bundles(self, plan: SearchPlan, processes: int) -> SearchBundles:
         version = pagefind_version()
         folders: dict[str, Path] = {}
         work: list[tuple[str, str, dict[str, list[str]], list[Record]]] = []
@@ -159,7 +159,7 @@ class SearchCache:
         if work:
             staged = [(records, self._staging(name) / BUNDLE) for name, _key, _pages, records in work]
             try:
-                indexed: Indexed = index_shards(staged)
+                indexed: Indexed = index_shards(staged, processes)
             except BaseException:
                 for _records, bundle in staged:
                     remove(bundle.parent)

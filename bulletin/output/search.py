@@ -27,7 +27,6 @@ from ..searchtext import search_tokens
 from .disk import same_file_bytes
 
 BATCH = 200  # records sent to the service before waiting for its answers
-TOGETHER = 1  # shards indexed at once (2 measured no faster, and holds two shards in memory)
 ANSWER_SECONDS = 600  # the longest the service may take over one request before the build gives up on it
 
 Record = Mapping[str, object]  # url, title, body, meta, filters, language (see ``render.searchrecord``)
@@ -76,20 +75,31 @@ def record_content(record: Record) -> str:
     return content if isinstance(content, str) else search_tokens(f"{record['title']}\n{record['body']}")
 
 
-def index_shards(shards: Iterable[tuple[Sequence[Record], Path]]) -> Indexed:
-    """Index each shard's records into a bundle written to its folder (which must not exist yet)."""
+def index_shards(shards: Iterable[tuple[Sequence[Record], Path]], processes: int = 1) -> Indexed:
+    """Index each shard's records into a bundle written to its folder (which must not exist yet), in up to
+    ``processes`` Pagefind processes at once (each indexes one shard at a time: its memory is a shard's)."""
     executable = pagefind_executable()
     if executable is None:
         raise SearchIndexError(_("search needs Pagefind: pip install 'pagefind[extended]', "
                                  "or set `search: false` in data/site.yaml"))
     try:
-        return asyncio.run(_index(executable, list(shards)))
+        return asyncio.run(_index_in(executable, list(shards), processes))
     except SearchIndexError:
         raise
     except (OSError, EOFError, ValueError, asyncio.IncompleteReadError, asyncio.TimeoutError) as exc:
         raise SearchIndexError(_("Pagefind could not run: {why}", why=str(exc) or type(exc).__name__)) from None
     except Exception as exc:  # noqa: BLE001 - the service reports its errors as bare Exceptions
         raise SearchIndexError(_("Pagefind failed: {why}", why=str(exc.args[0] if exc.args else exc))) from None
+
+
+async def _index_in(executable: Path, shards: list[tuple[Sequence[Record], Path]], processes: int) -> Indexed:
+    """The shards shared out between processes, the largest first to the least loaded (one process serves one
+    shard at a time: a service answers one request after another, whatever it is sent)."""
+    groups: list[list[tuple[Sequence[Record], Path]]] = [[] for _ in range(max(1, min(processes, len(shards))))]
+    for shard in sorted(shards, key=lambda s: -len(s[0])):
+        min(groups, key=lambda g: sum(len(records) for records, _ in g)).append(shard)
+    parts = await asyncio.gather(*(_index(executable, group) for group in groups))
+    return Indexed(sum(p.records for p in parts), max(p.peak_kb for p in parts))
 
 
 async def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]]) -> Indexed:
@@ -117,10 +127,9 @@ async def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]]) 
 
     service = await Service().launch()
     done = Indexed()
-    turns = asyncio.Semaphore(TOGETHER)
 
-    async def index_shard(records: Sequence[Record], folder: Path) -> None:
-        async with turns:
+    try:
+        for records, folder in shards:
             index = await _answer(service, service.create_index({}))
             for start in range(0, len(records), BATCH):  # asked together: the service answers one after another
                 await asyncio.gather(*(_answer(service, index.add_custom_record(  # type: ignore[attr-defined]
@@ -132,9 +141,6 @@ async def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]]) 
             await _answer(service, index.delete_index())  # type: ignore[attr-defined]
             if not (folder / "pagefind.js").is_file():
                 raise SearchIndexError(_("Pagefind failed: {why}", why=f"no pagefind.js in {folder.name}"))
-
-    try:
-        await asyncio.gather(*(index_shard(records, folder) for records, folder in shards))
         done.peak_kb = _peak_kb(service._backend.pid)
     finally:
         await _close(service)

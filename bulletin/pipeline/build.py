@@ -164,7 +164,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             produced = write_site(emitter, loaded.sources, options.jobs, result, progress)
         result.search = emitter.search
         if result.ok and indexed and emitter.search is not None:
-            index_search(reuse, emitter.search, writer, result, produced)
+            index_search(reuse, emitter.search, writer, result, produced, options.jobs)
         if result.ok:
             writer.adopt(produced)
             writer.commit()
@@ -180,11 +180,12 @@ def strictly(problems: Problems) -> Problems:
     return Problems([dataclasses.replace(p, severity=Severity.ERROR) for p in problems.items])
 
 
-def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult, produced: dict[str, str]) -> None:
+def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult, produced: dict[str, str],
+                 jobs: int) -> None:
     """The search index's bundles written with the pages, only shards whose pages changed indexed again;
     a failure is an error of the build. A bundle file that the output holds already is taken over as a page is."""
     try:
-        bundles = reuse.search_bundles(plan)
+        bundles = reuse.search_bundles(plan, jobs)
     except SearchIndexError as exc:
         result.problems.error("data/site.yaml", 1, 1, exc.message)
         return
