@@ -66,16 +66,18 @@ class Phrases:
         """The edges of the terms found in ``text`` (breaks allowed there) and their insides (no break)."""
         edges: set[int] = set()
         inside: set[int] = set()
-        for term in sorted((*SET_PHRASES, *self.terms), key=len, reverse=True):
-            if len(term) > LONGEST_KEPT and term in text:
-                edges |= {m.start() for m in re.finditer(re.escape(term), text)}
-                edges |= {m.end() for m in re.finditer(re.escape(term), text)}
+        for term in _longest_first(self.terms):
+            if term not in text:
                 continue
-            for match in re.finditer(re.escape(term), text):
-                span = range(match.start() + 1, match.end())
+            if len(term) > LONGEST_KEPT:
+                for start in _occurrences(text, term):
+                    edges |= {start, start + len(term)}
+                continue
+            for start in _occurrences(text, term):
+                span = range(start + 1, start + len(term))
                 if inside.isdisjoint(span) and not edges.intersection(span):
                     inside.update(span)
-                    edges |= {match.start(), match.end()}
+                    edges |= {start, start + len(term)}
         return edges - inside, inside
 
     def __call__(self, text: str) -> Markup:
@@ -101,10 +103,25 @@ class Phrases:
                        _with_wbr(html.unescape(part), self.breaks(html.unescape(part))) for part in parts)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1 << 16)  # a site's titles and names, each shown on many pages
 def _breaks(phrases: Phrases, text: str) -> tuple[int, ...]:
     """``Phrases.breaks``, remembered: a title is shown on many list pages."""
     return phrases._find_breaks(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _longest_first(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The set phrases and a site's terms, the longest first (a site has hundreds: sorted once, not per heading)."""
+    return tuple(sorted(dict.fromkeys((*SET_PHRASES, *terms)), key=len, reverse=True))
+
+
+def _occurrences(text: str, term: str) -> list[int]:
+    """Where ``term`` starts in ``text``, occurrences not overlapping (as ``re.finditer`` finds them)."""
+    found, start = [], text.find(term)
+    while start != -1:
+        found.append(start)
+        start = text.find(term, start + len(term))
+    return found
 
 
 def _with_wbr(text: str, breaks: list[int]) -> str:
