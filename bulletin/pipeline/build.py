@@ -13,6 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -33,6 +34,8 @@ from ..stats import compute_stats
 from .emit import Emitter, Progress, pages_of, write_site
 from .result import BuildResult
 from .workers import collection_paused
+
+WrittenFirst = Callable[[tuple[str, ...]], None]  # told the output files (relative paths) written ahead of the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +132,12 @@ def check(options: BuildOptions) -> Loaded:
 
 
 def build(options: BuildOptions, session: Session | None = None, edit: Edit = Edit(),
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, written_first: WrittenFirst | None = None) -> BuildResult:
     """Build the site into ``options.output``; on any error the previous output stays as it was.
 
     Whatever did not change since the last build is taken over (see ``incremental.reuse``). In a
-    preview the pages of the files in ``edit`` are written first.
+    preview the pages of the files in ``edit`` are written first, and ``written_first`` is told which
+    of their files changed as soon as they are written (while the rest of the site is still being built).
     """
     started = time.perf_counter()
     reuse = session.reuse if session else Reuse.for_command_line(options.source, options.output)
@@ -159,7 +163,9 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
                                 written_base_url=loaded.written_base_url)
             reuse.start(renderer)
             emitter = Emitter(renderer, reuse, writer)
-            emitter.emit_first(pages_of(renderer, edit.changed), result)
+            first = emitter.emit_first(pages_of(renderer, edit.changed), result)
+            if first and written_first is not None:
+                written_first(tuple(first))
             produced = write_site(emitter, loaded.sources, options.jobs, result, progress)
         if result.ok and indexed:
             index_search(writer.folder, result)

@@ -56,13 +56,17 @@ class Emitter:
             emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored)))
         return emitted
 
-    def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> None:
-        """Write these pages now (the ones an editor looks at); the whole site's emission then takes them as they are."""
+    def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> list[str]:
+        """Write these pages now (the ones an editor looks at); the whole site's emission then takes them as they are.
+        Returns the output files whose bytes changed."""
+        changed = []
         for job in jobs:
             emitted = self.emit(job)
             self.first[job.path] = (emitted[0].fingerprint, [Emitted(e.path, e.fingerprint, False, False)
                                                             for e in emitted])
             result.count(emitted)
+            changed += [e.path for e in emitted if e.changed]
+        return changed
 
 
 def pages_of(renderer: Renderer, changed: Sequence[str]) -> list[PageJob]:
