@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from slugify import slugify
 
 from ..digest import capped_slug, digest
-from ..errors import Problems
+from ..errors import Problems, SourceError
 from ..messages import Message, _
 from ..model import (
     Bulletin,
@@ -33,7 +33,7 @@ from .files import Found
 from .links import check_links, index_digest, make_link_index
 from .narrative import check_narratives
 from .nodes import Node, parse_yaml
-from .read import Sources, TextFile, read_text_file, split_front_matter
+from .read import Each, Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, Recall
 from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
@@ -49,11 +49,14 @@ PAGE_KEYS = ("title", "summary")
 RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", "404", "pagefind", "search", "zh-hant"}
 
 
-def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall: Recall | None = None) -> Site | None:
+def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall: Recall | None = None,
+              each: Each | None = None) -> Site | None:
     """Validate every source file into a Site; None when any error was found.
 
-    With a recall, what was read from a file that did not change is taken from it instead of parsed again.
+    With a recall, what was read from a file that did not change is taken from it instead of parsed again;
+    without one, ``each`` may parse many bulletins at a time.
     """
+    parse_many = each if recall is None else None
     recall = recall or Forgetful()
     config = recall.remember("site", (sources.site,), (), lambda found: read_site_config(sources.site, found), problems)
     terms = recall.remember("terms", (sources.terms,), (), lambda found: read_terms(sources.terms, found), problems)
@@ -67,7 +70,14 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
         units = tuple(without_draft_reports(unit) for unit in units)
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
     unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
-    bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
+    if parse_many is not None:
+        bulletins = []
+        for bulletin, found in parse_many(read_bulletins, (sources.bulletins, unit_slugs), len(sources.bulletins)):
+            problems.extend(found)
+            if bulletin is not None:
+                bulletins.append(bulletin)
+    else:
+        bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
     warn_about_copies([f.path for f in (*sources.units, *sources.bulletins, *sources.pages)], problems)
     published = [b for b in bulletins if drafts or not b.draft]
     check_unique_pages(published, problems)
@@ -102,6 +112,18 @@ def without_draft_reports(unit: Unit) -> Unit:
     if not any(report.draft for report in unit.reports):
         return unit
     return dataclasses.replace(unit, reports=tuple(report for report in unit.reports if not report.draft))
+
+
+def read_bulletins(state: tuple[list[TextFile], set[str]], chunk: range) -> list[tuple[Bulletin | None,
+                                                                                   list[SourceError]]]:
+    """``read_bulletin`` of ``files[chunk]``, each with the problems found in it (work for ``Each``)."""
+    files, units = state
+    out = []
+    for file in files[chunk.start:chunk.stop]:
+        problems = Problems()
+        bulletin = read_bulletin(file, units, problems)
+        out.append((bulletin, problems.items))
+    return out
 
 
 def _read_bulletin(file: TextFile, units: set[str], problems: Problems, recall: Recall) -> Bulletin | None:

@@ -20,7 +20,7 @@ import jinja2
 from ..errors import Problems, Severity
 from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
-from ..load.read import Sources, read_sources
+from ..load.read import FILES_PER_CHUNK, Sources, read_sources
 from ..load.recall import Forgetful, Recall
 from ..load.validate import load_site
 from ..model import Site
@@ -33,7 +33,7 @@ from ..render.renderer import Renderer
 from ..stats import compute_stats
 from .emit import Emitter, Progress, pages_of, write_site
 from .result import BuildResult
-from .workers import collection_paused
+from .workers import collection_paused, map_in_order
 
 WrittenFirst = Callable[[tuple[str, ...]], None]  # told the output files (relative paths) written ahead of the rest
 
@@ -93,9 +93,12 @@ class Loaded:
 def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit()) -> Loaded:
     """Read and validate every source file, templates included; writes nothing. ``site`` is None on any error."""
     problems = Problems()
-    sources = read_sources(options.source, problems, recall, edit.changed if edit.complete else None)
+    if isinstance(recall, Forgetful):
+        recall = None  # nothing is remembered: files may be read and parsed many at a time
+    each = functools.partial(map_in_order, size=FILES_PER_CHUNK, jobs=options.jobs) if recall is None else None
+    sources = read_sources(options.source, problems, recall, edit.changed if edit.complete else None, each)
+    site = load_site(sources, problems, drafts=options.drafts, recall=recall, each=each)
     recall = recall or Forgetful()
-    site = load_site(sources, problems, drafts=options.drafts, recall=recall)
     env = recall.remember("templates", tuple(sources.templates), (),
                           functools.partial(make_environment, sources.templates), problems)
     env.shared_fragments.clear()  # type: ignore[attr-defined]  # what {% shared %} rendered is this build's own
