@@ -138,6 +138,7 @@ def test_a_large_site_read_by_many_workers_reports_every_error_as_one_reads_it(m
         "content/town/n290.md": b"\xff\xfe---\n",  # UTF-16
         "content/village/n000.md": "---\ntitle: 通报\ndate: 2021-06-01\n---\n正文\n",  # no such unit
         "content/town/n201.md": "正文，没有前言\n",
+        "content/town/n202.md": "---\ntitle: 通报\ndate: 2021-06-01\n---\n见[上期](n999.md)。\n",  # no such bulletin
     })
     write_files(minimal_site, files)
     one, two = run_cli("check", "--source", minimal_site, "--jobs", "1"), run_cli("check", "--source", minimal_site,
@@ -155,6 +156,7 @@ def test_a_large_site_read_by_many_workers_reports_every_error_as_one_reads_it(m
         'please save it as UTF-8 (e.g. in Notepad: 另存为, 编码 UTF-8)',
         'content/town/n201.md:1:1: error: a bulletin must start with front matter: a line ---, title: …, date: …, '
         'a line ---',
+        'content/town/n202.md:5:7: error: link target "n999.md" does not exist (it would be content/town/n999.md)',
         'content/town/n290.md:1:1: error: file is UTF-16 text or binary, not UTF-8 text; save it as UTF-8 in your editor',
         'content/village/n000.md:1:1: error: unit "village" has no data/units/village.yaml',
     ]
