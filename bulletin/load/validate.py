@@ -56,7 +56,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     """Validate every source file into a Site; None when any error was found.
 
     With a recall, what was read from a file that did not change is taken from it instead of parsed again;
-    without one, ``each`` may parse many bulletins at a time.
+    without one, ``each`` may parse unit files and bulletins, and check links, many at a time.
     """
     parse_many = each if recall is None else None
     recall = recall or Forgetful()
@@ -97,9 +97,10 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     linking = [*published, *pages]
     if parse_many is not None:
         _gathered(parse_many(check_links_of, (index, linking), len(linking)), problems)
-    for item in linking if parse_many is None else ():
-        recall.remember(("links", item.source_path), (item,), targets,
-                      functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
+    else:
+        for item in linking:
+            recall.remember(("links", item.source_path), (item,), targets,
+                            functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
         check_narratives(published, units, tuple((metrics or {}).values()), problems, recall)
