@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import re
 import shutil
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from tornado import websocket
 from browser import chromium_page, needs_chromium
 
 REPO = Path(__file__).resolve().parent.parent
@@ -154,8 +157,9 @@ def test_dot_entries_and_parent_paths_are_not_served(preview: Preview) -> None:
 def test_saved_markdown_edit_is_served_without_restarting(preview: Preview) -> None:
     preview.edit(BULLETIN_FILE, "百年征程", "预览已更新。百年征程")
     wait_until(lambda: "预览已更新" in preview.get(BULLETIN_PAGE)[1], "the rebuilt page")
-    assert re.search(r"^\[\d\d:\d\d:\d\d\] rebuilt after content/zhuzhou-gaoke/[^ ]+\.md changed: \d+ files updated in ",
-                     preview.out, re.M), "each rebuild is said with its time"
+    wait_until(lambda: re.search(r"^\[\d\d:\d\d:\d\d\] rebuilt after content/zhuzhou-gaoke/[^ ]+\.md changed: "
+                                 r"\d+ files updated in ", preview.out, re.M),
+               "the rebuild said with its time (the edited page is served before the rest of the site is built)")
 
 
 def test_livereload_script_is_in_served_html_but_never_in_output_files(preview: Preview) -> None:
@@ -213,8 +217,7 @@ def test_failing_first_build_still_serves_and_recovers(fresh_site: Path) -> None
         status, body, _ = server.get(BASE)
         assert status == 404 and PANEL in body and "data/units/zhuzhou-gaoke.yaml:1:7: error:" in body
         shutil.copy(REPO / UNIT_FILE, fresh_site / UNIT_FILE)
-        wait_until(lambda: server.get(BASE)[0] == 200, "the fixed build")
-        assert PANEL not in server.get(BASE)[1]
+        wait_until(lambda: (lambda got: got[0] == 200 and PANEL not in got[1])(server.get(BASE)), "the fixed build")
     finally:
         server.kill()
 
@@ -294,3 +297,50 @@ def wait_for_live_reload(page) -> None:  # type: ignore[no-untyped-def]
     """Until the page's livereload.js has finished its handshake (before that, a reload would be missed)."""
     page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol >= 7")
     page.wait_for_timeout(100)  # the handshake's last message, "info", registers the page with the server
+
+
+def test_the_edited_page_reloads_as_soon_as_it_is_written_and_other_open_pages_after(fresh_site: Path) -> None:
+    server = Preview(fresh_site).start()
+    try:
+        told = asyncio.run(reloads_after_edit(server, {"bulletin": BULLETIN_PAGE, "home": BASE, "stats": BASE + "stats/"},
+                                              lambda: server.edit(BULLETIN_FILE, "百年征程", "重新加载。百年征程")))
+        assert told == ["bulletin", "home", "stats"] or told == ["bulletin", "stats", "home"], told
+        told = asyncio.run(reloads_after_edit(server, {"bulletin": BULLETIN_PAGE, "stats": BASE + "stats/"},
+                                              lambda: server.edit(UNIT_FILE, "study_sessions: 9", "study_sessions: 10")))
+        assert told == ["stats", "bulletin"], "after a unit's figures, the statistics reload first, and only once"
+    finally:
+        server.kill()
+
+
+async def reloads_after_edit(server: Preview, pages: dict[str, str], edit: Callable[[], None]) -> list[str]:
+    """The open pages (by name) told to reload after ``edit``, in the order they were told, until the rebuild is done."""
+    told: list[str] = []
+    sockets = {name: await live_socket(server.origin, server.origin + path) for name, path in pages.items()}
+
+    async def listen(name: str, socket: websocket.WebSocketClientConnection) -> None:
+        while (message := await socket.read_message()) is not None:
+            if json.loads(message).get("command") == "reload":
+                told.append(name)
+
+    listening = [asyncio.ensure_future(listen(name, socket)) for name, socket in sockets.items()]
+    said = server.out.count("rebuilt after")
+    await asyncio.sleep(0.3)  # the sockets are registered (the server has read their "info")
+    edit()
+    deadline = time.monotonic() + WAIT
+    while server.out.count("rebuilt after") == said and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)  # a second reload of a page would come by now
+    for socket in sockets.values():
+        socket.close()
+    for task in listening:
+        task.cancel()
+    return told
+
+
+async def live_socket(origin: str, page_url: str) -> websocket.WebSocketClientConnection:
+    """What livereload.js does on an open page: connect, say hello, and say which page it is."""
+    socket = await websocket.websocket_connect(origin.replace("http://", "ws://") + "/livereload")
+    await socket.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    assert json.loads(await socket.read_message())["command"] == "hello"  # type: ignore[arg-type]
+    await socket.write_message(json.dumps({"command": "info", "plugins": {}, "url": page_url}))
+    return socket

@@ -125,3 +125,38 @@ def test_broken_metrics_file_is_one_error_not_one_per_report(minimal_site: Path)
     run = run_cli("check", "--source", minimal_site)
     assert run.code == 1
     assert [line.split(":")[0] for line in run.lines] == ["data/metrics.yaml"]
+
+
+def test_a_large_site_read_by_many_workers_reports_every_error_as_one_reads_it(minimal_site: Path) -> None:
+    files: dict[str, str | bytes] = {
+        f"content/town/n{i:03}.md": f"---\ntitle: 第{i}期\ndate: 2021-06-{i % 28 + 1:02}\n---\n第{i}期正文。\n" for i in range(300)}
+    files.update({
+        "content/town/n010.md": "---\ntitle: [\n---\n正文\n",  # YAML syntax
+        "content/town/n099.md": "---\ndate: 2021-06-31\n---\n正文\n",  # no title, no such day
+        "content/town/n150.md": "---\ntitle: 通报\ndate: 2021-06-01\ncolour: red\n---\n正文\x01\n",  # unknown key, control
+        "content/town/n151.md": "---\ntitle: 通报\ndate: 2021-06-01\n---\n工作动态\n".encode("gb18030"),  # legacy encoding
+        "content/town/n290.md": b"\xff\xfe---\n",  # UTF-16
+        "content/village/n000.md": "---\ntitle: 通报\ndate: 2021-06-01\n---\n正文\n",  # no such unit
+        "content/town/n201.md": "正文，没有前言\n",
+        "content/town/n202.md": "---\ntitle: 通报\ndate: 2021-06-01\n---\n见[上期](n999.md)。\n",  # no such bulletin
+    })
+    write_files(minimal_site, files)
+    one, two = run_cli("check", "--source", minimal_site, "--jobs", "1"), run_cli("check", "--source", minimal_site,
+                                                                                  "--jobs", "2")
+    assert one.code == two.code == 1
+    assert two.lines == one.lines, "read by two workers as by one"
+    assert two.lines == [
+        'content/town/n010.md:2:8: error: line 2: the value opens with "[" that is not closed on this line: close it '
+        'with "]", or remove the "[" and write each item on a line of its own',
+        'content/town/n099.md:2:1: error: front matter needs "title"',
+        'content/town/n099.md:2:7: error: "2021-06-31" is not a real date',
+        'content/town/n150.md:4:1: warning: unknown key "colour" in front matter; it is ignored',
+        'content/town/n150.md:6:3: warning: invisible control character U+0001 removed; it is not text',
+        'content/town/n151.md:2:1: warning: file is encoded in GB18030/GBK, not UTF-8; it was read as GB18030, but '
+        'please save it as UTF-8 (e.g. in Notepad: 另存为, 编码 UTF-8)',
+        'content/town/n201.md:1:1: error: a bulletin must start with front matter: a line ---, title: …, date: …, '
+        'a line ---',
+        'content/town/n202.md:5:7: error: link target "n999.md" does not exist (it would be content/town/n999.md)',
+        'content/town/n290.md:1:1: error: file is UTF-16 text or binary, not UTF-8 text; save it as UTF-8 in your editor',
+        'content/village/n000.md:1:1: error: unit "village" has no data/units/village.yaml',
+    ]

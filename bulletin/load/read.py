@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Protocol, Sequence, TypeVar
 
-from ..errors import Problems
+from ..errors import Problems, SourceError
 from ..messages import _, os_reason
 from .files import Found, find_files, kind_of, updated_files
 from .recall import Recall
@@ -17,6 +17,20 @@ MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a long bulletin is 100 KB, a unit's ten ye
 # YAML and XML refuse them, so they would break the front matter or the feed.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+FILES_PER_CHUNK = 250  # source files a worker reads (or parses) at a time
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+
+class Each(Protocol):
+    """How loading does the same to many files: ``work(state, chunk)`` over ``range(total)``, the results in order
+    (the build passes one that forks workers; without it, everything is done here)."""
+
+    def __call__(self, work: Callable[[S, range], list[R]], state: S, total: int) -> list[R]: ...
+
+
+Parsed = tuple[object, list[SourceError]]  # what a worker made of one file, and the problems it found
 
 
 @dataclass(slots=True)
@@ -121,8 +135,8 @@ def _read_text_file(file: str, rel: str, problems: Problems) -> TextFile | None:
 
 
 def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
-                 changed: Sequence[str] | None = None) -> Sources:
-    """Read every source file of the site at ``root``.
+                 changed: Sequence[str] | None = None, each: Each | None = None) -> Sources:
+    """Read every source file of the site at ``root`` (with ``each``, many at a time, when there is no recall).
 
     With a recall, only files changed since the last load are read again; if ``changed`` is given as
     well (by file events), the site is not even walked: those files alone are looked at.
@@ -141,12 +155,20 @@ def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
     if recall is not None:
         recall.found = files
     sources = Sources(root=root)
+    read_ahead = None
+    if each is not None and recall is None:
+        texts = [found_file for rel, found_file in files.items() if kind_of(rel) != "static"]
+        read_ahead = iter(each(read_files, texts, len(texts)))
     for rel, found_file in files.items():
         kind = kind_of(rel)
         if kind == "static":
             sources.static.append((rel.removeprefix("static/"), Path(found_file.path)))
             continue
-        text = read_text_file(found_file, problems, recall, trusted=rel in unchanged)
+        if read_ahead is not None:
+            text, found = next(read_ahead)
+            problems.extend(found)
+        else:
+            text = read_text_file(found_file, problems, recall, trusted=rel in unchanged)
         if kind in ("site", "metrics", "terms"):
             setattr(sources, kind, text)
         elif text is not None:
@@ -154,6 +176,16 @@ def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
         elif kind == "units":
             sources.unreadable_units.append(rel)
     return sources
+
+
+def read_files(files: list[Found], chunk: range) -> list[tuple[TextFile | None, list[SourceError]]]:
+    """Read and decode ``files[chunk]``, each with the problems found in it (work for ``Each``)."""
+    out = []
+    for found in files[chunk.start:chunk.stop]:
+        problems = Problems()
+        text = _read_text_file(found.path, found.rel, problems)
+        out.append((text, problems.items))
+    return out
 
 
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)

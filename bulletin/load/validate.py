@@ -6,11 +6,12 @@ import dataclasses
 import functools
 import re
 from pathlib import Path, PurePosixPath
+from typing import Callable, TypeVar
 
 from slugify import slugify
 
 from ..digest import capped_slug, digest
-from ..errors import Problems
+from ..errors import Problems, SourceError
 from ..messages import Message, _
 from ..model import (
     Bulletin,
@@ -30,14 +31,15 @@ from .copies import warn_about_copies
 from .fields import Fields, did_you_mean
 from .furniture import FURNITURE_KEYS, read_furniture
 from .files import Found
-from .links import check_links, index_digest, make_link_index
+from .links import LinkIndex, check_links, index_digest, make_link_index
 from .narrative import check_narratives
 from .nodes import Node, parse_yaml
-from .read import Sources, TextFile, read_text_file, split_front_matter
+from .read import Each, Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, Recall
 from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
 
+T = TypeVar("T")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants", *FURNITURE_KEYS)
 VARIANTS = ("zh-Hant",)
@@ -49,11 +51,14 @@ PAGE_KEYS = ("title", "summary")
 RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", "404", "pagefind", "search", "zh-hant"}
 
 
-def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall: Recall | None = None) -> Site | None:
+def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall: Recall | None = None,
+              each: Each | None = None) -> Site | None:
     """Validate every source file into a Site; None when any error was found.
 
-    With a recall, what was read from a file that did not change is taken from it instead of parsed again.
+    With a recall, what was read from a file that did not change is taken from it instead of parsed again;
+    without one, ``each`` may parse unit files and bulletins, and check links, many at a time.
     """
+    parse_many = each if recall is None else None
     recall = recall or Forgetful()
     config = recall.remember("site", (sources.site,), (), lambda found: read_site_config(sources.site, found), problems)
     terms = recall.remember("terms", (sources.terms,), (), lambda found: read_terms(sources.terms, found), problems)
@@ -61,13 +66,21 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
         config = dataclasses.replace(config, terms=terms)
     metrics = recall.remember("metrics", (sources.metrics,), (), lambda found: read_metrics(sources.metrics, found),
                             problems)
-    units = tuple(sorted(filter(None, (recall.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics),
-                                                     problems) for f in sources.units)), key=lambda u: u.slug))
+    if parse_many is not None:
+        read = _gathered(parse_many(read_units, (sources.units, metrics), len(sources.units)), problems)
+    else:
+        read = [recall.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics), problems)
+                for f in sources.units]
+    units = tuple(sorted(filter(None, read), key=lambda u: u.slug))
     if not drafts:
         units = tuple(without_draft_reports(unit) for unit in units)
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
     unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
-    bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
+    if parse_many is not None:
+        bulletins = [b for b in _gathered(parse_many(read_bulletins, (sources.bulletins, unit_slugs),
+                                                      len(sources.bulletins)), problems) if b is not None]
+    else:
+        bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
     warn_about_copies([f.path for f in (*sources.units, *sources.bulletins, *sources.pages)], problems)
     published = [b for b in bulletins if drafts or not b.draft]
     check_unique_pages(published, problems)
@@ -81,9 +94,13 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
                             [b for b in bulletins if b.draft and not drafts], (config.base_url,) if config else (),
                             bool(config and config.variants))
     targets = index_digest(index)
-    for item in [*published, *pages]:
-        recall.remember(("links", item.source_path), (item,), targets,
-                      functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
+    linking = [*published, *pages]
+    if parse_many is not None:
+        _gathered(parse_many(check_links_of, (index, linking), len(linking)), problems)
+    else:
+        for item in linking:
+            recall.remember(("links", item.source_path), (item,), targets,
+                            functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
         check_narratives(published, units, tuple((metrics or {}).values()), problems, recall)
@@ -102,6 +119,41 @@ def without_draft_reports(unit: Unit) -> Unit:
     if not any(report.draft for report in unit.reports):
         return unit
     return dataclasses.replace(unit, reports=tuple(report for report in unit.reports if not report.draft))
+
+
+def read_bulletins(state: tuple[list[TextFile], set[str]], chunk: range) -> list[tuple[Bulletin | None,
+                                                                                   list[SourceError]]]:
+    """``read_bulletin`` of ``files[chunk]``, each with the problems found in it (work for ``Each``)."""
+    files, units = state
+    return [_with_problems(functools.partial(read_bulletin, file, units)) for file in files[chunk.start:chunk.stop]]
+
+
+def read_units(state: tuple[list[TextFile], dict[str, Metric] | None], chunk: range) -> list[tuple[Unit | None,
+                                                                                                 list[SourceError]]]:
+    """``read_unit`` of ``files[chunk]``, each with the problems found in it (work for ``Each``)."""
+    files, metrics = state
+    return [_with_problems(functools.partial(read_unit, file, metrics)) for file in files[chunk.start:chunk.stop]]
+
+
+def check_links_of(state: tuple[LinkIndex, list[Bulletin | Page]], chunk: range) -> list[tuple[None, list[SourceError]]]:
+    """``check_links`` of ``items[chunk]``, each with the problems found in it (work for ``Each``)."""
+    index, items = state
+    return [_with_problems(functools.partial(check_links, index, item.source_path, item.body, item.body_line))
+            for item in items[chunk.start:chunk.stop]]
+
+
+def _with_problems(read: Callable[[Problems], T]) -> tuple[T, list[SourceError]]:
+    problems = Problems()
+    return read(problems), problems.items
+
+
+def _gathered(results: list[tuple[T, list[SourceError]]], problems: Problems) -> list[T]:
+    """What workers made of each file, in order, their problems added to ``problems`` in the same order."""
+    out = []
+    for value, found in results:
+        problems.extend(found)
+        out.append(value)
+    return out
 
 
 def _read_bulletin(file: TextFile, units: set[str], problems: Problems, recall: Recall) -> Bulletin | None:

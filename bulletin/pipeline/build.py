@@ -13,6 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -20,7 +21,7 @@ from ..errors import Problems, Severity
 from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
 from ..incremental.search import SearchBundles, SearchPlan
-from ..load.read import Sources, read_sources
+from ..load.read import FILES_PER_CHUNK, Sources, read_sources
 from ..load.recall import Forgetful, Recall
 from ..load.validate import load_site
 from ..model import Site
@@ -33,7 +34,9 @@ from ..render.renderer import Renderer
 from ..stats import compute_stats
 from .emit import Emitter, Progress, pages_of, write_site
 from .result import BuildResult
-from .workers import collection_paused
+from .workers import collection_paused, map_in_order
+
+WrittenFirst = Callable[[tuple[str, ...]], None]  # told the output files (relative paths) written ahead of the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +94,12 @@ class Loaded:
 def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit()) -> Loaded:
     """Read and validate every source file, templates included; writes nothing. ``site`` is None on any error."""
     problems = Problems()
-    sources = read_sources(options.source, problems, recall, edit.changed if edit.complete else None)
+    if isinstance(recall, Forgetful):
+        recall = None  # nothing is remembered: files may be read and parsed many at a time
+    each = functools.partial(map_in_order, size=FILES_PER_CHUNK, jobs=options.jobs) if recall is None else None
+    sources = read_sources(options.source, problems, recall, edit.changed if edit.complete else None, each)
+    site = load_site(sources, problems, drafts=options.drafts, recall=recall, each=each)
     recall = recall or Forgetful()
-    site = load_site(sources, problems, drafts=options.drafts, recall=recall)
     env = recall.remember("templates", tuple(sources.templates), (),
                           functools.partial(make_environment, sources.templates), problems)
     env.shared_fragments.clear()  # type: ignore[attr-defined]  # what {% shared %} rendered is this build's own
@@ -130,11 +136,12 @@ def check(options: BuildOptions) -> Loaded:
 
 
 def build(options: BuildOptions, session: Session | None = None, edit: Edit = Edit(),
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, written_first: WrittenFirst | None = None) -> BuildResult:
     """Build the site into ``options.output``; on any error the previous output stays as it was.
 
     Whatever did not change since the last build is taken over (see ``incremental.reuse``). In a
-    preview the pages of the files in ``edit`` are written first.
+    preview the pages of the files in ``edit`` are written first, and ``written_first`` is told which
+    of their files changed as soon as they are written (while the rest of the site is still being built).
     """
     started = time.perf_counter()
     reuse = session.reuse if session else Reuse.for_command_line(options.source, options.output)
@@ -160,7 +167,9 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
                                 written_base_url=loaded.written_base_url)
             reuse.start(renderer)
             emitter = Emitter(renderer, reuse, writer)
-            emitter.emit_first(pages_of(renderer, edit.changed), result)
+            first = emitter.emit_first(pages_of(renderer, edit.changed), result)
+            if first and written_first is not None:
+                written_first(tuple(first))
             produced = write_site(emitter, loaded.sources, options.jobs, result, progress)
         result.search = emitter.search
         if result.ok and indexed and emitter.search is not None:

@@ -70,14 +70,18 @@ class Emitter:
                                    record=records[1]))
         return emitted
 
-    def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> None:
-        """Write these pages now (the ones an editor looks at); the whole site's emission then takes them as they are."""
+    def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> list[str]:
+        """Write these pages now (the ones an editor looks at); the whole site's emission then takes them as they are.
+        Returns the output files whose bytes changed."""
+        changed = []
         for job in jobs:
             emitted = self.emit(job)
             self.first[job.path] = (emitted[0].fingerprint, [dataclasses.replace(e, rendered=False, changed=False,
                                                                                      learned=None)
                                                             for e in emitted])
             result.count(emitted)
+            changed += [e.path for e in emitted if e.changed]
+        return changed
 
 
 def pages_of(renderer: Renderer, changed: Sequence[str]) -> list[PageJob]:

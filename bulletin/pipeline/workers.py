@@ -9,6 +9,7 @@ fails the build at once instead of hanging it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import multiprocessing
 import signal
@@ -43,14 +44,31 @@ def run_in_chunks(work: Work, state: S, total: int, size: int, jobs: int) -> Ite
     yield from _in_workers(work, state, chunks, min(jobs, len(chunks)))
 
 
-def _in_workers(work: Work, state: S, chunks: list[range], count: int) -> Iterator[list[R]]:
+def map_in_order(work: Work, state: S, total: int, size: int, jobs: int) -> list[R]:
+    """``work(state, chunk)`` over ``range(total)``, its results in order: in ``jobs`` forked processes when there
+    is enough to do (as ``run_in_chunks``, the collector off in them too: loading makes objects that live on), else
+    here in one go."""
+    if jobs < 2 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return work(state, range(total))
+    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    numbered = functools.partial(_numbered, work)
+    done = sorted((start, results) for outcome in _in_workers(numbered, state, chunks, min(jobs, len(chunks)), False)
+                  for start, results in outcome)  # type: ignore[misc]
+    return [result for _, results in done for result in results]
+
+
+def _numbered(work: Work, state: S, chunk: range) -> list[tuple[int, list[R]]]:
+    return [(chunk.start, work(state, chunk))]
+
+
+def _in_workers(work: Work, state: S, chunks: list[range], count: int, collect: bool = True) -> Iterator[list[R]]:
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)  # how many chunks the workers have taken
     pipes, processes = [], []
     try:
         for _ in range(count):
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, args=(work, state, chunks, taken, send), daemon=True)
+            process = context.Process(target=_serve, args=(work, state, chunks, taken, send, collect), daemon=True)
             process.start()
             send.close()  # the worker holds the sending end: end of file here when it is gone
             pipes.append(receive)
@@ -85,14 +103,16 @@ def _results(pipes: list[Connection], expected: int) -> Iterator[list[R]]:
             yield value
 
 
-def _serve(work: Work, state: S, chunks: list[range], taken: Synchronized, results: Connection) -> None:
+def _serve(work: Work, state: S, chunks: list[range], taken: Synchronized, results: Connection,
+           collect: bool = True) -> None:
     """In a worker: take the next range until none is left, sending back each one's results (or its error)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and the preview's signals are the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
     gc.freeze()  # what the worker inherited lives on: its collections scan only the worker's own objects
-    gc.enable()
+    if collect:
+        gc.enable()
     while True:
         with taken.get_lock():
             index = taken.value

@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import errno
 import html
+import json
 import mimetypes
 import re
 import signal
@@ -21,7 +22,7 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
@@ -38,7 +39,7 @@ from ..load.validate import read_site_config
 from ..messages import Message, Reporter, _, os_reason
 from ..model import SiteConfig
 from ..output.search import SearchIndexError, write_bundles
-from ..pipeline.build import BuildOptions, BuildResult, Edit, Session, build
+from ..pipeline.build import BuildOptions, BuildResult, Edit, Session, WrittenFirst, build
 from .panel import problem_panel
 from .watch import (
     POLL_SECONDS,
@@ -90,13 +91,16 @@ def serve(options: BuildOptions, *, host: str, port: int, open_browser: bool, re
     return 0
 
 
-def rebuild_site(options: BuildOptions, changed: list[str], session: Session, events: bool = False) -> BuildResult:
+def rebuild_site(options: BuildOptions, changed: list[str], session: Session, events: bool = False,
+                 written_first: WrittenFirst | None = None) -> BuildResult:
     """Rebuild after ``changed`` source files (paths relative to the source root; all of them if ``events``).
 
-    Written in place, and only pages whose inputs changed are rendered again (see ``build.pipeline``).
+    Written in place, and only pages whose inputs changed are rendered again (see ``build.pipeline``);
+    ``written_first`` is told the files of the edited pages as soon as they are written.
     The first build indexes the site for search; later ones leave that to ``SearchRefresher``.
     """
-    return build(dataclasses.replace(options, search_index=not changed), session, Edit(tuple(changed), events))
+    return build(dataclasses.replace(options, search_index=not changed), session, Edit(tuple(changed), events),
+                 written_first=written_first)
 
 
 class SearchRefresher:
@@ -149,6 +153,8 @@ class PreviewServer:
         self.session = Session.for_preview(options)
         self.search = SearchRefresher(self.output, report, self.session.reuse)
         self.events: SourceWatcher | None = None  # file events, if they can be had (else the poll watches alone)
+        self.rebuilding = False  # a rebuild is running in its thread
+        self.waiting: tuple[list[str], bool] | None = None  # sources saved since it started (and if events knew all)
         self.polled = 0.0  # when the sources were last polled
 
     def build_first(self) -> None:
@@ -220,9 +226,46 @@ class PreviewServer:
         self.built = self.seen = updated_snapshot(self.built, self.options.source, changed)
 
     def rebuild(self, changed: list[str], events: bool = False) -> None:
-        """Rebuild after ``changed`` sources, report, and reload the open pages if anything they show changed."""
-        was_failing, panel = bool(self.problems), self.panel
-        result = rebuild_site(self.options, changed, self.session, events)
+        """Rebuild after ``changed`` sources, in a thread of its own while this one serves and sends reloads.
+
+        Saves that come during a rebuild are built together right after it (one build at a time)."""
+        if self.waiting is None:
+            self.waiting = (list(changed), events)
+        else:  # merged: file events know all that changed only if they knew it each time
+            before, known = self.waiting
+            self.waiting = (sorted(set(before) | set(changed)), known and events)
+        if not self.rebuilding:
+            self.rebuilding = True
+            asyncio.ensure_future(self._rebuild_waiting())
+
+    async def _rebuild_waiting(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self.waiting is not None:
+                (changed, events), self.waiting = self.waiting, None
+                was_failing, panel = bool(self.problems), self.panel
+                early: set[str] = set()  # output files whose open pages were reloaded as soon as they were written
+
+                def written_first(paths: tuple[str, ...]) -> None:  # in the build's thread
+                    loop.call_soon_threadsafe(self._written_first, paths, early)
+
+                result = await loop.run_in_executor(
+                    None, rebuild_site, self.options, changed, self.session, events, written_first)
+                self._rebuilt(changed, result, was_failing, panel, early)
+        finally:
+            self.rebuilding = False
+
+    def _written_first(self, paths: tuple[str, ...], early: set[str]) -> None:
+        """The edited page (or the statistics) is written: reload the open pages showing it now, not after the site."""
+        if self.problems:
+            return  # the last build failed: the panel goes when this one is done, and every page reloads then
+        early.update(paths)
+        reload_pages("*", self.base_path, showing=early)
+
+    def _rebuilt(self, changed: list[str], result: BuildResult, was_failing: bool, panel: bytes,
+                 early: set[str]) -> None:
+        """Report the rebuild, and reload the open pages if anything they show changed (those reloaded early aside,
+        unless the panel they show changed)."""
         if result.ok and changed:  # the first build indexed its pages itself
             self.search.refresh(result.search)
         what = changed[0] if len(changed) == 1 else _("{count} files", count=len(changed))
@@ -234,7 +277,7 @@ class PreviewServer:
         quiet = result.ok and not was_failing and self.panel == panel  # the panel (its warnings) is as it was
         if quiet and result.changed == 0 and result.pages == self.pages:
             return  # nothing the browser shows has changed
-        reload_pages(_reload_path(changed) if quiet else "*")
+        reload_pages(_reload_path(changed) if quiet else "*", self.base_path, skip=early if quiet else set())
 
     def _report(self, result: BuildResult, success: Message) -> None:
         if result.ok:
@@ -341,7 +384,7 @@ def make_app(preview: PreviewServer) -> web.Application:
     """livereload's socket and script first, then every other URL from the output folder."""
     return web.Application(
         [
-            (r"/livereload", LiveReloadHandler),
+            (r"/livereload", PageSocket),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"(/.*)", PageHandler, {"preview": preview}),
         ],
@@ -350,14 +393,42 @@ def make_app(preview: PreviewServer) -> web.Application:
     )
 
 
-def reload_pages(path: str) -> None:
-    """Tell every open page to reload (``path`` a stylesheet or image to refresh in place, or ``*``)."""
+class PageSocket(LiveReloadHandler):
+    """livereload's socket of an open page, which also keeps the page's URL (said by livereload.js on connecting)."""
+
+    url = ""
+
+    def on_message(self, message: str | bytes) -> None:
+        super().on_message(message)
+        try:
+            said = json.loads(message)
+        except ValueError:
+            return
+        if isinstance(said, dict) and said.get("command") == "info" and isinstance(said.get("url"), str):
+            self.url = said["url"]
+
+
+def reload_pages(path: str, base_path: str, showing: set[str] | None = None, skip: set[str] | None = None) -> None:
+    """Tell the open pages to reload (``path`` a stylesheet or image to refresh in place, or ``*``): with ``showing``
+    only those that show one of these output files, else every one but those showing a file in ``skip``."""
     message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
     for page in list(LiveReloadHandler.waiters):
+        shows = output_file(getattr(page, "url", ""), base_path)
+        if (shows not in showing) if showing is not None else (skip and shows in skip):
+            continue
         try:
             page.write_message(message)
         except WebSocketClosedError:
             LiveReloadHandler.waiters.discard(page)
+
+
+def output_file(url: str, base_path: str) -> str | None:
+    """The output file (relative path) an open page's URL shows, if it is a page of the site: ``…/dsxx/a/`` -> ``a/index.html``."""
+    path = unquote(urlsplit(url).path)
+    if not path.startswith(base_path):
+        return None
+    rel = path[len(base_path):]
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
 def _reload_path(changed: list[str]) -> str:
