@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -68,12 +69,14 @@ def built(minimal_site: Path) -> Path:
 def _fail_on_call(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, number: int, error: BaseException) -> None:
     """Make the ``number``-th call of ``owner.name`` fail, in the build's process or in a render worker."""
     original = getattr(owner, name)
-    calls = {"n": 0}
+    calls = multiprocessing.get_context("fork").Value("i", 0)  # counted across the workers, however they share out
     builder_pid = os.getpid()
 
     def failing(*args: object, **kwargs: object) -> object:
-        calls["n"] += 1
-        if calls["n"] == number:
+        with calls.get_lock():
+            calls.value += 1
+            call = calls.value
+        if call == number:
             if isinstance(error, KeyboardInterrupt) and os.getpid() != builder_pid:
                 # Ctrl-C reaches the whole process group; workers ignore it, the builder is interrupted
                 os.kill(builder_pid, signal.SIGINT)
