@@ -51,15 +51,15 @@ def mtimes(folder: Path) -> dict[str, int]:
 
 def test_an_edit_indexes_again_only_the_shard_of_its_year(two_years: Path) -> None:
     first = build_site(two_years)
-    assert sorted(first.indexed) == ["2021", "2022", "units"]
+    assert sorted(first.indexed) == ["2021", "2022", "hant-2021", "hant-2022", "hant-units", "units"]
     output = two_years / "output"
     untouched = {shard: (mtimes(cache(two_years) / shard), mtimes(output / "pagefind" / shard))
-                 for shard in ("2021", "units")}
+                 for shard in ("2021", "units", "hant-2021", "hant-units")}
     bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
     bulletin.write_text(WINTER.replace("冬季长跑活动，", "冬季长跑和登山活动，"), encoding="utf-8")
     second = build_site(two_years)
-    assert second.indexed == ["2022"]
-    assert second.indexed_records == 2  # the bulletin and its traditional twin: the shard's pages
+    assert sorted(second.indexed) == ["2022", "hant-2022"]  # the year's shard and its twins'
+    assert second.indexed_records == 2  # the bulletin and its traditional twin: the shards' pages
     for shard, (kept, served) in untouched.items():
         assert mtimes(cache(two_years) / shard) == kept, shard
         assert mtimes(output / "pagefind" / shard) == served, shard
@@ -74,10 +74,12 @@ def test_a_year_without_bulletins_leaves_no_shard(two_years: Path) -> None:
     (two_years / "content/yunxi/2022-01-15-dongji-changpao.md").unlink()
     result = build_site(two_years)
     assert result.indexed == []  # the other shards' pages are as they were
-    assert sorted(p.name for p in (two_years / "output/pagefind").iterdir()) == ["2021", "units"]
-    assert sorted(p.name for p in cache(two_years).iterdir()) == ["2021", "units"]
+    kept = ["2021", "hant-2021", "hant-units", "units"]
+    assert sorted(p.name for p in (two_years / "output/pagefind").iterdir()) == kept
+    assert sorted(p.name for p in cache(two_years).iterdir()) == kept
     page = (two_years / "output/search/index.html").read_text(encoding="utf-8")
     assert 'data-bundles="/dsxx/pagefind/2021/ /dsxx/pagefind/units/"' in page
+    assert 'data-mirror-bundles="/dsxx/pagefind/hant-2021/ /dsxx/pagefind/hant-units/"' in page
 
 
 def test_a_damaged_or_foreign_shard_in_the_cache_is_indexed_again_not_served(two_years: Path) -> None:
@@ -89,7 +91,7 @@ def test_a_damaged_or_foreign_shard_in_the_cache_is_indexed_again_not_served(two
     shutil.rmtree(shards / "2022")
     shutil.copytree(shards / "2021", shards / "2022")  # another shard's files under this one's name
     result = build_site(two_years, "elsewhere")  # a new output: every page is rendered
-    assert sorted(result.indexed) == ["2021", "2022", "units"]
+    assert sorted(result.indexed) == ["2021", "2022", "units"]  # the damaged ones; the twins' shards were whole
     served = two_years / "elsewhere/pagefind"
     assert all(p.read_bytes() != b"damaged" for p in served.rglob("*.pf_fragment"))
     assert found_urls(two_years / "elsewhere", '"长 跑"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
@@ -101,7 +103,7 @@ def test_records_lost_from_the_cache_make_their_pages_rendered_again(two_years: 
     bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
     bulletin.write_text(WINTER.replace("长跑", "越野跑"), encoding="utf-8")
     result = build_site(two_years)
-    assert sorted(result.indexed) == ["2021", "2022"]
+    assert sorted(result.indexed) == ["2021", "2022", "hant-2022"]  # the twins' records of 2021 were kept
     assert result.rendered >= 2 * 5 + 2  # the five bulletins of 2021 and their twins, as their records were lost
     assert found_urls(two_years / "output", '"党 史"')
 
@@ -133,16 +135,17 @@ MIRROR_QUERIES = [('"黨 史"', {}), ("宣 講", {}), ('"學 習"', {"unit": "�
 def test_the_shards_answer_as_one_index_would(two_years: Path, tmp_path: Path) -> None:
     build_site(two_years)
     output = two_years / "output"
-    records = [r for shard in sorted(cache(two_years).iterdir())
-               for r in json.loads((shard / "records.json").read_text(encoding="utf-8")).values()]
-    index_shards([(records, tmp_path / "whole")])
-    shutil.copytree(tmp_path / "whole", output / "pagefind/whole")
     page = (output / "search/index.html").read_text(encoding="utf-8")
-    shards = page.split('data-bundles="', 1)[1].split('"', 1)[0].split()
-    assert len(shards) == 3
-    for start, queries in (("", QUERIES), ("zh-hant/", MIRROR_QUERIES)):
+    for start, attribute, queries in (("", "data-bundles", QUERIES), ("zh-hant/", "data-mirror-bundles", MIRROR_QUERIES)):
+        shards = page.split(f'{attribute}="', 1)[1].split('"', 1)[0].split()
+        assert len(shards) == 3
+        whole = f"whole{len(start)}"  # one index of all the script's records
+        records = [r for shard in shards for r in json.loads(
+            (cache(two_years) / shard.split("/")[-2] / "records.json").read_text(encoding="utf-8")).values()]
+        index_shards([(records, tmp_path / whole)])
+        shutil.copytree(tmp_path / whole, output / "pagefind" / whole)
         sharded = answers(output, start, shards, queries)
-        whole = answers(output, start, ["/dsxx/pagefind/whole/"], queries)
+        whole = answers(output, start, [f"/dsxx/pagefind/{whole}/"], queries)
         assert sharded == whole
         assert sum(1 for urls in sharded["results"] if urls) >= len(queries) - 1, sharded
     # the filters offered (and their counts) are the same too

@@ -73,7 +73,7 @@ def test_a_year_with_more_bulletins_than_a_shard_holds_is_cut_into_halves_quarte
 
     many = {2020: SHARD_RECORDS, 2021: SHARD_RECORDS + 1, 2022: 3 * SHARD_RECORDS, 2023: 5 * SHARD_RECORDS}
     assert Shards.of(site(many)).parts == {2020: 12, 2021: 6, 2022: 3, 2023: 1}
-    assert Shards.of(site({2020: SHARD_RECORDS}, mirrored=True)).parts == {2020: 6}  # twins are records too
+    assert Shards.of(site({2020: SHARD_RECORDS}, mirrored=True)).parts == {2020: 12}  # twins are shards of their own
     assert search_shards(site({2020: 3, 2023: 5 * SHARD_RECORDS}))[:3] == ["2023-12", "2023-11", "2023-10"]
     assert search_shards(site({2020: 3, 2021: 2 * SHARD_RECORDS}))[-3:] == ["2021-h1", "2020", "units"]
 

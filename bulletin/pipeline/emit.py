@@ -18,7 +18,7 @@ from ..render.exports import stats_csv_bytes, stats_json_bytes
 from ..render.mirror import MIRROR, is_page, mirror_page, mirror_script
 from ..render.pages import site_pages, statistics_pages
 from ..render.renderer import PageJob, Renderer
-from ..render.searchrecord import Shards, page_records, search_shard
+from ..render.searchrecord import Shards, mirror_shard, page_records, search_shard
 from ..render.workbook import stats_xlsx_bytes
 from .result import BuildResult, Emitted
 from .workers import run_in_chunks
@@ -57,16 +57,17 @@ class Emitter:
         twin = MIRROR + job.path if self.mirrored and is_page(job.path) else None
         paths = [job.path] + ([twin] if twin else [])
         shard = search_shard(job, self.shards) if self.shards is not None else None
+        shards = [shard, mirror_shard(shard) if shard is not None else None]  # the page's, its twin's
         if all(self.reuse.unchanged(path, fingerprint) and self.writer.keep(path) and
                (shard is None or self.reuse.search_known(path, fingerprint)) for path in paths):
-            return [Emitted(path, fingerprint, False, False, shard=shard) for path in paths]
+            return [Emitted(path, fingerprint, False, False, shard=shard_of) for path, shard_of in zip(paths, shards)]
         data = self.renderer.render(job)
         records = page_records(job, self.renderer, twin is not None) if shard is not None else [None, None]
         emitted = [Emitted(job.path, fingerprint, True, self.writer.write(job.path, data), shard=shard,
                            record=records[0])]
         if twin is not None:
             mirrored = mirror_page(data, str(job.context.get("page_path", job.path)), self.renderer.site.config)
-            emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored), shard=shard,
+            emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored), shard=shards[1],
                                    record=records[1]))
         return emitted
 

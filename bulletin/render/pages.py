@@ -37,7 +37,9 @@ def site_pages(r: Renderer, summaries: dict[str, str]) -> list[PageJob]:
     jobs.append(PageJob("404.html", "404.html", dict(page_path="404.html", section="")))
     if r.site.config.search:
         jobs.append(PageJob("search/index.html", "search.html", dict(page_path="search/", section="search",
-                                                                      bundles=bundle_urls(r))))
+                                                                      bundles=bundle_urls(r),
+                                                                      mirror_bundles=bundle_urls(r, mirror=True)
+                                                                      if "zh-Hant" in r.site.config.variants else [])))
     jobs.append(feed(r, r.site.bulletins, summaries, "feed.xml", r.site.config.title, with_bodies=True))
     jobs.append(sitemap(r, jobs))
     return jobs

@@ -3,9 +3,15 @@
 Readers search bulletins and units: each bulletin page and the first page of each unit (the pages
 marked ``data-pagefind-body``). A record is the page's URL, its title and body as plain text and as
 the index's tokens (``content``), what a result shows of it (``meta``) and what results are filtered by
-(``filters``), in the page's language; the traditional mirror's twin has its own, converted as its page is. The index is cut
+(``filters``); the traditional mirror's twin has its own, converted as its page is. The index is cut
 into shards, one per year of the bulletins' dates and one for the units, so that an edit re-indexes
-one shard only (``incremental.search``).
+one shard only (``incremental.search``); the mirror's twins are shards of their own (``hant-2021``),
+which only the mirror's search page loads.
+
+Every record is in the language ``und`` (undetermined), not the page's: its text is already cut into
+tokens, and Pagefind, given a Chinese language, would segment it again with its dictionary, which
+takes half of its indexing time and changes nothing. A bundle holds one script and so one language,
+which the browser's Pagefind takes whatever the page's ``lang``.
 """
 
 from __future__ import annotations
@@ -17,11 +23,13 @@ from typing import Iterable
 from ..model import Site
 from ..searchtext import plain_text, search_tokens
 from .environment import date_zh
-from .mirror import LANGUAGE, MIRROR, to_traditional
+from .mirror import MIRROR, to_traditional
 from .renderer import PageJob, Renderer
 
 UNITS_SHARD = "units"
 SEARCH_FOLDER = "pagefind"
+MIRROR_SHARD = "hant-"  # the prefix of the mirror's shards
+INDEX_LANGUAGE = "und"  # the records' language for Pagefind (see the module's docstring)
 SHARD_RECORDS = 500  # the most records a shard of bulletins should hold: Pagefind indexes about 150 a second
 
 
@@ -38,8 +46,7 @@ class Shards:
         per_year: dict[int, int] = {}
         for bulletin in site.bulletins:
             per_year[bulletin.date.year] = per_year.get(bulletin.date.year, 0) + 1
-        twins = 2 if "zh-Hant" in site.config.variants else 1
-        parts = {year: next((months for months in (12, 6, 3) if count * twins * months <= SHARD_RECORDS * 12), 1)
+        parts = {year: next((months for months in (12, 6, 3) if count * months <= SHARD_RECORDS * 12), 1)
                  for year, count in per_year.items()}
         return cls(parts, bool(site.units))
 
@@ -59,9 +66,16 @@ def search_shards(site: Site) -> list[str]:
                                                                                     else [])
 
 
-def bundle_urls(renderer: Renderer) -> list[str]:
-    """The URL of each shard's bundle, as the search page imports them (the first, then the others merged)."""
-    return [renderer.url(f"{SEARCH_FOLDER}/{shard}/") for shard in search_shards(renderer.site)]
+def mirror_shard(shard: str) -> str:
+    """The shard of the mirror's twins of a shard's pages."""
+    return MIRROR_SHARD + shard
+
+
+def bundle_urls(renderer: Renderer, mirror: bool = False) -> list[str]:
+    """The URL of each shard's bundle, as the search page (or the mirror's) imports them: the first, then the
+    others merged."""
+    shards = search_shards(renderer.site)
+    return [renderer.url(f"{SEARCH_FOLDER}/{mirror_shard(shard) if mirror else shard}/") for shard in shards]
 
 
 def search_shard(job: PageJob, shards: Shards) -> str | None:
@@ -80,7 +94,7 @@ def page_records(job: PageJob, renderer: Renderer, mirrored: bool) -> list[dict[
     if not mirrored:
         return [record]
     terms = renderer.site.config.terms
-    twin = dict(record, url=renderer.url(MIRROR + str(job.context["page_path"])), language=LANGUAGE.lower(),
+    twin = dict(record, url=renderer.url(MIRROR + str(job.context["page_path"])),
                 title=to_traditional(str(record["title"]), terms), body=to_traditional(str(record["body"]), terms),
                 meta={k: to_traditional(v, terms) for k, v in record["meta"].items()},  # type: ignore[attr-defined]
                 filters={k: [to_traditional(v, terms) for v in values]
@@ -90,17 +104,16 @@ def page_records(job: PageJob, renderer: Renderer, mirrored: bool) -> list[dict[
 
 
 def _record(job: PageJob, renderer: Renderer) -> dict[str, object]:
-    config = renderer.site.config
     context = job.context
     url = renderer.url(str(context["page_path"]))
     if job.template == "bulletin.html":
         bulletin, unit = context["bulletin"], context["unit"]
         body = plain_text(job.body.html or "") if job.body else ""
-        return dict(url=url, title=bulletin.title, body=body, language=config.language.lower(),  # type: ignore[attr-defined]
+        return dict(url=url, title=bulletin.title, body=body, language=INDEX_LANGUAGE,
                     meta=dict(title=bulletin.title, unit=unit.name, date=date_zh(bulletin.date)),  # type: ignore[attr-defined]
                     filters=dict(unit=[unit.display_name], year=[str(bulletin.date.year)]))  # type: ignore[attr-defined]
     unit = context["unit"]
-    return dict(url=url, title=unit.name, body="\n".join(_unit_text(context)), language=config.language.lower(),  # type: ignore[attr-defined]
+    return dict(url=url, title=unit.name, body="\n".join(_unit_text(context)), language=INDEX_LANGUAGE,
                 meta=dict(title=unit.name, unit=f"{unit.name} 单位页"),  # type: ignore[attr-defined]
                 filters=dict(unit=[unit.display_name]))  # type: ignore[attr-defined]
 

@@ -14,7 +14,10 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var bundles = ((script && (script.getAttribute("data-bundles") || script.getAttribute("data-bundle"))) || "")
+  // The mirror's page (lang zh-Hant) searches the bundles of the traditional twins.
+  var mirrored = /^zh-hant/i.test(document.documentElement.lang || "");
+  var bundles = ((script && ((mirrored && script.getAttribute("data-mirror-bundles")) ||
+    script.getAttribute("data-bundles") || script.getAttribute("data-bundle"))) || "")
     .split(/\s+/).filter(Boolean);
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
