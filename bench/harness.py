@@ -15,6 +15,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.error
 import urllib.request
@@ -120,7 +121,7 @@ class Bench:
 
     def places(self) -> list[tuple[str, str]]:
         places = [(str(self.work), "<work>"), (str(self.repo), "."), (str(self.repo.parent), ".."),
-                  (str(Path.home()), "~")]
+                  (str(Path.home()), "~"), (sysconfig.get_paths()["purelib"], "<site-packages>")]
         if not self.corpus_script.is_relative_to(self.repo.parent):
             places.append((str(self.corpus_script.parent), "<corpus-script-folder>"))
         for tool, name in ((self.hugo, "hugo"), (self.pagefind, "pagefind_extended"), (sys.executable, "python")):

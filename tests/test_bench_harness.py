@@ -68,6 +68,15 @@ def test_bench_names_no_machine_folder_in_commands(tmp_path: Path):
     assert str(tmp_path) not in text and leaks(text) == []
 
 
+def test_a_profile_names_the_libraries_by_their_folder_not_the_machines(tmp_path: Path):
+    import sysconfig
+
+    b = Bench(repo=tmp_path / "checkout", work=tmp_path / "w", corpus_script=tmp_path / "make_corpus.py", jobs=2,
+              repeat=1, settle=1, timeout=5, hugo=None, pagefind=None)
+    line = f"10000    3.301    0.000   16.192    0.002 {sysconfig.get_paths()['purelib']}/markdown/blockparser.py:138"
+    assert b.place(line).endswith(" <site-packages>/markdown/blockparser.py:138")
+
+
 def test_memory_of_a_child_process_is_seen():
     """A child that holds 80 MB while its parent stays small: the largest process is the child."""
     child = "x = bytearray(80_000_000); import time; time.sleep(0.4)"
