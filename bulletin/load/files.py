@@ -141,14 +141,19 @@ def shown_path(path: Path, root: Path) -> str:
 
 
 def walk_once(folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
-    """``os.walk`` following links, each real folder once: a link loop is not gone round."""
-    seen: set[str] = set()
+    """``os.walk`` following links, each real folder once: a link loop is not gone round. A folder is known by
+    its device and inode (one ``stat``; resolving its path would ``lstat`` every part of it)."""
+    seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in seen:
+        try:
+            status = os.stat(dirpath)
+        except OSError:  # gone since it was listed
             dirnames[:] = []
             continue
-        seen.add(real)
+        if (status.st_dev, status.st_ino) in seen:
+            dirnames[:] = []
+            continue
+        seen.add((status.st_dev, status.st_ino))
         yield dirpath, dirnames, filenames
 
 

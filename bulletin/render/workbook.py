@@ -21,16 +21,15 @@ import re
 import unicodedata
 import zipfile
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from ..model import Qualifier, Quantity, Site
 from ..quantities import format_exactly
 from ..stats import Stats
 from .ratios import completion_share
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is made: a build with nothing to do never needs it
+    from openpyxl.worksheet.worksheet import Worksheet
 
 NO_DATE = dt.datetime(1980, 1, 1)  # a workbook of a site without reports: the earliest time a zip entry can carry
 HEADER_ROW = 4  # the title, the as-of date, a blank row, then the header
@@ -40,6 +39,8 @@ _MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 
 def stats_xlsx_bytes(site: Site, stats: Stats) -> bytes:
     """The workbook of the site's statistics: 汇总 and 明细."""
+    from openpyxl import Workbook
+
     stamp = dt.datetime.combine(stats.as_of, dt.time()) if stats.as_of else NO_DATE
     book = Workbook()
     totals = book.active
@@ -88,6 +89,9 @@ def written(quantity: Quantity | None) -> int | Decimal | str | None:
 
 def _fill(sheet: Worksheet, site: Site, stats: Stats, header: list[str], rows: list[list[object]]) -> None:
     """The title, the as-of date, the header (frozen) and the rows, in columns as wide as their text."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     as_of = _as_of(site, stats)
     for number, values in enumerate([[site.config.title], [as_of], [], header, *rows], 1):
         for column, value in enumerate(values, 1):
