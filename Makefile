@@ -72,7 +72,7 @@ test-latest: browser
 	$(LATEST)/bin/python -m pip install --disable-pip-version-check --quiet --upgrade pip
 	$(LATEST)/bin/python -m pip install --disable-pip-version-check --upgrade --upgrade-strategy eager -e '.[test]'
 	@echo "newest allowed versions:"; $(LATEST)/bin/python -m pip list --disable-pip-version-check --format=freeze \
-	  | grep -iE '^(markdown|jinja2|markupsafe|pyyaml|nh3|opencc|pagefind|livereload|tornado|watchfiles|python-slugify|python-docx|pytest|hypothesis|playwright|pypdf)=='
+	  | grep -iE '^(markdown|jinja2|markupsafe|pyyaml|nh3|opencc|pagefind|livereload|tornado|watchfiles|python-slugify|python-docx|budoux|pypinyin|openpyxl|babel|pytest|hypothesis|playwright|pypdf)=='
 	$(LATEST)/bin/python -m pytest
 
 # Refresh the lock from pyproject.toml's ranges (needs the network): the newest versions, all platforms.
