@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -67,25 +66,42 @@ def built(minimal_site: Path) -> Path:
 # -- 3. a failed or interrupted build leaves the previous output exactly as it was ----------
 
 def _fail_on_call(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, number: int, error: BaseException) -> None:
-    """Make the ``number``-th call of ``owner.name`` fail, in the build's process or in a render worker."""
+    """Make the ``number``-th call of ``owner.name`` (in the build's process, or in a render worker, which inherits
+    the fault) raise ``error``."""
     original = getattr(owner, name)
     calls = multiprocessing.get_context("fork").Value("i", 0)  # counted across the workers, however they share out
-    builder_pid = os.getpid()
 
     def failing(*args: object, **kwargs: object) -> object:
         with calls.get_lock():
             calls.value += 1
             call = calls.value
         if call == number:
-            if isinstance(error, KeyboardInterrupt) and os.getpid() != builder_pid:
-                # Ctrl-C reaches the whole process group; workers ignore it, the builder is interrupted
-                os.kill(builder_pid, signal.SIGINT)
-                time.sleep(0.2)
-            else:
-                raise error
+            raise error
         return original(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, failing)
+
+
+def _ctrl_c_while_workers_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Press Ctrl-C (a real SIGINT to the build's process; the workers ignore it) once the render workers are at
+    work and the build waits for their pages."""
+    import bulletin.pipeline.build as pipeline
+    import bulletin.pipeline.workers as workers
+
+    rendering = {"on": False}
+    write_site, wait = pipeline.write_site, workers.wait
+
+    def writing(*args: object, **kwargs: object) -> object:
+        rendering["on"] = True
+        return write_site(*args, **kwargs)
+
+    def waiting(*args: object, **kwargs: object) -> object:
+        if rendering["on"]:
+            os.kill(os.getpid(), signal.SIGINT)
+        return wait(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_site", writing)
+    monkeypatch.setattr(workers, "wait", waiting)
 
 
 FAULTS = {
@@ -108,7 +124,10 @@ def test_failed_build_leaves_previous_output_untouched(built: Path, monkeypatch:
     before = snapshot(output)
     write_files(built, {"content/town/report-q1.md": "---\ntitle: 改过的标题\ndate: 2021-03-31\n---\n新的正文\n"})
     owner, name, number, error = FAULTS[fault]
-    _fail_on_call(monkeypatch, owner, name, number, error)
+    if jobs > 1 and fault == "Ctrl-C while rendering":
+        _ctrl_c_while_workers_render(monkeypatch)
+    else:
+        _fail_on_call(monkeypatch, owner, name, number, error)
     with pytest.raises(type(error)):
         build(BuildOptions(built, output, jobs=jobs))
     assert snapshot(output) == before

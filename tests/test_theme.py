@@ -117,7 +117,8 @@ def test_pages_have_no_inline_script_style_or_event_handler(output: Path) -> Non
     for file in sorted(output.rglob("*.html")):
         html = file.read_text(encoding="utf-8")
         for script in re.findall(r"<script\b[^>]*>", html, re.I):
-            assert re.fullmatch(r'<script src="/dsxx/(zh-hant/)?assets/[a-z]+\.js"( data-bundles="(/dsxx/pagefind/[0-9a-z-]+/ ?)+" defer)?>',
+            assert re.fullmatch(r'<script src="/dsxx/(zh-hant/)?assets/[a-z]+\.js"( data-bundles="(/dsxx/pagefind/[0-9a-z-]+/ ?)+"'
+                                    r'( data-mirror-bundles="(/dsxx/pagefind/hant-[0-9a-z-]+/ ?)+")? defer)?>',
                                 script), (file, script)
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", html, re.I), file
         assert not re.search(r"<[^>]+\sstyle\s*=", html, re.I), file
