@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from conftest import REPO, output_files, run_cli, write_files
@@ -113,10 +114,19 @@ FAULTS = {
 }
 
 
+@pytest.fixture
+def python_ctrl_c() -> Iterator[object]:
+    """SIGINT handled as in a build's own process (Python's default: KeyboardInterrupt), whatever an earlier test
+    of this process left (the whole suite in a fresh clone left one that ignored it); yields the one found."""
+    found = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield found
+    signal.signal(signal.SIGINT, found)
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_failed_build_leaves_previous_output_untouched(built: Path, monkeypatch: pytest.MonkeyPatch, fault: str,
-                                                       jobs: int) -> None:
+                                                       jobs: int, python_ctrl_c: object) -> None:
     if jobs > 1:  # enough bulletins for the worker processes; they inherit the fault
         many_bulletins(built, 70)
         assert run_cli("build", "--source", built, "--quiet").code == 0
@@ -134,7 +144,7 @@ def test_failed_build_leaves_previous_output_untouched(built: Path, monkeypatch:
         pass
     else:
         pytest.fail(f"the build ended without {type(error).__name__}: {result.rendered} pages rendered, "
-                    f"problems {result.problems.sorted()}")
+                    f"problems {result.problems.sorted()}; SIGINT's handler had been {python_ctrl_c!r}")
     assert snapshot(output) == before
     assert siblings(output) == []
 
