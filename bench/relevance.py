@@ -132,14 +132,6 @@ class _Page(HTMLParser):
 
 
 def read_page(path: Path) -> dict[str, object]:
-    parser = _Page()
-    parser.feed(path.read_text(encoding="utf-8"))
-    body = re.sub(r"\n\s*\n+", "\n", "".join(parser.body)).strip()
-    return {"lang": parser.lang, "title": html.unescape("".join(parser.title)).strip(), "body": body,
-            "meta": parser.meta, "filters": parser.filters}
-
-
-def read_page(path: Path) -> dict[str, object]:
     """A bulletin page's language, title (its h1), text (its .prose, blocks on lines), meta and filter spans."""
     parser = _Page()
     parser.feed(path.read_text(encoding="utf-8"))

@@ -35,8 +35,8 @@ class _Interrupted(Exception):
 def run_in_chunks(work: Work, state: S, total: int, size: int, jobs: int) -> Iterator[list[R]]:
     """``work(state, chunk)`` for consecutive ranges of ``size`` below ``total``: in ``jobs`` forked processes
     when there is enough to do, else in this one. Yields each chunk's results as it is done (in any order)."""
-    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
-    if jobs < 2 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    chunks = _chunks(total, size)
+    if not _in_parallel(total, jobs):
         with collecting():  # rendering makes garbage: collect it here as a worker would
             for chunk in chunks:
                 yield work(state, chunk)
@@ -48,13 +48,22 @@ def map_in_order(work: Work, state: S, total: int, size: int, jobs: int) -> list
     """``work(state, chunk)`` over ``range(total)``, its results in order: in ``jobs`` forked processes when there
     is enough to do (as ``run_in_chunks``, the collector off in them too: loading makes objects that live on), else
     here in one go."""
-    if jobs < 2 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if not _in_parallel(total, jobs):
         return work(state, range(total))
-    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    chunks = _chunks(total, size)
     numbered = functools.partial(_numbered, work)
     done = sorted((start, results) for outcome in _in_workers(numbered, state, chunks, min(jobs, len(chunks)), False)
                   for start, results in outcome)  # type: ignore[misc]
     return [result for _, results in done for result in results]
+
+
+def _in_parallel(total: int, jobs: int) -> bool:
+    """Whether ``total`` items are worth forked workers: more than one job, enough items, and fork."""
+    return jobs >= 2 and total >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _chunks(total: int, size: int) -> list[range]:
+    return [range(start, min(start + size, total)) for start in range(0, total, size)]
 
 
 def _numbered(work: Work, state: S, chunk: range) -> list[tuple[int, list[R]]]:
