@@ -216,3 +216,55 @@ def test_after_file_events_only_the_files_they_name_are_read_and_the_poll_catche
     assert output_files(preview) != clean_build(minimal_site, tmp_path)  # that file was not read
     assert build(options, session=session, edit=Edit(("content/town/report-q1.md",))).ok  # the poll's rebuild walks
     assert output_files(preview) == clean_build(minimal_site, tmp_path)
+
+
+def _told_first(options: BuildOptions, session: Session, edit: Edit) -> tuple[bool, list[tuple[str, bytes]]]:
+    """Build after ``edit`` in the preview: whether it succeeded, and the files it said were written first, with
+    their bytes as they were when it said so."""
+    told: list[tuple[str, bytes]] = []
+    ok = build(options, session=session, edit=edit, written_first=lambda paths: told.extend(
+        (path, (options.output / path).read_bytes()) for path in paths)).ok
+    return ok, told
+
+
+def test_a_saved_body_is_told_first_once_with_the_bytes_the_whole_build_makes_and_its_twin(example_site: Path,
+                                                                                          tmp_path: Path) -> None:
+    options = BuildOptions(example_site, tmp_path / "preview", jobs=1)
+    session = Session.for_preview(options)
+    assert build(options, session=session).ok
+    bulletin = "content/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu.md"
+    path = example_site / bulletin
+    path.write_text(path.read_text("utf-8").replace("百年征程", "预览先写。百年征程", 1), "utf-8")
+    ok, told = _told_first(options, session, Edit((bulletin,), complete=True))
+    page = "units/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu/index.html"
+    assert ok and [p for p, _ in told] == [page, "zh-hant/" + page], "the page and its twin, told once"
+    assert "预览先写".encode() in told[0][1] and "預覽先寫".encode() in told[1][1]
+    assert all((options.output / p).read_bytes() == data for p, data in told), "the whole build wrote the same bytes"
+    assert output_files(options.output) == clean_build(example_site, tmp_path)
+
+
+def test_a_saved_body_with_a_broken_link_leaves_its_page_as_it_was(minimal_site: Path, tmp_path: Path) -> None:
+    options = BuildOptions(minimal_site, tmp_path / "preview", jobs=1)
+    session = Session.for_preview(options)
+    assert build(options, session=session).ok
+    page = options.output / "units/town/report-q1/index.html"
+    before = page.read_bytes()
+    path = minimal_site / "content/town/report-q1.md"
+    path.write_text(path.read_text("utf-8") + "\n见[不存在的简报](no-such-bulletin.md)。\n", "utf-8")
+    ok, told = _told_first(options, session, Edit(("content/town/report-q1.md",), complete=True))
+    assert not ok and told == [] and page.read_bytes() == before
+
+
+def test_while_another_file_is_broken_a_saved_body_is_not_published(minimal_site: Path, tmp_path: Path) -> None:
+    options = BuildOptions(minimal_site, tmp_path / "preview", jobs=1)
+    session = Session.for_preview(options)
+    assert build(options, session=session).ok
+    unit = minimal_site / "data/units/town.yaml"
+    unit.write_text(unit.read_text("utf-8").replace("reports:", "reports: [", 1), "utf-8")
+    assert not _told_first(options, session, Edit(("data/units/town.yaml",), complete=True))[0]
+    page = options.output / "units/town/report-q1/index.html"
+    before = page.read_bytes()
+    path = minimal_site / "content/town/report-q1.md"
+    path.write_text(path.read_text("utf-8") + "\n补充一句。\n", "utf-8")
+    ok, told = _told_first(options, session, Edit(("content/town/report-q1.md",), complete=True))
+    assert not ok and told == [] and page.read_bytes() == before

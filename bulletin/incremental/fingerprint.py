@@ -24,10 +24,11 @@ from ..digest import digest, generator_digest
 class Fingerprinter:
     """Hashes (template, context) pairs; build one per build."""
 
-    def __init__(self, env: jinja2.Environment, shared: str) -> None:
+    def __init__(self, env: jinja2.Environment, shared: str, templates: dict[str, str] | None = None) -> None:
+        """``templates``: digests of ``env``'s templates known already (filled in as more are hashed)."""
         self.env = env
         self.shared = digest(generator_digest(), shared)  # the generator, and what every page may use
-        self._templates: dict[str, str] = {}
+        self._templates = {} if templates is None else templates
         self._memo: dict[int, tuple[object, bytes]] = {}  # by id: a page's own dicts and lists are not kept
 
     def page(self, template: str, context: Mapping[str, object], body: tuple[str | None, ...] | None = None) -> str:

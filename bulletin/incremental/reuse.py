@@ -53,6 +53,7 @@ class Reuse:
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
     _manifest: Manifest | None = None
     _search: SearchCache | None = None
+    _templates: tuple[object, dict[str, str]] = (None, {})  # the template digests of one Jinja environment
 
     @classmethod
     def for_command_line(cls, source: Path, output: Path) -> Reuse:
@@ -114,7 +115,9 @@ class Reuse:
     def start(self, renderer: Renderer) -> None:
         """Get ready to fingerprint the pages of ``renderer``'s site (what every page shares is hashed once)."""
         shared = digest(*(repr(value) for value in renderer.shared_context().values()))
-        self.fingerprints = Fingerprinter(renderer.env, shared)
+        if self._templates[0] is not renderer.env:  # the preview keeps its environment while no template changes
+            self._templates = (renderer.env, {})
+        self.fingerprints = Fingerprinter(renderer.env, shared, self._templates[1])
         if renderer.site.config.search:
             self.search.shards  # noqa: B018 - read before render workers fork, which ask ``search_known``
 

@@ -57,25 +57,32 @@ class Stated:
 
 def check_narratives(bulletins: Sequence[Bulletin], units: Sequence[Unit], metrics: Sequence[Metric],
                      problems: Problems, recall: Recall) -> None:
-    """Warn about each figure of a bulletin that its unit's report contradicts."""
+    """Warn about each figure of a bulletin that its unit's report contradicts (checked again only when the
+    bulletin or its unit changed)."""
     if not metrics:
         return
     catalogue = tuple(metrics)
     by_slug = {unit.slug: unit for unit in units}
     for bulletin in bulletins:
         unit = by_slug.get(bulletin.unit)
-        report = report_for(unit, bulletin.date) if unit is not None else None
-        if unit is None or report is None or not report.values:
-            continue
-        stated = recall.remember(("narrative", bulletin.source_path), (bulletin,), catalogue,
-                                 lambda _found, b=bulletin: stated_figures(b, catalogue), problems)
-        running = {m.key: v.value for m in metrics if m.kind is MetricKind.PERIOD
-                   and (v := value_as_of(unit, m, bulletin.date)) is not None}
-        for figure in contradicted(stated, report, {m.key: m.unit for m in metrics}, running):
-            where = unit.location.path if unit.location else f"data/units/{unit.slug}.yaml"
-            problems.warning(bulletin.source_path, figure.line, figure.col,
-                             _('the text says "{text}", {path} {date} reports {value}', text=figure.text, path=where,
-                               date=report.date.isoformat(), value=format_exactly(report.values[figure.metric])))
+        if unit is not None:
+            recall.remember(("narrative", bulletin.source_path), (bulletin, unit), catalogue,
+                            functools.partial(check_narrative, bulletin, unit, catalogue), problems)
+
+
+def check_narrative(bulletin: Bulletin, unit: Unit, metrics: tuple[Metric, ...], problems: Problems) -> None:
+    """Warn about each figure of one bulletin that its unit's report contradicts."""
+    report = report_for(unit, bulletin.date)
+    if report is None or not report.values:
+        return
+    stated = stated_figures(bulletin, metrics)
+    running = {m.key: v.value for m in metrics if m.kind is MetricKind.PERIOD
+               and (v := value_as_of(unit, m, bulletin.date)) is not None}
+    for figure in contradicted(stated, report, {m.key: m.unit for m in metrics}, running):
+        where = unit.location.path if unit.location else f"data/units/{unit.slug}.yaml"
+        problems.warning(bulletin.source_path, figure.line, figure.col,
+                         _('the text says "{text}", {path} {date} reports {value}', text=figure.text, path=where,
+                           date=report.date.isoformat(), value=format_exactly(report.values[figure.metric])))
 
 
 def report_for(unit: Unit, day: dt.date) -> Report | None:

@@ -114,6 +114,22 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     return Site(config, tuple((metrics or {}).values()), units, tuple(published), pages, tuple(static))
 
 
+def edited_body(site: Site, links: LinkIndex, root: Path, rel: str) -> Bulletin | None:
+    """The bulletin at ``rel`` read again, when only its body changed since ``site`` was loaded and it reads
+    without a problem, its links all found: whatever else its page shows is then as ``site`` says."""
+    old = next((b for b in site.bulletins if b.source_path == rel), None)
+    if old is None:
+        return None
+    problems = Problems()
+    file = read_text_file(Found(rel, str(root.joinpath(*rel.split("/")))), problems)
+    new = read_bulletin(file, {u.slug for u in site.units}, problems) if file is not None else None
+    if new is not None and not problems.items:
+        check_links(links, rel, new.body, new.body_line, problems)
+    if new is None or problems.items or dataclasses.replace(new, body=old.body, body_line=old.body_line) != old:
+        return None
+    return new
+
+
 def without_draft_reports(unit: Unit) -> Unit:
     """The unit with only its reviewed reports (a ``draft: true`` report counts only with --drafts)."""
     if not any(report.draft for report in unit.reports):

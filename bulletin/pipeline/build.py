@@ -23,16 +23,16 @@ from ..incremental.reuse import Reuse
 from ..incremental.search import SearchBundles, SearchPlan
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
 from ..load.recall import Forgetful, Recall
-from ..load.validate import load_site
+from ..load.validate import edited_body, load_site
 from ..model import Site
 from ..output.inplace import InPlace
 from ..output.search import SEARCH_FOLDER, SearchIndexError
 from ..output.writer import Writer, interrupted, open_writer
-from ..render.environment import make_environment
+from ..render.environment import TemplateProblem, make_environment
 from ..render.markup import MarkupError, convert_markdown, make_markdown
 from ..render.renderer import Renderer
 from ..stats import compute_stats
-from .emit import Emitter, Progress, pages_of, write_site
+from .emit import Emitter, Progress, pages_of, write_ahead, write_site
 from .result import BuildResult
 from .workers import collection_paused, map_in_order
 
@@ -69,6 +69,7 @@ class Session:
 
     reuse: Reuse
     writer: Writer
+    last: Renderer | None = None  # of the last build, if it succeeded: what its pages were rendered from
 
     @classmethod
     def for_preview(cls, options: BuildOptions) -> Session:
@@ -144,6 +145,11 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     of their files changed as soon as they are written (while the rest of the site is still being built).
     """
     started = time.perf_counter()
+    if session is not None:
+        ahead = write_edited_ahead(session, options, edit)
+        if ahead and written_first is not None:
+            written_first(tuple(ahead))
+        session.last = None  # set again when this build succeeds
     reuse = session.reuse if session else Reuse.for_command_line(options.source, options.output)
     last = reuse.last_build(options.key(), interrupted(options.output))
     if last is not None:
@@ -177,11 +183,30 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
         if result.ok:
             writer.adopt(produced)
             writer.commit()
+            if session is not None:
+                session.last = renderer
             with collection_paused():
                 reuse.remember(produced, writer.output, renderer, result.pages, result.problems)
     finally:
         writer.abort()  # nothing left to remove after a commit
     return result.finished(started)
+
+
+def write_edited_ahead(session: Session, options: BuildOptions, edit: Edit) -> list[str]:
+    """In a preview, when file events say that only bulletins' bodies changed since the last build (which
+    succeeded), their pages are written before the site is even read: everything else on them is as that build
+    left it. Returns the output files that changed (none when this does not apply)."""
+    renderer = session.last
+    if renderer is None or not edit.complete or not edit.changed or renderer.links is None:
+        return []
+    bulletins = [edited_body(renderer.site, renderer.links, options.source, rel) for rel in edit.changed]
+    if not all(bulletins):
+        return []
+    session.writer.prepare()
+    try:
+        return write_ahead(renderer, session.writer, bulletins)  # type: ignore[arg-type]
+    except TemplateProblem:  # reported by the build that follows
+        return []
 
 
 def strictly(problems: Problems) -> Problems:

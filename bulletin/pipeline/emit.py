@@ -94,6 +94,20 @@ def pages_of(renderer: Renderer, changed: Sequence[str]) -> list[PageJob]:
     return jobs
 
 
+def write_ahead(renderer: Renderer, writer: Writer, bulletins: Sequence[Bulletin]) -> list[str]:
+    """Render and write these bulletins' pages (and their traditional twins) at once, without fingerprints: the
+    build that follows renders them again and finds the same bytes. Returns the output files that changed."""
+    changed = []
+    for bulletin in bulletins:
+        job = renderer.bulletin_job(bulletin, renderer.body(bulletin))
+        data = renderer.render(job)
+        files = [(job.path, data)]
+        if "zh-Hant" in renderer.site.config.variants and is_page(job.path):
+            files.append((MIRROR + job.path, mirror_page(data, bulletin.url_path, renderer.site.config)))
+        changed += [path for path, content in files if writer.write(path, content)]
+    return changed
+
+
 def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResult,
                progress: Progress | None) -> dict[str, str]:
     """Render and write every output file; returns the fingerprints of the pages (data and static files aside)."""

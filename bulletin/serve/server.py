@@ -156,6 +156,8 @@ class PreviewServer:
         self.rebuilding = False  # a rebuild is running in its thread
         self.waiting: tuple[list[str], bool] | None = None  # sources saved since it started (and if events knew all)
         self.polled = 0.0  # when the sources were last polled
+        self.polling = False  # a poll is looking at the source files in its thread
+        self.saves = 0  # file events received (a poll that saw fewer is out of date)
 
     def build_first(self) -> None:
         """The build before serving; a failure is reported and shown, not fatal."""
@@ -199,15 +201,25 @@ class PreviewServer:
                 loop.remove_signal_handler(number)
 
     def poll(self) -> None:
-        """Rebuild once the sources changed and then stayed the same for one poll; reload the open pages.
+        """Look at every source file's size and time, in a thread of its own; rebuild once they changed and then
+        stayed the same for one poll.
 
-        With file events, this only catches what they missed, once a second.
+        With file events, this only catches what they missed, once a second. No poll runs during a rebuild
+        (it would hold up the rebuild and the reload messages): one after it finds what came in the meantime.
         """
         now = time.monotonic()
-        if self.events and self.events.alive and now - self.polled < SAFETY_POLL_SECONDS:
+        if self.rebuilding or self.polling or (
+                self.events and self.events.alive and now - self.polled < SAFETY_POLL_SECONDS):
             return
-        self.polled = now
-        current = source_snapshot(self.options.source)
+        self.polled, self.polling, saves = now, True, self.saves
+        looked = asyncio.get_running_loop().run_in_executor(
+            None, source_snapshot, self.options.source, lambda: self.rebuilding)
+        looked.add_done_callback(lambda done: self._polled(done.result(), saves))
+
+    def _polled(self, current: dict[str, tuple[int, int]] | None, saves: int) -> None:
+        self.polling = False
+        if current is None or self.rebuilding or saves != self.saves:
+            return  # given up for a rebuild, or a save came while looking: the next poll looks again
         if current != self.seen:
             self.seen = current  # still being written: wait for the next poll
             return
@@ -222,6 +234,7 @@ class PreviewServer:
 
         The poll then finds nothing new, unless events missed a file: it rebuilds for that one.
         """
+        self.saves += 1
         self.rebuild(changed, events=True)
         self.built = self.seen = updated_snapshot(self.built, self.options.source, changed)
 

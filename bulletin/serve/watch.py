@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, overload
 
 from ..load.files import SOURCE_DIRS, walk_once
 
@@ -27,11 +27,20 @@ def is_source(rel: str) -> bool:
             and not rel.endswith("~"))
 
 
-def source_snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(modification time, size) of every file under content/, data/, templates/ and static/."""
+@overload
+def source_snapshot(root: Path) -> dict[str, tuple[int, int]]: ...
+@overload
+def source_snapshot(root: Path, give_up: Callable[[], bool]) -> dict[str, tuple[int, int]] | None: ...
+
+
+def source_snapshot(root: Path, give_up: Callable[[], bool] | None = None) -> dict[str, tuple[int, int]] | None:
+    """(modification time, size) of every file under content/, data/, templates/ and static/; None when
+    ``give_up`` said so (it is asked at each folder)."""
     found: dict[str, tuple[int, int]] = {}
     for folder in SOURCE_DIRS:
         for dirpath, dirnames, filenames in walk_once(root / folder):
+            if give_up is not None and give_up():
+                return None
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             prefix = Path(dirpath).relative_to(root).as_posix()
             for name in filenames:
