@@ -12,17 +12,18 @@ import functools
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import NoReturn, Sequence, TextIO
 
-import markdown
-
 from . import __version__
+from .errors import Problems, strictly
+from .incremental.stamp import last_build
 from .messages import Language, Message, Reporter, _, choose_language, os_reason
 from .output.location import refuse_output_location
-from .pipeline.build import BuildOptions, build, check, default_jobs
-from .pipeline.workers import WorkerDied
-from .render.markup import quick_inline_refusal
+from .output.writer import interrupted
+from .pipeline.options import BuildOptions, default_jobs
+from .pipeline.result import BuildResult
 
 COMMANDS = ("build", "check", "serve", "import", "import-figures", "new")
 
@@ -268,6 +269,9 @@ def run_command(argv: list[str], report: Reporter) -> int:
 
 def say_how_markdown_runs(report: Reporter) -> None:
     """With --verbose: whether bodies go through the quick inline step or stock Python-Markdown, and why."""
+    import markdown
+
+    from .render.markup import quick_inline_refusal
     refusal = quick_inline_refusal()
     if refusal is None:
         report.say(_("Markdown: Python-Markdown {version} with the quick inline step", version=markdown.__version__))
@@ -277,6 +281,8 @@ def say_how_markdown_runs(report: Reporter) -> None:
 
 def run_check(options: BuildOptions, quiet: bool, report: Reporter) -> int:
     """Validate everything ``build`` would; write nothing."""
+    from .pipeline.build import check
+
     loaded = check(options)
     report.problems(loaded.problems.sorted())
     if loaded.problems.has_errors:
@@ -296,11 +302,21 @@ def show_progress(report: Reporter, done: int, total: int) -> None:
 
 
 def run_build(options: BuildOptions, quiet: bool, report: Reporter) -> int:
-    """Build the site and print a one-line summary."""
+    """Build the site and print a one-line summary. When nothing changed since the last build, that is known
+    before the pipeline is even imported (most of a start-up's time)."""
+    started = time.perf_counter()
+    state, last = last_build(options.source, options.output, options.key(), interrupted(options.output))
+    if last is not None:
+        warnings = Problems(last.warnings)
+        return report_build(BuildResult(strictly(warnings) if options.strict else warnings, pages=last.files)
+                            .finished(started), options, report)
+    from .pipeline.build import build
+    from .pipeline.workers import WorkerDied
+
     tty = getattr(report.out, "isatty", lambda: False)()
     progress = functools.partial(show_progress, report) if not quiet and tty else None
     try:
-        result = build(options, progress=progress)
+        result = build(options, progress=progress, known=state)
     except WorkerDied:
         report.say("")
         report.fail(_("a render worker died (out of memory?); try fewer --jobs; the previous output was left as it was"))
@@ -312,6 +328,11 @@ def run_build(options: BuildOptions, quiet: bool, report: Reporter) -> int:
         return 1
     if progress:
         report.say("\r" + " " * 40 + "\r", end="")
+    return report_build(result, options, report)
+
+
+def report_build(result: BuildResult, options: BuildOptions, report: Reporter) -> int:
+    """A build's problems and its summary line; the exit status."""
     report.problems(result.problems.sorted())
     if not result.ok:
         report.tell(_("{count} error(s); the previous output was left as it was", count=len(result.problems.errors)))

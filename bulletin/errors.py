@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from dataclasses import dataclass, field
@@ -73,3 +74,8 @@ class Problems:
     def sorted(self) -> list[SourceError]:
         """Every problem once, ordered by path, line and column."""
         return sorted(set(self.items), key=lambda p: p.sort_key)
+
+
+def strictly(problems: Problems) -> Problems:
+    """The problems with every warning made an error (``--strict``)."""
+    return Problems([dataclasses.replace(p, severity=Severity.ERROR) for p in problems.items])

@@ -28,15 +28,7 @@ from .manifest import Manifest
 from .memo import ParseMemo
 from .prefetch import prefetching
 from .search import SearchBundles, SearchCache, SearchPlan
-from .stamp import BuildStamp, Snapshot, source_state
-
-
-@dataclass(frozen=True, slots=True)
-class LastBuild:
-    """What the last build printed and wrote, when nothing has changed since."""
-
-    files: int
-    warnings: list[SourceError]
+from .stamp import BuildStamp, LastBuild, Snapshot, last_build
 
 
 @dataclass(slots=True)
@@ -99,14 +91,18 @@ class Reuse:
         the others indexed again, by as many Pagefind processes as ``jobs`` (raises ``SearchIndexError``)."""
         return self.search.bundles(plan, jobs)
 
-    def last_build(self, options: tuple[object, ...], interrupted: bool) -> LastBuild | None:
+    def last_build(self, options: tuple[object, ...], interrupted: bool,
+                   known: Snapshot | None = None) -> LastBuild | None:
         """The last build's result when neither the sources, the generator, ``options`` nor the output changed
-        since it (and no build was ``interrupted`` in between): then there is nothing to do."""
+        since it (and no build was ``interrupted`` in between): then there is nothing to do. ``known``: the
+        sources' state as ``stamp.last_build`` found it just before, with something to do."""
         if self.stamp is None:
             return None
-        self.state = source_state(self.source, options)
-        found = None if interrupted else self.stamp.unchanged(self.state, self.output)
-        return None if found is None else LastBuild(*found)
+        if known is not None:
+            self.state = known
+            return None
+        self.state, found = last_build(self.source, self.output, options, interrupted)
+        return found
 
     def converting_ahead(self, jobs: int) -> ContextManager[object]:
         """Markdown bodies converted into the cache on a free core while the block runs (the command line's)."""

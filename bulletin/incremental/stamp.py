@@ -69,6 +69,23 @@ def source_state(source: Path, options: tuple[object, ...]) -> Snapshot:
     return Snapshot(digest(files.digest, generator_digest(), repr(options)), files.taken_ns, files.newest_ns)
 
 
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the last build printed and wrote, when nothing has changed since."""
+
+    files: int
+    warnings: list[SourceError]
+
+
+def last_build(source: Path, output: Path, options: tuple[object, ...],
+               interrupted: bool) -> tuple[Snapshot, LastBuild | None]:
+    """The sources' state now, and the last build of them into ``output`` if nothing changed since (neither the
+    sources, the generator, ``options`` nor the output, and no build was ``interrupted`` in between)."""
+    state = source_state(source, options)
+    found = None if interrupted else BuildStamp.of(source, output).unchanged(state, output)
+    return state, None if found is None else LastBuild(*found)
+
+
 @dataclass(slots=True)
 class BuildStamp:
     """The stamp file of one source folder's builds into one output folder."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +16,10 @@ from typing import Callable
 
 import jinja2
 
-from ..errors import Problems, Severity
+from ..errors import Problems, strictly
 from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
+from ..incremental.stamp import Snapshot
 from ..incremental.search import SearchBundles, SearchPlan
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
 from ..load.recall import Forgetful, Recall
@@ -33,34 +33,11 @@ from ..render.markup import MarkupError, convert_markdown, make_markdown
 from ..render.renderer import Renderer
 from ..stats import compute_stats
 from .emit import Emitter, Progress, pages_of, write_ahead, write_site
+from .options import BuildOptions, Edit, default_jobs  # noqa: F401 - default_jobs: part of this module's interface
 from .result import BuildResult
 from .workers import collection_paused, map_in_order
 
 WrittenFirst = Callable[[tuple[str, ...]], None]  # told the output files (relative paths) written ahead of the rest
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    source: Path
-    output: Path
-    base_url: str | None = None
-    drafts: bool = False
-    jobs: int = 1
-    search_index: bool = True  # index for search when the site has it (the preview does it in the background)
-    strict: bool = False  # warnings are errors (check --strict, for CI)
-
-    def key(self) -> tuple[object, ...]:
-        """The options that change what a build writes (the output folder aside)."""
-        return (self.base_url, self.drafts, self.search_index)
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """What the preview knows of the sources before a rebuild: the files saved since the last one, and
-    whether file events say that no other file changed (then no other file is even looked at)."""
-
-    changed: tuple[str, ...] = ()
-    complete: bool = False
 
 
 @dataclass(slots=True)
@@ -137,12 +114,14 @@ def check(options: BuildOptions) -> Loaded:
 
 
 def build(options: BuildOptions, session: Session | None = None, edit: Edit = Edit(),
-          progress: Progress | None = None, written_first: WrittenFirst | None = None) -> BuildResult:
+          progress: Progress | None = None, written_first: WrittenFirst | None = None,
+          known: Snapshot | None = None) -> BuildResult:
     """Build the site into ``options.output``; on any error the previous output stays as it was.
 
     Whatever did not change since the last build is taken over (see ``incremental.reuse``). In a
     preview the pages of the files in ``edit`` are written first, and ``written_first`` is told which
     of their files changed as soon as they are written (while the rest of the site is still being built).
+    ``known``: the sources' state as ``incremental.stamp.last_build`` found it just before, with something to do.
     """
     started = time.perf_counter()
     if session is not None:
@@ -151,7 +130,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             written_first(tuple(ahead))
         session.last = None  # set again when this build succeeds
     reuse = session.reuse if session else Reuse.for_command_line(options.source, options.output)
-    last = reuse.last_build(options.key(), interrupted(options.output))
+    last = reuse.last_build(options.key(), interrupted(options.output), known)
     if last is not None:
         warnings = Problems(last.warnings)
         return BuildResult(strictly(warnings) if options.strict else warnings, pages=last.files).finished(started)
@@ -209,11 +188,6 @@ def write_edited_ahead(session: Session, options: BuildOptions, edit: Edit) -> l
         return []
 
 
-def strictly(problems: Problems) -> Problems:
-    """The problems with every warning made an error (``--strict``)."""
-    return Problems([dataclasses.replace(p, severity=Severity.ERROR) for p in problems.items])
-
-
 def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult, produced: dict[str, str],
                  jobs: int) -> None:
     """The search index's bundles written with the pages, only shards whose pages changed indexed again;
@@ -236,12 +210,3 @@ def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildRe
 def count_search(bundles: SearchBundles, result: BuildResult) -> None:
     """What indexing did, in the build's result."""
     result.indexed, result.indexed_records, result.index_peak_kb = bundles.indexed, bundles.records, bundles.peak_kb
-
-
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-

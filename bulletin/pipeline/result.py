@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..errors import Problems
-from ..incremental.search import SearchPlan
-from ..render.renderer import BodyFacts
+
+if TYPE_CHECKING:  # not imported at run time: the command line reports a build with nothing to do without them
+    from ..incremental.search import SearchPlan
+    from ..render.renderer import BodyFacts
 
 
 @dataclass(frozen=True, slots=True)
