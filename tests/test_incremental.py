@@ -218,6 +218,14 @@ def test_after_file_events_only_the_files_they_name_are_read_and_the_poll_catche
     assert output_files(preview) == clean_build(minimal_site, tmp_path)
 
 
+def _previewed(site: Path, tmp_path: Path) -> tuple[BuildOptions, Session]:
+    """The preview's options and session after its first build of ``site``."""
+    options = BuildOptions(site, tmp_path / "preview", jobs=1)
+    session = Session.for_preview(options)
+    assert build(options, session=session).ok
+    return options, session
+
+
 def _told_first(options: BuildOptions, session: Session, edit: Edit) -> tuple[bool, list[tuple[str, bytes]]]:
     """Build after ``edit`` in the preview: whether it succeeded, and the files it said were written first, with
     their bytes as they were when it said so."""
@@ -229,9 +237,7 @@ def _told_first(options: BuildOptions, session: Session, edit: Edit) -> tuple[bo
 
 def test_a_saved_body_is_told_first_once_with_the_bytes_the_whole_build_makes_and_its_twin(example_site: Path,
                                                                                           tmp_path: Path) -> None:
-    options = BuildOptions(example_site, tmp_path / "preview", jobs=1)
-    session = Session.for_preview(options)
-    assert build(options, session=session).ok
+    options, session = _previewed(example_site, tmp_path)
     bulletin = "content/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu.md"
     path = example_site / bulletin
     path.write_text(path.read_text("utf-8").replace("百年征程", "预览先写。百年征程", 1), "utf-8")
@@ -244,27 +250,24 @@ def test_a_saved_body_is_told_first_once_with_the_bytes_the_whole_build_makes_an
 
 
 def test_a_saved_body_with_a_broken_link_leaves_its_page_as_it_was(minimal_site: Path, tmp_path: Path) -> None:
-    options = BuildOptions(minimal_site, tmp_path / "preview", jobs=1)
-    session = Session.for_preview(options)
-    assert build(options, session=session).ok
-    page = options.output / "units/town/report-q1/index.html"
-    before = page.read_bytes()
-    path = minimal_site / "content/town/report-q1.md"
-    path.write_text(path.read_text("utf-8") + "\n见[不存在的简报](no-such-bulletin.md)。\n", "utf-8")
-    ok, told = _told_first(options, session, Edit(("content/town/report-q1.md",), complete=True))
-    assert not ok and told == [] and page.read_bytes() == before
+    options, session = _previewed(minimal_site, tmp_path)
+    assert _saving_leaves_the_page_as_it_was(options, session, "\n见[不存在的简报](no-such-bulletin.md)。\n")
 
 
 def test_while_another_file_is_broken_a_saved_body_is_not_published(minimal_site: Path, tmp_path: Path) -> None:
-    options = BuildOptions(minimal_site, tmp_path / "preview", jobs=1)
-    session = Session.for_preview(options)
-    assert build(options, session=session).ok
+    options, session = _previewed(minimal_site, tmp_path)
     unit = minimal_site / "data/units/town.yaml"
     unit.write_text(unit.read_text("utf-8").replace("reports:", "reports: [", 1), "utf-8")
     assert not _told_first(options, session, Edit(("data/units/town.yaml",), complete=True))[0]
+    assert _saving_leaves_the_page_as_it_was(options, session, "\n补充一句。\n")
+
+
+def _saving_leaves_the_page_as_it_was(options: BuildOptions, session: Session, added: str) -> bool:
+    """Append ``added`` to a bulletin and rebuild the preview: True when the build failed, told of no page
+    and left the bulletin's page as it was."""
     page = options.output / "units/town/report-q1/index.html"
     before = page.read_bytes()
-    path = minimal_site / "content/town/report-q1.md"
-    path.write_text(path.read_text("utf-8") + "\n补充一句。\n", "utf-8")
+    path = options.source / "content/town/report-q1.md"
+    path.write_text(path.read_text("utf-8") + added, "utf-8")
     ok, told = _told_first(options, session, Edit(("content/town/report-q1.md",), complete=True))
-    assert not ok and told == [] and page.read_bytes() == before
+    return not ok and told == [] and page.read_bytes() == before
