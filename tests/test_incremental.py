@@ -271,3 +271,24 @@ def _saving_leaves_the_page_as_it_was(options: BuildOptions, session: Session, a
     path.write_text(path.read_text("utf-8") + added, "utf-8")
     ok, told = _told_first(options, session, Edit(("content/town/report-q1.md",), complete=True))
     return not ok and told == [] and page.read_bytes() == before
+
+
+def test_saved_figures_tell_the_statistics_first_once_with_the_bytes_the_whole_build_makes(example_site: Path,
+                                                                                          tmp_path: Path) -> None:
+    options, session = _previewed(example_site, tmp_path)
+    unit = example_site / "data/units/zhuzhou-gaoke.yaml"
+    unit.write_text(unit.read_text("utf-8").replace("study_sessions: 9次", "study_sessions: 10次", 1), "utf-8")
+    ok, told = _told_first(options, session, Edit(("data/units/zhuzhou-gaoke.yaml",), complete=True))
+    assert ok and [p for p, _ in told][:2] == ["stats/index.html", "zh-hant/stats/index.html"], told
+    assert len({p for p, _ in told}) == len(told), "each page told once"
+    assert all((options.output / p).read_bytes() == data for p, data in told), "the whole build wrote the same bytes"
+    assert output_files(options.output) == clean_build(example_site, tmp_path)
+
+
+def test_saved_figures_with_an_error_leave_the_statistics_as_they_were(minimal_site: Path, tmp_path: Path) -> None:
+    options, session = _previewed(minimal_site, tmp_path)
+    before = (options.output / "stats/index.html").read_bytes()
+    unit = minimal_site / "data/units/town.yaml"
+    unit.write_text(unit.read_text("utf-8").replace("participants: 800余", "participants: 800余[", 1), "utf-8")
+    ok, told = _told_first(options, session, Edit(("data/units/town.yaml",), complete=True))
+    assert not ok and told == [] and (options.output / "stats/index.html").read_bytes() == before

@@ -118,16 +118,32 @@ def edited_body(site: Site, links: LinkIndex, root: Path, rel: str) -> Bulletin 
     """The bulletin at ``rel`` read again, when only its body changed since ``site`` was loaded and it reads
     without a problem, its links all found: whatever else its page shows is then as ``site`` says."""
     old = next((b for b in site.bulletins if b.source_path == rel), None)
-    if old is None:
+    units = {u.slug for u in site.units}
+    new = _read_again(root, rel, lambda file, problems: read_bulletin(file, units, problems)) if old else None
+    if new is None or dataclasses.replace(new, body=old.body, body_line=old.body_line) != old:  # type: ignore[union-attr]
         return None
     problems = Problems()
-    file = read_text_file(Found(rel, str(root.joinpath(*rel.split("/")))), problems)
-    new = read_bulletin(file, {u.slug for u in site.units}, problems) if file is not None else None
-    if new is not None and not problems.items:
-        check_links(links, rel, new.body, new.body_line, problems)
-    if new is None or problems.items or dataclasses.replace(new, body=old.body, body_line=old.body_line) != old:
+    check_links(links, rel, new.body, new.body_line, problems)
+    return None if problems.items else new
+
+
+def edited_reports(site: Site, root: Path, rel: str, drafts: bool) -> Unit | None:
+    """The unit at ``rel`` read again, when only its reports changed since ``site`` was loaded and it reads
+    without a problem: its name and labels, on every page, are then as ``site`` says."""
+    old = next((u for u in site.units if rel == f"data/units/{u.slug}.yaml"), None)
+    metrics = {m.key: m for m in site.metrics}
+    new = _read_again(root, rel, lambda file, problems: read_unit(file, metrics, problems)) if old else None
+    if new is None or dataclasses.replace(new, reports=old.reports) != old:  # type: ignore[union-attr]
         return None
-    return new
+    return new if drafts else without_draft_reports(new)
+
+
+def _read_again(root: Path, rel: str, read: Callable[[TextFile, Problems], T | None]) -> T | None:
+    """``read`` of the source file at ``rel`` as it is now; None when it has any problem, even a warning."""
+    problems = Problems()
+    file = read_text_file(Found(rel, str(root.joinpath(*rel.split("/")))), problems)
+    value = read(file, problems) if file is not None else None
+    return None if problems.items else value
 
 
 def without_draft_reports(unit: Unit) -> Unit:

@@ -23,13 +23,14 @@ from ..incremental.stamp import Snapshot
 from ..incremental.search import SearchBundles, SearchPlan
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
 from ..load.recall import Forgetful, Recall
-from ..load.validate import edited_body, load_site
+from ..load.validate import edited_body, edited_reports, load_site
 from ..model import Site
 from ..output.inplace import InPlace
 from ..output.search import SEARCH_FOLDER, SearchIndexError
 from ..output.writer import Writer, interrupted, open_writer
 from ..render.environment import TemplateProblem, make_environment
 from ..render.markup import MarkupError, convert_markdown, make_markdown
+from ..render.pages import statistics_pages
 from ..render.renderer import Renderer
 from ..stats import compute_stats
 from .emit import Emitter, Progress, pages_of, write_ahead, write_site
@@ -125,9 +126,8 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     """
     started = time.perf_counter()
     if session is not None:
-        ahead = write_edited_ahead(session, options, edit)
-        if ahead and written_first is not None:
-            written_first(tuple(ahead))
+        with collection_paused():
+            write_edited_ahead(session, options, edit, written_first)
         session.last = None  # set again when this build succeeds
     reuse = session.reuse if session else Reuse.for_command_line(options.source, options.output)
     last = reuse.last_build(options.key(), interrupted(options.output), known)
@@ -171,21 +171,36 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     return result.finished(started)
 
 
-def write_edited_ahead(session: Session, options: BuildOptions, edit: Edit) -> list[str]:
+def write_edited_ahead(session: Session, options: BuildOptions, edit: Edit,
+                       written_first: WrittenFirst | None) -> None:
     """In a preview, when file events say that only bulletins' bodies changed since the last build (which
-    succeeded), their pages are written before the site is even read: everything else on them is as that build
-    left it. Returns the output files that changed (none when this does not apply)."""
+    succeeded), their pages are written before the site is even read again: everything else on them is as
+    that build left it. So are the statistics pages when only units' reports changed. ``written_first`` is
+    told the output files that changed as each page is written."""
     renderer = session.last
     if renderer is None or not edit.complete or not edit.changed or renderer.links is None:
-        return []
-    bulletins = [edited_body(renderer.site, renderer.links, options.source, rel) for rel in edit.changed]
-    if not all(bulletins):
-        return []
-    session.writer.prepare()
+        return
+    site, root = renderer.site, options.source
     try:
-        return write_ahead(renderer, session.writer, bulletins)  # type: ignore[arg-type]
+        if all(rel.startswith("content/") for rel in edit.changed):
+            bulletins = [edited_body(site, renderer.links, root, rel) for rel in edit.changed]
+            if not all(bulletins):
+                return
+            jobs = [renderer.bulletin_job(b, renderer.body(b)) for b in bulletins]  # type: ignore[arg-type]
+        else:
+            edited = {rel: edited_reports(site, root, rel, options.drafts) for rel in edit.changed}
+            if not all(edited.values()):
+                return
+            units = tuple(edited.get(f"data/units/{u.slug}.yaml") or u for u in site.units)
+            site = dataclasses.replace(site, units=units)  # type: ignore[arg-type]
+            renderer = dataclasses.replace(renderer, site=site, stats=compute_stats(site))
+            jobs = statistics_pages(renderer)  # type: ignore[assignment]  # each page's charts made as it comes
+        session.writer.prepare()
+        for changed in write_ahead(renderer, session.writer, jobs):
+            if changed and written_first is not None:
+                written_first(tuple(changed))
     except TemplateProblem:  # reported by the build that follows
-        return []
+        return
 
 
 def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult, produced: dict[str, str],

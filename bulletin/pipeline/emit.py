@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..incremental.reuse import Reuse
 from ..incremental.search import SearchPlan
@@ -94,18 +94,16 @@ def pages_of(renderer: Renderer, changed: Sequence[str]) -> list[PageJob]:
     return jobs
 
 
-def write_ahead(renderer: Renderer, writer: Writer, bulletins: Sequence[Bulletin]) -> list[str]:
-    """Render and write these bulletins' pages (and their traditional twins) at once, without fingerprints: the
-    build that follows renders them again and finds the same bytes. Returns the output files that changed."""
-    changed = []
-    for bulletin in bulletins:
-        job = renderer.bulletin_job(bulletin, renderer.body(bulletin))
+def write_ahead(renderer: Renderer, writer: Writer, jobs: Iterable[PageJob]) -> Iterator[list[str]]:
+    """Render and write these pages (and their traditional twins) at once, without fingerprints: the build that
+    follows renders them again and finds the same bytes. Yields, page after page, the output files that changed."""
+    config = renderer.site.config
+    for job in jobs:
         data = renderer.render(job)
         files = [(job.path, data)]
-        if "zh-Hant" in renderer.site.config.variants and is_page(job.path):
-            files.append((MIRROR + job.path, mirror_page(data, bulletin.url_path, renderer.site.config)))
-        changed += [path for path, content in files if writer.write(path, content)]
-    return changed
+        if "zh-Hant" in config.variants and is_page(job.path):
+            files.append((MIRROR + job.path, mirror_page(data, str(job.context.get("page_path", job.path)), config)))
+        yield [path for path, content in files if writer.write(path, content)]
 
 
 def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResult,
