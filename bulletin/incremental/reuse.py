@@ -14,12 +14,12 @@ library it uses rebuilds what it may affect. ``remember`` records a good build f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ContextManager
 
 from ..digest import digest
-from ..errors import Problems, SourceError
+from ..errors import Problems
 from ..load.recall import Forgetful, Recall
 from ..render.renderer import PageJob, Renderer
 from .bodies import BodyCache
@@ -45,7 +45,8 @@ class Reuse:
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
     _manifest: Manifest | None = None
     _search: SearchCache | None = None
-    _templates: tuple[object, dict[str, str]] = (None, {})  # the template digests of one Jinja environment
+    _templates: dict[str, str] = field(default_factory=dict)  # digests of the templates of ...
+    _templates_env: object = None  # ... this Jinja environment (the preview keeps it while no template changes)
 
     @classmethod
     def for_command_line(cls, source: Path, output: Path) -> Reuse:
@@ -111,9 +112,9 @@ class Reuse:
     def start(self, renderer: Renderer) -> None:
         """Get ready to fingerprint the pages of ``renderer``'s site (what every page shares is hashed once)."""
         shared = digest(*(repr(value) for value in renderer.shared_context().values()))
-        if self._templates[0] is not renderer.env:  # the preview keeps its environment while no template changes
-            self._templates = (renderer.env, {})
-        self.fingerprints = Fingerprinter(renderer.env, shared, self._templates[1])
+        if self._templates_env is not renderer.env:
+            self._templates, self._templates_env = {}, renderer.env
+        self.fingerprints = Fingerprinter(renderer.env, shared, self._templates)
         if renderer.site.config.search:
             self.search.shards  # noqa: B018 - read before render workers fork, which ask ``search_known``
 

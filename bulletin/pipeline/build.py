@@ -19,8 +19,8 @@ import jinja2
 from ..errors import Problems, strictly
 from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
-from ..incremental.stamp import Snapshot
 from ..incremental.search import SearchBundles, SearchPlan
+from ..incremental.stamp import Snapshot
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
 from ..load.recall import Forgetful, Recall
 from ..load.validate import edited_body, edited_reports, load_site
@@ -34,7 +34,7 @@ from ..render.pages import statistics_pages
 from ..render.renderer import Renderer
 from ..stats import compute_stats
 from .emit import Emitter, Progress, pages_of, write_ahead, write_site
-from .options import BuildOptions, Edit, default_jobs  # noqa: F401 - default_jobs: part of this module's interface
+from .options import BuildOptions, Edit
 from .result import BuildResult
 from .workers import collection_paused, map_in_order
 

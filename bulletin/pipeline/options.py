@@ -41,4 +41,3 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
-
