@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import NoReturn, Sequence, TextIO
 
 from . import __version__
-from .errors import Problems, strictly
 from .incremental.stamp import last_build
 from .messages import Language, Message, Reporter, _, choose_language, os_reason
 from .output.location import refuse_output_location
@@ -307,9 +306,7 @@ def run_build(options: BuildOptions, quiet: bool, report: Reporter) -> int:
     started = time.perf_counter()
     state, last = last_build(options.source, options.output, options.key(), interrupted(options.output))
     if last is not None:
-        warnings = Problems(last.warnings)
-        return report_build(BuildResult(strictly(warnings) if options.strict else warnings, pages=last.files)
-                            .finished(started), options, report)
+        return report_build(BuildResult.unchanged(last, options.strict).finished(started), options, report)
     from .pipeline.build import build
     from .pipeline.workers import WorkerDied
 

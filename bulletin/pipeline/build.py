@@ -132,8 +132,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     reuse = session.reuse if session else Reuse.for_command_line(options.source, options.output)
     last = reuse.last_build(options.key(), interrupted(options.output), known)
     if last is not None:
-        warnings = Problems(last.warnings)
-        return BuildResult(strictly(warnings) if options.strict else warnings, pages=last.files).finished(started)
+        return BuildResult.unchanged(last, options.strict).finished(started)
     # Collecting garbage is paused where a build makes objects that live until it ends (the model, the pages'
     # plan, their fingerprints): a collection would scan them again and again to free nothing. Rendering itself
     # collects, in the workers or in this process (see workers.run_in_chunks).

@@ -7,10 +7,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from ..errors import Problems
+from ..errors import Problems, strictly
 
 if TYPE_CHECKING:  # not imported at run time: the command line reports a build with nothing to do without them
     from ..incremental.search import SearchPlan
+    from ..incremental.stamp import LastBuild
     from ..render.renderer import BodyFacts
 
 
@@ -39,6 +40,12 @@ class BuildResult:
     indexed: list[str] = field(default_factory=list)  # the search index's shards indexed again
     indexed_records: int = 0  # records given to Pagefind
     index_peak_kb: int = 0  # the peak memory of Pagefind's process, when it ran
+
+    @classmethod
+    def unchanged(cls, last: LastBuild, strict: bool) -> BuildResult:
+        """A build with nothing to do: the last build's files, and its warnings again (errors with ``strict``)."""
+        warnings = Problems(last.warnings)
+        return cls(strictly(warnings) if strict else warnings, pages=last.files)
 
     @property
     def ok(self) -> bool:

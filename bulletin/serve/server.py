@@ -214,7 +214,8 @@ class PreviewServer:
         self.polled, self.polling, saves = now, True, self.saves
         looked = asyncio.get_running_loop().run_in_executor(
             None, source_snapshot, self.options.source, lambda: self.rebuilding)
-        looked.add_done_callback(lambda done: self._polled(done.result(), saves))
+        looked.add_done_callback(lambda done: self._polled(
+            None if done.cancelled() or done.exception() else done.result(), saves))  # a failed poll: the next one
 
     def _polled(self, current: dict[str, tuple[int, int]] | None, saves: int) -> None:
         self.polling = False
