@@ -39,7 +39,7 @@ PHRASES = {
     "磅礴": "磅礡",  # Taiwan writes 磅礡 (礴 is not in Big5)
     "企业周": "企業週",  # a week is 週, as in 每週 and 週年: 服務企業週
 }
-AFTER = str.maketrans({"飈": "飆", "礴": "礡"})
+AFTER = (("飈", "飆"), ("礴", "礡"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,7 +67,12 @@ class Converter:
 
     @staticmethod
     def _plain(text: str) -> str:
-        return _opencc().convert(text).translate(AFTER) if text else ""
+        if not text:
+            return ""
+        text = _opencc().convert(text)
+        for left, written in AFTER:  # str.replace: str.translate with a table looks up every character in Python
+            text = text.replace(left, written)
+        return text
 
 
 @functools.lru_cache(maxsize=8)

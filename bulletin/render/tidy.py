@@ -55,8 +55,8 @@ class Element:
 def tidy(fragment: str) -> str:
     """Sanitised HTML made valid (see the module's docstring)."""
     fragment = FORBIDDEN.sub("", fragment)
-    if not _may_need_repair(fragment):
-        return fragment  # what Markdown makes by itself: valid already, and not worth a parse
+    if not _may_need_repair(fragment):  # what Markdown makes by itself: valid already, and not worth a parse
+        return CELL_ALIGN.sub(lambda m: f'<{m.group(1)} class="{ALIGN[m.group(2)]}">', fragment)
     root = parse(fragment)
     root.children = _tidy_children(root, Place())
     return serialize(root.children)
@@ -79,6 +79,7 @@ BAD_HREF = re.compile(r'(?:href|src)="(?:[^"]*(?:[\s\\^`{|}<>]|%(?![0-9A-Fa-f]{2
                       r'|https?:(?!//[\w.-]+(?::\d+)?[/?#"]))')  # an escaped character (&lt;) is one too
 EMPTY = re.compile(r"<(" + "|".join(sorted(SHOWS_NOTHING_EMPTY)) + r")\b[^>]*>\s*</\1>")
 LIST_OF = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",)}
+CELL_ALIGN = re.compile(r'<(th|td) align="(left|center|right)">')  # a Markdown table's | ---: |, as it makes it
 
 
 def _may_need_repair(fragment: str) -> bool:
@@ -96,7 +97,8 @@ def _may_need_repair(fragment: str) -> bool:
             if tag in stack:
                 del stack[len(stack) - 1 - stack[::-1].index(tag):]
             continue
-        if tag == "img" or (tag == "a" and "href=" not in attrs) or CHECKED_ATTRIBUTE.search(attrs) \
+        if tag == "img" or (tag == "a" and "href=" not in attrs) \
+                or (CHECKED_ATTRIBUTE.search(attrs) and not CELL_ALIGN.fullmatch(match.group())) \
                 or (tag in LIST_OF and (not stack or stack[-1] not in LIST_OF[tag])) \
                 or (tag not in PHRASING and any(open_tag in PHRASING_ONLY for open_tag in stack)) \
                 or (tag in HEADINGS and any(open_tag in NO_HEADINGS for open_tag in stack)):
