@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from conftest import output_files, run_cli, write_files
 
 from bulletin.render.phrases import Phrases
 
@@ -127,6 +128,23 @@ def test_a_line_never_starts_with_closing_punctuation_nor_ends_with_an_opening_o
     for text in ("云溪区：以“我为群众办实事”实践活动为抓手", "一、以上率下、迅速动员，让党史学习教育“热起来”"):
         for at in phrases.breaks(text):
             assert text[at] not in CLOSING and text[at - 1] not in OPENING, (text[:at], text[at:])
+
+
+def test_list_pages_break_titles_as_their_own_pages_do_whichever_process_rendered_them(minimal_site: Path,
+                                                                                        tmp_path: Path) -> None:
+    """Render workers hand the breaks they found in bulletins' titles to the workers of the list pages: the
+    site is the same as one process makes."""
+    titles = ["扎实推进党史学习教育——第{}期工作简报", "以“我为群众办实事”实践活动为抓手 推动走深走实（{}）"]
+    write_files(minimal_site, {f"content/town/m{n:03d}.md": f"---\ntitle: {titles[n % 2].format(n)}\n"
+                                                          f"date: 2021-04-{1 + n % 28:02}\n---\n正文{n}。\n"
+                               for n in range(80)})  # enough bulletins for worker processes
+    outputs = {}
+    for jobs in ("1", "2"):
+        assert run_cli("build", "--source", minimal_site, "--output", tmp_path / jobs, "--jobs", jobs).code == 0
+        outputs[jobs] = output_files(tmp_path / jobs)
+    assert outputs["2"] == outputs["1"]
+    archive = (tmp_path / "2" / "bulletins/index.html").read_text(encoding="utf-8")
+    assert '<span class="title-main">扎实<wbr>推进<wbr>党史<wbr>学习<wbr>教育</span>' in archive
 
 
 def test_quotes_and_ellipsis_are_drawn_by_the_chinese_face(browser, site: str) -> None:

@@ -150,6 +150,8 @@ def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildRe
         for emitted in chunk:
             if emitted.learned is not None:
                 emitter.renderer.cache.learn(*emitted.learned)
+            if emitted.phrases:  # list pages show the title again: their workers need not break it again
+                emitter.renderer.phrases.learn(emitted.phrases)
             produced[emitted.path] = emitted.fingerprint
             if emitted.shard is not None and emitter.search is not None:
                 emitter.search.add(emitted.shard, emitted.path, emitted.fingerprint)
@@ -170,8 +172,11 @@ def _emit_bulletins(emitter: Emitter, chunk: range) -> list[Emitted]:
 
 
 def _emitted_with_body(emitter: Emitter, bulletin: Bulletin) -> list[Emitted]:
-    body = emitter.renderer.body(bulletin)
-    emitted = emitter.emit(emitter.renderer.bulletin_job(bulletin, body))
+    renderer = emitter.renderer
+    body = renderer.body(bulletin)
+    emitted = emitter.emit(renderer.bulletin_job(bulletin, body))
+    if emitted[0].rendered:
+        emitted[0] = dataclasses.replace(emitted[0], phrases=renderer.phrases.headline_breaks(bulletin.title))
     if not body.learned:
         return emitted
     return [dataclasses.replace(e, learned=(body.key, body.facts)) for e in emitted]  # type: ignore[arg-type]

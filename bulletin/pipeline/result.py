@@ -27,6 +27,7 @@ class Emitted:
     learned: tuple[str, BodyFacts] | None = None
     shard: str | None = None  # the search index's shard of a page readers search
     record: dict[str, object] | None = None  # its search record, when it was rendered now
+    phrases: tuple[tuple[str, tuple[int, ...]], ...] = ()  # where its title breaks, when a worker found it now
 
 
 @dataclass(slots=True)

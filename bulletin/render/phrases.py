@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import budoux
 from markupsafe import Markup
@@ -45,10 +45,17 @@ class Phrases:
     """Phrase breaking for one site: ``terms`` are its words that must stay whole (unit names, labels)."""
 
     terms: tuple[str, ...] = ()
+    # What was found already, by text: a site's titles and names are shown on many pages. Kept in the instance
+    # (not a cache keyed by it: hashing hundreds of terms for every title cost more than a look-up saves).
+    _found: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _headlines: dict[str, Markup] = field(default_factory=dict, compare=False, repr=False)
 
     def breaks(self, text: str) -> list[int]:
         """Where ``text`` may break (offsets of the characters a new line may start with), spaces aside."""
-        return list(_breaks(self, text))
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = self._find_breaks(text)
+        return list(found)
 
     def _find_breaks(self, text: str) -> tuple[int, ...]:
         if not any("\u3400" <= ch <= "\u9fff" for ch in text):
@@ -86,12 +93,24 @@ class Phrases:
 
     def headline(self, title: str) -> Markup:
         """A title with its subtitle ("——…") in a line of its own: ``<span class="subtitle">``."""
-        match = SUBTITLE.search(title)
-        if match is None:
+        made = self._headlines.get(title)
+        if made is None:
+            made = self._headlines[title] = self._headline(title)
+        return made
+
+    def _headline(self, title: str) -> Markup:
+        parts = _headline_parts(title)
+        if len(parts) == 1:
             return self(title)
-        main, subtitle = title[:match.start()].rstrip(), match.group(1)
-        return Markup('<span class="title-main">{}</span><span class="subtitle">{}</span>').format(
-            self(main), self(subtitle))
+        return Markup('<span class="title-main">{}</span><span class="subtitle">{}</span>').format(*map(self, parts))
+
+    def headline_breaks(self, title: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """What ``headline(title)`` found, for another process's ``learn`` (a render worker's, for the parent)."""
+        return tuple((part, self._found[part]) for part in _headline_parts(title) if part in self._found)
+
+    def learn(self, found: tuple[tuple[str, tuple[int, ...]], ...]) -> None:
+        """Take over what another process found (``headline_breaks``): the same texts need not be broken again."""
+        self._found.update(found)
 
     def in_html(self, fragment: str) -> str:
         """A body's HTML with ``<wbr>`` in the text of its headings (h2 to h6)."""
@@ -103,10 +122,10 @@ class Phrases:
                        _with_wbr(html.unescape(part), self.breaks(html.unescape(part))) for part in parts)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a site's titles and names, each shown on many pages
-def _breaks(phrases: Phrases, text: str) -> tuple[int, ...]:
-    """``Phrases.breaks``, remembered: a title is shown on many list pages."""
-    return phrases._find_breaks(text)
+def _headline_parts(title: str) -> tuple[str, ...]:
+    """A title's main title and subtitle ("——…"), or the title alone."""
+    match = SUBTITLE.search(title)
+    return (title,) if match is None else (title[:match.start()].rstrip(), match.group(1))
 
 
 @functools.lru_cache(maxsize=16)

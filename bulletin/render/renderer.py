@@ -135,6 +135,7 @@ class Renderer:
     nav: tuple[NavLink, ...] = ()
     links: LinkIndex | None = None
     written_base_url: str = ""  # data/site.yaml's base_url, when --base-url overrides it: links may name it
+    base_path: str = "/"  # the site's, worked out once: ``url`` is called for every link of every page
     _converter: markdown.Markdown | None = None
 
     def __post_init__(self) -> None:
@@ -148,11 +149,12 @@ class Renderer:
         self.units_by_slug = {u.slug: u for u in site.units}
         self.unit_labels = {u.slug: UnitLabel(u.slug, u.name, u.display_name) for u in site.units}
         self.nav = tuple(NavLink(p.url_path, p.title, p.slug) for p in site.pages)
+        self.base_path = site.config.base_path
 
     # -- shared helpers -------------------------------------------------------------
     def url(self, path: str) -> str:
         """Root-relative URL of an output path ("" is the home page)."""
-        return self.site.config.base_path + path
+        return self.base_path + path
 
     def absolute_url(self, path: str) -> str:
         return self.site.config.base_url + path
