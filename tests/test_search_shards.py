@@ -90,8 +90,9 @@ def test_a_damaged_or_foreign_shard_in_the_cache_is_indexed_again_not_served(two
     (shards / "units/shard.json").write_text("{not json", encoding="utf-8")
     shutil.rmtree(shards / "2022")
     shutil.copytree(shards / "2021", shards / "2022")  # another shard's files under this one's name
+    (shards / "hant-2021/bundle/index/stray.pf_index").write_bytes(b"a file the shard never had")
     result = build_site(two_years, "elsewhere")  # a new output: every page is rendered
-    assert sorted(result.indexed) == ["2021", "2022", "units"]  # the damaged ones; the twins' shards were whole
+    assert sorted(result.indexed) == ["2021", "2022", "hant-2021", "units"]  # the damaged ones; the others were whole
     served = two_years / "elsewhere/pagefind"
     assert all(p.read_bytes() != b"damaged" for p in served.rglob("*.pf_fragment"))
     assert found_urls(two_years / "elsewhere", '"长 跑"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
