@@ -1,6 +1,6 @@
 """The one place that decides what a build may take over from earlier work.
 
-A build asks ``Reuse`` four questions, from the largest to the smallest unit of work:
+A build asks ``Reuse`` five questions, from the largest to the smallest unit of work:
 
 - the whole build: did nothing change since the last good build into this output (``last_build``)?
 - a source file: is what was read and parsed from it last time still good (``recall``, the preview's)?
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ContextManager
 
 from ..digest import digest
 from ..errors import Problems
@@ -26,7 +25,6 @@ from .bodies import BodyCache
 from .fingerprint import Fingerprinter
 from .manifest import Manifest
 from .memo import ParseMemo
-from .prefetch import prefetching
 from .search import SearchBundles, SearchCache, SearchPlan
 from .stamp import BuildStamp, LastBuild, Snapshot, last_build
 
@@ -39,7 +37,6 @@ class Reuse:
     output: Path
     recall: Recall  # parses of source files: the preview's memory, or none
     stamp: BuildStamp | None  # the whole build: the command line's only
-    prefetch: bool  # convert bodies ahead on a free core while the sources load
     state: Snapshot | None = None  # the sources as the last question about the whole build found them
     fingerprints: Fingerprinter | None = None  # of this build's pages, once ``start`` has seen its renderer
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
@@ -51,12 +48,12 @@ class Reuse:
     @classmethod
     def for_command_line(cls, source: Path, output: Path) -> Reuse:
         """One build: its stamp, the body cache and the manifest on disk; nothing kept in memory."""
-        return cls(source, output, Forgetful(), BuildStamp.of(source, output), prefetch=True)
+        return cls(source, output, Forgetful(), BuildStamp.of(source, output))
 
     @classmethod
     def for_preview(cls, source: Path, output: Path) -> Reuse:
         """A series of builds in one process: what was read and parsed is remembered between them."""
-        return cls(source, output, ParseMemo(), None, prefetch=False)
+        return cls(source, output, ParseMemo(), None)
 
     @property
     def bodies(self) -> BodyCache:
@@ -104,10 +101,6 @@ class Reuse:
             return None
         self.state, found = last_build(self.source, self.output, options, interrupted)
         return found
-
-    def converting_ahead(self, jobs: int) -> ContextManager[object]:
-        """Markdown bodies converted into the cache on a free core while the block runs (the command line's)."""
-        return prefetching(self.source, enabled=self.prefetch and jobs > 1)
 
     def start(self, renderer: Renderer) -> None:
         """Get ready to fingerprint the pages of ``renderer``'s site (what every page shares is hashed once)."""

@@ -136,7 +136,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     # Collecting garbage is paused where a build makes objects that live until it ends (the model, the pages'
     # plan, their fingerprints): a collection would scan them again and again to free nothing. Rendering itself
     # collects, in the workers or in this process (see workers.run_in_chunks).
-    with reuse.converting_ahead(options.jobs), collection_paused():
+    with collection_paused():
         loaded = load(options, reuse.recall, edit)
     result = BuildResult(loaded.problems)
     if loaded.site is None:
