@@ -32,6 +32,7 @@ NO_HEADINGS = frozenset({"dt", "th"})  # flow content, but no heading inside
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 SHOWS_NOTHING_EMPTY = HEADINGS | (PHRASING - {"br", "img", "wbr"})
 ITEM_OF = {"ul": "li", "ol": "li"}
+LISTS = frozenset({*ITEM_OF, "dl"})  # text directly inside one is out of place
 NUMBERS = {"colspan": (1, 1000), "rowspan": (0, 65534), "span": (1, 1000), "width": (0, 10**6),
            "height": (0, 10**6), "start": (-(10**9), 10**9)}
 URLS = frozenset({"href", "src", "cite"})
@@ -90,7 +91,7 @@ def _may_need_repair(fragment: str) -> bool:
     last = 0
     for match in TAG_TOKEN.finditer(fragment):
         closing, tag, attrs = match.groups()
-        if stack and stack[-1] in ITEM_OF | {"dl": ""} and fragment[last:match.start()].strip():
+        if stack and stack[-1] in LISTS and fragment[last:match.start()].strip():
             return True  # text directly in a list
         last = match.end()
         if closing:
