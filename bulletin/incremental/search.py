@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..digest import digest, generator_digest
-from ..output.disk import remove
+from ..output.disk import files_below, remove
 from ..messages import _
 from ..output.search import Indexed, Record, SearchIndexError, index_shards, pagefind_version
 from .files import CACHE_DIR
@@ -233,26 +233,11 @@ def read_shard(folder: Path) -> Shard | None:
 def bundle_whole(shard: Shard) -> bool:
     """Whether every file of the shard's bundle is there with the bytes it was written with, and no other."""
     try:
-        present = _files_below(str(shard.folder), BUNDLE)
+        present = {f"{BUNDLE}/{rel}" for rel in files_below(shard.folder / BUNDLE)}
         wanted = {rel for rel in shard.files if rel.startswith(BUNDLE + "/")}
         return present == wanted and all(_same_file(shard.folder / rel, shard.files[rel]) for rel in wanted)
     except OSError:
         return False
-
-
-def _files_below(root: str, folder: str) -> set[str]:
-    """The files below ``root/folder``, as paths relative to ``root`` ("bundle/index/…"); links are not followed.
-    (``os.scandir``: a build checks every kept shard's thousand files, which ``Path.rglob`` made slow.)"""
-    found, pending = set(), [folder]
-    while pending:
-        rel = pending.pop()
-        with os.scandir(os.path.join(root, rel)) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(f"{rel}/{entry.name}")
-                else:
-                    found.add(f"{rel}/{entry.name}")
-    return found
 
 
 def read_records(shard: Shard) -> dict[str, Record]:
