@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from browser import chromium_page
 from conftest import output_files, run_cli, write_files
 from static_server import serve_output
 
-from bulletin.output.search import index_shards
+from bulletin.output.search import SearchIndexError, index_shards
 from bulletin.pipeline.build import BuildOptions, build
 from bulletin.pipeline.result import BuildResult
 
@@ -126,6 +127,34 @@ def test_a_failing_pagefind_is_one_error_and_the_output_stays_whole(two_years: P
     monkeypatch.undo()
     assert run_cli("build", "--source", two_years, "--quiet").code == 0  # and the next build indexes
     assert found_urls(output, '"越 野 跑"')
+
+
+def test_a_build_that_fails_after_its_bulletins_leaves_no_indexing_behind(two_years: Path) -> None:
+    """The bulletins' shards are indexed while the list pages render: a list page that fails stops that work,
+    and the build leaves neither a running thread, a half-written shard nor an output behind."""
+    write_files(two_years, {"templates/unit.html": "{% extends 'base.html' %}\n{% block content %}\n{{ 1 // 0 }}\n"
+                                                   "{% endblock %}\n"})
+    threads = threading.active_count()
+    result = build(BuildOptions(two_years, two_years / "output"))
+    assert [(p.path, p.line) for p in result.problems.sorted()] == [("templates/unit.html", 3)]
+    assert threading.active_count() == threads
+    assert not (two_years / "output").exists()
+    assert [p.name for p in cache(two_years).iterdir() if p.name.startswith(".")] == []
+    (two_years / "templates/unit.html").unlink()
+    build_site(two_years)  # the shards indexed before the failure, or again
+    assert found_urls(two_years / "output", '"长 跑"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
+
+
+def test_indexing_told_to_stop_writes_no_bundle(tmp_path: Path) -> None:
+    records = [{"url": f"/b{i}/", "title": f"第{i}期", "body": "工作动态", "meta": {"title": f"第{i}期"},
+                "filters": {}, "language": "und"} for i in range(3)]
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(SearchIndexError):
+        index_shards([(records, tmp_path / "bundle")], stop=stop)
+    assert not (tmp_path / "bundle").exists()
+    index_shards([(records, tmp_path / "bundle")])  # not stopped: written
+    assert (tmp_path / "bundle/pagefind.js").is_file()
 
 
 QUERIES = [('"党 史"', {}), ('"学 习 教 育"', {}), ("实 事", {}), ('"800 余 人 次"', {}), ("宣 讲", {"year": "2021"}),

@@ -105,6 +105,15 @@ def test_template_syntax_error_is_reported_at_its_line(minimal_site: Path) -> No
     assert len(run.lines) == 1 and run.lines[0].startswith("templates/home.html:3:1: error: template syntax:")
 
 
+def test_a_site_template_that_fails_while_rendering_is_reported_at_its_own_line(minimal_site: Path) -> None:
+    """The failing line is in the site's block, though the theme's base.html is what calls the block."""
+    write_files(minimal_site, {"templates/home.html": "{% extends 'base.html' %}\n{% block content %}\n"
+                                                      "<p>{{ 1 // 0 }}</p>\n{% endblock %}\n"})
+    run = run_cli("build", "--source", minimal_site)
+    assert run.code == 1
+    assert len(run.lines) == 1 and run.lines[0].startswith("templates/home.html:3:1: error: ")
+
+
 def test_failed_build_leaves_previous_output_untouched(minimal_site: Path) -> None:
     assert run_cli("build", "--source", minimal_site).code == 0
     before = output_files(minimal_site / "output")

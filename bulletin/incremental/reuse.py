@@ -14,6 +14,7 @@ library it uses rebuilds what it may affect. ``remember`` records a good build f
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,10 +85,12 @@ class Reuse:
         """The search record of a page rendered now (made of the inputs ``fingerprint`` names)."""
         self.search.learn(path, fingerprint, record)
 
-    def search_bundles(self, plan: SearchPlan, jobs: int = 1) -> SearchBundles:
+    def search_bundles(self, plan: SearchPlan, jobs: int = 1, ahead: SearchBundles | None = None,
+                       part: bool = False, stop: threading.Event | None = None) -> SearchBundles:
         """The search index's bundles of ``plan``: shards whose pages are unchanged taken over from the cache,
-        the others indexed again, by as many Pagefind processes as ``jobs`` (raises ``SearchIndexError``)."""
-        return self.search.bundles(plan, jobs)
+        the others indexed again, by as many Pagefind processes as ``jobs`` (raises ``SearchIndexError``).
+        ``ahead``, ``part`` and ``stop`` as ``SearchCache.bundles`` has them."""
+        return self.search.bundles(plan, jobs, ahead, part, stop)
 
     def last_build(self, options: tuple[object, ...], interrupted: bool,
                    known: Snapshot | None = None) -> LastBuild | None:

@@ -127,25 +127,31 @@ class SearchCache:
         with self.lock:
             self.fresh[path] = (fingerprint, record)
 
-    def bundles(self, plan: SearchPlan, processes: int = 1) -> SearchBundles:
+    def bundles(self, plan: SearchPlan, processes: int = 1, ahead: SearchBundles | None = None,
+                part: bool = False, stop: threading.Event | None = None) -> SearchBundles:
         """Each shard's bundle of ``plan``: taken over when its key is unchanged, else indexed again into the cache.
 
-        Shards that are no longer in ``plan`` leave the cache (see ``prune``); one thread at a time may ask. Raises
-        ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
+        ``ahead``: the bundles of some of the plan's shards, made earlier in this build (by ``part``), taken as
+        they are. ``part``: the plan is only part of the build's, so no shard leaves the cache; else shards that
+        are no longer in ``plan`` do (see ``prune``). One thread at a time may ask; ``stop`` ends its indexing
+        (see ``index_shards``). Raises ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
         try:
-            return self._bundles(plan, processes)
+            return self._bundles(plan, processes, ahead, part, stop)
         except OSError as exc:
             raise SearchIndexError(_("the search index could not be kept in {folder}: {why}",
                                      folder=str(self.folder), why=exc.strerror or str(exc))) from None
 
-    def _bundles(self, plan: SearchPlan, processes: int) -> SearchBundles:
+    def _bundles(self, plan: SearchPlan, processes: int, ahead: SearchBundles | None, part: bool,
+                 stop: threading.Event | None) -> SearchBundles:
         version = pagefind_version()
-        folders: dict[str, Path] = {}
+        folders: dict[str, Path] = dict(ahead.folders) if ahead is not None else {}
         work: list[tuple[str, str, dict[str, list[str]], list[Record]]] = []
         with self.lock:
             fresh = dict(self.fresh)
         shards = self.shards
         for name, pages in sorted(plan.shards.items()):
+            if name in folders:
+                continue
             entries = {path: [fp, self._digest(path, fp, fresh)] for path, fp in pages.items()}
             key = shard_key({path: entry[1] for path, entry in entries.items()}, version)
             kept = shards.get(name)
@@ -156,15 +162,17 @@ class SearchCache:
             else:
                 work.append((name, key, entries, self._records(entries, fresh)))
         done = SearchBundles(folders, [name for name, *_ in work])
+        if ahead is not None:
+            done.indexed, done.records, done.peak_kb = ahead.indexed + done.indexed, ahead.records, ahead.peak_kb
         if work:
             staged = [(records, self._staging(name) / BUNDLE) for name, _key, _pages, records in work]
             try:
-                indexed: Indexed = index_shards(staged, processes)
+                indexed: Indexed = index_shards(staged, processes, stop)
             except BaseException:
                 for _records, bundle in staged:
                     remove(bundle.parent)
                 raise
-            done.records, done.peak_kb = indexed.records, indexed.peak_kb
+            done.records, done.peak_kb = done.records + indexed.records, max(done.peak_kb, indexed.peak_kb)
             for (name, key, entries, records), (_records, bundle) in zip(work, staged):
                 shards[name] = store(bundle.parent, self.folder / name, key, entries, records)
                 folders[name] = self.folder / name / BUNDLE
@@ -173,7 +181,7 @@ class SearchCache:
                 for path, fingerprint in pages.items():
                     if self.fresh.get(path, ("",))[0] == fingerprint:
                         del self.fresh[path]
-        for name in sorted(set(shards) - set(plan.shards) if self.prune else ()):
+        for name in sorted(set(shards) - set(plan.shards) if self.prune and not part else ()):
             del shards[name]
             remove(self.folder / name)
         done.files = {name: shards[name].bundle_files() for name in folders}

@@ -16,6 +16,7 @@ import importlib.metadata
 import json
 import os
 import shutil
+import threading
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,15 +76,17 @@ def record_content(record: Record) -> str:
     return content if isinstance(content, str) else search_tokens(f"{record['title']}\n{record['body']}")
 
 
-def index_shards(shards: Iterable[tuple[Sequence[Record], Path]], processes: int = 1) -> Indexed:
+def index_shards(shards: Iterable[tuple[Sequence[Record], Path]], processes: int = 1,
+                 stop: threading.Event | None = None) -> Indexed:
     """Index each shard's records into a bundle written to its folder (which must not exist yet), in up to
-    ``processes`` Pagefind processes at once (each indexes one shard at a time: its memory is a shard's)."""
+    ``processes`` Pagefind processes at once (each indexes one shard at a time: its memory is a shard's).
+    ``stop``, when set (by another thread), ends the indexing before its next batch of records."""
     executable = pagefind_executable()
     if executable is None:
         raise SearchIndexError(_("search needs Pagefind: pip install 'pagefind[extended]', "
                                  "or set `search: false` in data/site.yaml"))
     try:
-        return asyncio.run(_index_in(executable, list(shards), processes))
+        return asyncio.run(_index_in(executable, list(shards), processes, stop))
     except SearchIndexError:
         raise
     except (OSError, EOFError, ValueError, asyncio.IncompleteReadError, asyncio.TimeoutError) as exc:
@@ -92,17 +95,19 @@ def index_shards(shards: Iterable[tuple[Sequence[Record], Path]], processes: int
         raise SearchIndexError(_("Pagefind failed: {why}", why=str(exc.args[0] if exc.args else exc))) from None
 
 
-async def _index_in(executable: Path, shards: list[tuple[Sequence[Record], Path]], processes: int) -> Indexed:
+async def _index_in(executable: Path, shards: list[tuple[Sequence[Record], Path]], processes: int,
+                    stop: threading.Event | None) -> Indexed:
     """The shards shared out between processes, the largest first to the least loaded (one process serves one
     shard at a time: a service answers one request after another, whatever it is sent)."""
     groups: list[list[tuple[Sequence[Record], Path]]] = [[] for _ in range(max(1, min(processes, len(shards))))]
     for shard in sorted(shards, key=lambda s: -len(s[0])):
         min(groups, key=lambda g: sum(len(records) for records, _ in g)).append(shard)
-    parts = await asyncio.gather(*(_index(executable, group) for group in groups))
+    parts = await asyncio.gather(*(_index(executable, group, stop) for group in groups))
     return Indexed(sum(p.records for p in parts), max(p.peak_kb for p in parts))
 
 
-async def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]]) -> Indexed:
+async def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]],
+                 stop: threading.Event | None) -> Indexed:
     from pagefind.service import PagefindService
 
     class Service(PagefindService):
@@ -132,6 +137,8 @@ async def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]]) 
         for records, folder in shards:
             index = await _answer(service, service.create_index({}))
             for start in range(0, len(records), BATCH):  # asked together: the service answers one after another
+                if stop is not None and stop.is_set():
+                    raise SearchIndexError(_("indexing for search was stopped"))
                 await asyncio.gather(*(_answer(service, index.add_custom_record(  # type: ignore[attr-defined]
                     url=str(record["url"]), content=record_content(record), language=str(record["language"]),
                     meta=dict(record["meta"]), filters={k: list(v) for k, v in dict(record["filters"]).items()}))

@@ -19,14 +19,12 @@ import jinja2
 from ..errors import Problems, strictly
 from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
-from ..incremental.search import SearchBundles, SearchPlan
 from ..incremental.stamp import Snapshot
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
 from ..load.recall import Forgetful, Recall
 from ..load.validate import edited_body, edited_reports, load_site
 from ..model import Site
 from ..output.inplace import InPlace
-from ..output.search import SEARCH_FOLDER, SearchIndexError
 from ..output.writer import Writer, interrupted, open_writer
 from ..render.environment import TemplateProblem, make_environment
 from ..render.markup import MarkupError, convert_markdown, make_markdown
@@ -34,6 +32,7 @@ from ..render.pages import statistics_pages
 from ..render.renderer import Renderer
 from ..stats import compute_stats
 from .emit import Emitter, Progress, pages_of, write_ahead, write_site
+from .indexing import IndexingAhead, index_search
 from .options import BuildOptions, Edit
 from .result import BuildResult
 from .workers import collection_paused, map_in_order
@@ -63,11 +62,6 @@ class Loaded:
     env: jinja2.Environment
     problems: Problems = field(default_factory=Problems)
     written_base_url: str = ""  # data/site.yaml's base_url (links may name it), when --base-url overrides it
-
-    @property
-    def template_names(self) -> frozenset[str]:
-        """The site's own templates, by name."""
-        return frozenset(f.path.removeprefix("templates/") for f in self.sources.templates)
 
 
 def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit()) -> Loaded:
@@ -144,20 +138,23 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     indexed = loaded.site.config.search and options.search_index
     writer = session.writer if session else open_writer(options.output)
     writer.prepare()
+    ahead = IndexingAhead(reuse, options.jobs) if indexed else None
     try:
         with collection_paused():
             stats = compute_stats(loaded.site)
-            renderer = Renderer(loaded.site, stats, loaded.env, loaded.template_names, reuse.bodies,
+            renderer = Renderer(loaded.site, stats, loaded.env, reuse.bodies,
                                 written_base_url=loaded.written_base_url)
             reuse.start(renderer)
             emitter = Emitter(renderer, reuse, writer)
             first = emitter.emit_first(pages_of(renderer, edit.changed), result)
             if first and written_first is not None:
                 written_first(tuple(first))
-            produced = write_site(emitter, loaded.sources, options.jobs, result, progress)
+            plan = emitter.search
+            index_ahead = functools.partial(ahead.start, plan) if ahead is not None and plan is not None else None
+            produced = write_site(emitter, loaded.sources, options.jobs, result, progress, index_ahead)
         result.search = emitter.search
         if result.ok and indexed and emitter.search is not None:
-            index_search(reuse, emitter.search, writer, result, produced, options.jobs)
+            index_search(reuse, emitter.search, writer, result, produced, options.jobs, ahead)
         if result.ok:
             writer.adopt(produced)
             writer.commit()
@@ -166,6 +163,8 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             with collection_paused():
                 reuse.remember(produced, writer.output, renderer, result.pages, result.problems)
     finally:
+        if ahead is not None:
+            ahead.cancel()  # done already, unless the build failed before its index was made
         writer.abort()  # nothing left to remove after a commit
     return result.finished(started)
 
@@ -200,27 +199,3 @@ def write_edited_ahead(session: Session, options: BuildOptions, edit: Edit,
                 written_first(tuple(changed))
     except TemplateProblem:  # reported by the build that follows
         return
-
-
-def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult, produced: dict[str, str],
-                 jobs: int) -> None:
-    """The search index's bundles written with the pages, only shards whose pages changed indexed again;
-    a failure is an error of the build. A bundle file that the output holds already is taken over as a page is."""
-    try:
-        bundles = reuse.search_bundles(plan, jobs)
-    except SearchIndexError as exc:
-        result.problems.error("data/site.yaml", 1, 1, exc.message)
-        return
-    count_search(bundles, result)
-    for shard, folder in sorted(bundles.folders.items()):
-        for name, made in sorted(bundles.files[shard].items()):
-            rel = f"{SEARCH_FOLDER}/{shard}/{name}"
-            produced[rel] = made  # the digest of its bytes
-            result.pages += 1
-            if not (reuse.unchanged(rel, made) and writer.keep(rel)):
-                result.changed += writer.copy(rel, folder / name)
-
-
-def count_search(bundles: SearchBundles, result: BuildResult) -> None:
-    """What indexing did, in the build's result."""
-    result.indexed, result.indexed_records, result.index_peak_kb = bundles.indexed, bundles.records, bundles.peak_kb

@@ -107,12 +107,15 @@ def write_ahead(renderer: Renderer, writer: Writer, jobs: Iterable[PageJob]) -> 
 
 
 def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResult,
-               progress: Progress | None) -> dict[str, str]:
-    """Render and write every output file; returns the fingerprints of the pages (data and static files aside)."""
+               progress: Progress | None, bulletins_emitted: Callable[[], None] | None = None) -> dict[str, str]:
+    """Render and write every output file; returns the fingerprints of the pages (data and static files aside).
+    ``bulletins_emitted`` is called once every bulletin page is, if they all were."""
     renderer = emitter.renderer
     produced: dict[str, str] = {}
     try:
         summaries = emit_bulletins(emitter, jobs, result, produced, progress)
+        if bulletins_emitted is not None and result.ok:
+            bulletins_emitted()
         pages = site_pages(renderer, summaries)
         collect(run_in_chunks(_emit_pages, (emitter, pages), len(pages), PAGES_PER_CHUNK, jobs),
                 emitter, result, produced, len(pages), progress)

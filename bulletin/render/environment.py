@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
     site_templates = {f.path.removeprefix("templates/"): f.text for f in templates}
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([
-            jinja2.DictLoader(site_templates),
+            SiteTemplates(site_templates),
             jinja2.FileSystemLoader(THEME / "templates"),
         ]),
         autoescape=True,
@@ -60,6 +61,15 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
             path = f"templates/{where}" if where in site_templates else f"(theme) {where}"
             problems.error(path, exc.lineno or 1, 1, _("template syntax: {problem}", problem=jinja_problem(exc)))
     return env
+
+
+class SiteTemplates(jinja2.DictLoader):
+    """The site's templates, each named by its path in the site (``templates/NAME``): that is the file name its
+    compiled code carries, so that an error while rendering is located in it (see ``Renderer._locate``)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, _nameless, uptodate = super().get_source(environment, template)
+        return source, f"templates/{template}", uptodate
 
 
 # Jinja's words for the commonest template mistakes, as messages; others are shown as Jinja wrote them.

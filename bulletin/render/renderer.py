@@ -125,7 +125,6 @@ class Renderer:
     site: Site
     stats: Stats
     env: jinja2.Environment
-    site_template_names: frozenset[str] = frozenset()
     cache: BodyStore = field(default_factory=NoStore)
     by_unit: dict[str, list[Bulletin]] = field(default_factory=dict)
     order: Order | None = None
@@ -176,10 +175,12 @@ class Renderer:
         return text.encode("utf-8")
 
     def _locate(self, exc: Exception) -> TemplateProblem:
+        """The innermost template line the error was raised in: a site template's code carries its path in the
+        site (``templates/NAME``), a theme template's its path in the theme."""
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            name = Path(frame.filename).name if frame.filename else ""
-            if frame.filename and (frame.filename.startswith(str(THEME)) or name in self.site_template_names):
-                where = "templates/" + name if name in self.site_template_names else f"(theme) {name}"
+            filename = frame.filename or ""
+            if filename.startswith("templates/") or filename.startswith(str(THEME)):
+                where = filename if filename.startswith("templates/") else f"(theme) {Path(filename).name}"
                 return TemplateProblem(where, frame.lineno or 1, _("template error: {problem}", problem=str(exc)))
         return TemplateProblem("templates", 1, _("template error: {problem}", problem=str(exc)))
 
