@@ -8,6 +8,7 @@ not the whole site.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from markupsafe import Markup
@@ -88,7 +89,7 @@ def unit_pages(r: Renderer, unit: Unit, summaries: dict[str, str]) -> Iterator[P
             latest_figures=figures if first else [], report_metrics=metrics if first else [],
             drafted=drafted_figures(unit, r.site.metrics) if first else frozenset(),
             completions=completions if first else {},
-            charts=unit_charts(r, unit, completions, metrics) if first else []))
+            charts=UnitCharts(unit, completions, metrics) if first else []))
     yield feed(r, bulletins, summaries, base + "feed.xml", f"{unit.name} - {r.site.config.title}", with_bodies=False)
 
 
@@ -191,21 +192,43 @@ def unit_completions(r: Renderer, unit: Unit) -> dict[str, Completion]:
     return found
 
 
-def unit_charts(r: Renderer, unit: Unit, completions: dict[str, Completion],
-                metrics: list[Metric]) -> list[tuple[Metric, Markup]]:
-    """For each metric the unit reports: its completion (for parts) and its value over time."""
-    charts = []
-    for metric in metrics:
-        prefix = f"{unit.slug}-{metric.key}"
-        if metric.key in completions:
-            charts.append((metric, Markup(completion_bar(completions[metric.key], label=metric.label,
-                                                         unit=metric.unit, id_prefix=f"bar-{prefix}", coverage=False))))
-        series = unit_series(unit, metric)
-        if len(series) > 1:
-            charts.append((metric, Markup(line_chart([ChartPoint(p.date, p.value) for p in series],
-                                                     title=f"{metric.label}变化", unit=metric.unit,
-                                                     id_prefix=f"chart-{prefix}"))))
-    return charts
+@dataclass(eq=False)
+class UnitCharts(Sequence[tuple[Metric, Markup]]):
+    """A unit's charts, for each metric it reports: its completion (for parts) and its value over time.
+
+    Drawn when a template first uses them, in the worker that renders the page: a page whose inputs are
+    unchanged is not rendered again, so its charts are not drawn either. The fields are what the charts are
+    drawn from, and the page's fingerprint is made of them."""
+
+    unit: Unit
+    completions: dict[str, Completion]
+    metrics: list[Metric]
+
+    def drawn(self) -> list[tuple[Metric, Markup]]:
+        """The charts, drawn once."""
+        charts: list[tuple[Metric, Markup]] | None = self.__dict__.get("_drawn")
+        if charts is None:
+            charts = self.__dict__["_drawn"] = list(self._draw())
+        return charts
+
+    def _draw(self) -> Iterator[tuple[Metric, Markup]]:
+        unit = self.unit
+        for metric in self.metrics:
+            prefix = f"{unit.slug}-{metric.key}"
+            if metric.key in self.completions:
+                yield metric, Markup(completion_bar(self.completions[metric.key], label=metric.label,
+                                                    unit=metric.unit, id_prefix=f"bar-{prefix}", coverage=False))
+            series = unit_series(unit, metric)
+            if len(series) > 1:
+                yield metric, Markup(line_chart([ChartPoint(p.date, p.value) for p in series],
+                                                title=f"{metric.label}变化", unit=metric.unit,
+                                                id_prefix=f"chart-{prefix}"))
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        return self.drawn()[index]
+
+    def __len__(self) -> int:
+        return len(self.drawn())
 
 
 def feed(r: Renderer, bulletins: Sequence[Bulletin], summaries: dict[str, str], path: str, title: str,
