@@ -5,6 +5,7 @@ change is taken over from the previous output instead of rendered again."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,13 +36,13 @@ class Manifest:
         if not entry or entry[0] != fingerprint:
             return False
         try:
-            stat = (output / rel).stat()
+            stat = os.stat(os.path.join(output, rel))  # not pathlib: asked for every page of every build
         except OSError:
             return False
         return [stat.st_size, stat.st_mtime_ns] == entry[1:]
 
-    def record(self, rel: str, fingerprint: str, file: Path) -> None:
-        stat = file.stat()
+    def record(self, rel: str, fingerprint: str, file: str | Path) -> None:
+        stat = os.stat(file)
         self.entries[rel] = [fingerprint, stat.st_size, stat.st_mtime_ns]
 
     def save(self, keep: set[str]) -> None:

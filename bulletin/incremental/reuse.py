@@ -14,6 +14,7 @@ library it uses rebuilds what it may affect. ``remember`` records a good build f
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +128,7 @@ class Reuse:
                  problems: Problems) -> None:
         """After a good build into ``folder``: what each file was made of, the bodies' facts and the stamp."""
         for path, fingerprint in produced.items():
-            self.manifest.record(path, fingerprint, folder / path)
+            self.manifest.record(path, fingerprint, os.path.join(folder, path))
         self.manifest.save(set(produced))
         site = renderer.site
         self.bodies.save_facts({self.bodies.key(item.body) for item in (*site.bulletins, *site.pages)})

@@ -27,10 +27,6 @@ class Neighbour:
     date: dt.date
 
 
-def neighbour(bulletin: Bulletin | None) -> Neighbour | None:
-    return None if bulletin is None else Neighbour(bulletin.url_path, bulletin.title, bulletin.date)
-
-
 @dataclass(slots=True)
 class Order:
     """The order of a site's bulletins (newest first): on the site, in each unit, under each tag."""
@@ -39,6 +35,9 @@ class Order:
     by_unit: dict[str, list[Bulletin]] = field(default_factory=dict)
     by_tag: dict[str, list[Bulletin]] = field(default_factory=dict)
     position: dict[tuple[str, str], int] = field(default_factory=dict)  # (list, source path) -> index
+    # one Neighbour per bulletin, made once: the same object on every page that shows it, whose fingerprint is
+    # then worked out once per build (see incremental.fingerprint), not once for each of those pages
+    neighbours: dict[str, Neighbour] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for index, bulletin in enumerate(self.site.bulletins):  # newest first
@@ -58,7 +57,16 @@ class Order:
         index = self.position[("unit:" + bulletin.unit if in_unit else "", bulletin.source_path)]
         older = items[index + 1] if index + 1 < len(items) else None
         newer = items[index - 1] if index > 0 else None
-        return neighbour(older), neighbour(newer)
+        return self.neighbour(older), self.neighbour(newer)
+
+    def neighbour(self, bulletin: Bulletin | None) -> Neighbour | None:
+        """``bulletin`` as the pager and the related list show it."""
+        if bulletin is None:
+            return None
+        made = self.neighbours.get(bulletin.source_path)
+        if made is None:
+            made = self.neighbours[bulletin.source_path] = Neighbour(bulletin.url_path, bulletin.title, bulletin.date)
+        return made
 
     def related(self, bulletin: Bulletin) -> list[Neighbour]:
         """Bulletins sharing most tags with this one, the nearest in date first; of each tag only the ``NEAREST``."""
@@ -71,4 +79,4 @@ class Order:
                     shared[other.source_path] = (count + 1, other)
         ranked = sorted(shared.values(), key=lambda item: (-item[0], abs((item[1].date - bulletin.date).days),
                                                            -item[1].date.toordinal(), item[1].url_path))
-        return [neighbour(other) for _, other in ranked[:RELATED]]  # type: ignore[misc]
+        return [self.neighbour(other) for _, other in ranked[:RELATED]]  # type: ignore[misc]
