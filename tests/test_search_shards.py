@@ -145,6 +145,38 @@ def test_a_build_that_fails_after_its_bulletins_leaves_no_indexing_behind(two_ye
     assert found_urls(two_years / "output", '"长 跑"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
 
 
+def test_ctrl_c_while_the_list_pages_render_stops_the_indexing_and_leaves_the_output_whole(
+        two_years: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the bulletin pages, while their shards are being indexed: the previous output and the
+    unchanged shards stay as they were, and no thread outlives the build. (The edited shard may be
+    stored or not, depending on when Ctrl-C comes: either is a whole shard of the edited pages.)"""
+    import bulletin.pipeline.emit as emit
+
+    build_site(two_years)
+    output = output_files(two_years / "output")
+    kept = {shard: mtimes(cache(two_years) / shard) for shard in ("2021", "units")}
+    bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
+    bulletin.write_text(WINTER.replace("冬季长跑活动，", "冬季长跑和登山活动，"), encoding="utf-8")
+    indexing = []
+
+    def ctrl_c(*args: object) -> object:
+        indexing.extend(t.name for t in threading.enumerate() if t.name == "bulletin-search")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(emit, "site_pages", ctrl_c)
+    threads = threading.active_count()
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildOptions(two_years, two_years / "output"))
+    assert indexing == ["bulletin-search"]  # the shard of 2022 was being indexed when Ctrl-C came
+    assert threading.active_count() == threads
+    assert output_files(two_years / "output") == output
+    assert {shard: mtimes(cache(two_years) / shard) for shard in kept} == kept
+    assert [p.name for p in cache(two_years).iterdir() if p.name.startswith(".")] == []
+    monkeypatch.undo()
+    build_site(two_years)
+    assert found_urls(two_years / "output", '"登 山"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
+
+
 def test_indexing_told_to_stop_writes_no_bundle(tmp_path: Path) -> None:
     records = [{"url": f"/b{i}/", "title": f"第{i}期", "body": "工作动态", "meta": {"title": f"第{i}期"},
                 "filters": {}, "language": "und"} for i in range(3)]
