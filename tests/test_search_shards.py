@@ -177,6 +177,36 @@ def test_ctrl_c_while_the_list_pages_render_stops_the_indexing_and_leaves_the_ou
     assert found_urls(two_years / "output", '"登 山"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
 
 
+def test_a_shard_handed_to_indexing_before_all_its_pages_were_in_is_indexed_again_whole(
+        two_years: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard is indexed as soon as its bulletins' pages are all emitted; should it be taken for whole too
+    early (here: told that 2021 holds one page, a page per chunk), the index still finds every page of it."""
+    import bulletin.pipeline.emit as emit
+
+    build_site(two_years, "whole")
+    expected = found_urls(two_years / "whole", '"党 史"')
+    assert len(expected) >= 5  # the five bulletins of 2021 at least
+    made = emit.WholeShards.__post_init__
+
+    def undercounted(watch: emit.WholeShards) -> None:
+        made(watch)
+        watch.expected["2021"] = 1
+
+    monkeypatch.setattr(emit.WholeShards, "__post_init__", undercounted)
+    monkeypatch.setattr(emit, "BULLETINS_PER_CHUNK", 1)
+    handed = []
+    whole = emit.WholeShards.look
+
+    def looking(watch: emit.WholeShards) -> None:
+        handed.append(len(watch.emitter.search.shards.get("2021", ())))
+        whole(watch)
+
+    monkeypatch.setattr(emit.WholeShards, "look", looking)
+    build_site(two_years)
+    assert 1 in handed and max(handed) >= 5  # told after its first page; four or more came later
+    assert found_urls(two_years / "output", '"党 史"') == expected
+
+
 def test_indexing_told_to_stop_writes_no_bundle(tmp_path: Path) -> None:
     records = [{"url": f"/b{i}/", "title": f"第{i}期", "body": "工作动态", "meta": {"title": f"第{i}期"},
                 "filters": {}, "language": "und"} for i in range(3)]

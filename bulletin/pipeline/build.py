@@ -150,8 +150,8 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             if first and written_first is not None:
                 written_first(tuple(first))
             plan = emitter.search
-            index_ahead = functools.partial(ahead.start, plan) if ahead is not None and plan is not None else None
-            produced = write_site(emitter, loaded.sources, options.jobs, result, progress, index_ahead)
+            shards_whole = functools.partial(ahead.whole, plan) if ahead is not None and plan is not None else None
+            produced = write_site(emitter, loaded.sources, options.jobs, result, progress, shards_whole)
         result.search = emitter.search
         if result.ok and indexed and emitter.search is not None:
             index_search(reuse, emitter.search, writer, result, produced, options.jobs, ahead)

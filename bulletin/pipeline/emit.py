@@ -106,16 +106,49 @@ def write_ahead(renderer: Renderer, writer: Writer, jobs: Iterable[PageJob]) -> 
         yield [path for path, content in files if writer.write(path, content)]
 
 
+ShardsWhole = Callable[[Iterable[str]], None]  # told search shards whose pages are all emitted
+
+
+@dataclass(slots=True)
+class WholeShards:
+    """Which search shards of bulletins have all their pages in the plan, told once each as they come."""
+
+    emitter: Emitter
+    told: ShardsWhole
+    expected: dict[str, int] = field(default_factory=dict)  # shard -> its pages: one per bulletin of its dates
+
+    def __post_init__(self) -> None:
+        shards = self.emitter.shards
+        for bulletin in self.emitter.renderer.site.bulletins:
+            name = shards.of_date(bulletin.date)  # type: ignore[union-attr]
+            self.expected[name] = self.expected.get(name, 0) + 1
+        if self.emitter.mirrored:
+            self.expected.update({mirror_shard(name): count for name, count in list(self.expected.items())})
+
+    def look(self) -> None:
+        """Tell the shards that are whole now."""
+        plan = self.emitter.search.shards  # type: ignore[union-attr]
+        whole = [name for name, count in self.expected.items() if len(plan.get(name, ())) == count]
+        if whole:
+            self.told(whole)
+            for name in whole:
+                del self.expected[name]
+
+    def rest(self) -> None:
+        """Tell the shards not told yet: every bulletin page is emitted."""
+        if self.expected:
+            self.told(list(self.expected))
+            self.expected.clear()
+
+
 def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResult,
-               progress: Progress | None, bulletins_emitted: Callable[[], None] | None = None) -> dict[str, str]:
+               progress: Progress | None, shards_whole: ShardsWhole | None = None) -> dict[str, str]:
     """Render and write every output file; returns the fingerprints of the pages (data and static files aside).
-    ``bulletins_emitted`` is called once every bulletin page is, if they all were."""
+    ``shards_whole`` is told each search shard of bulletins as soon as all its pages are emitted."""
     renderer = emitter.renderer
     produced: dict[str, str] = {}
     try:
-        summaries = emit_bulletins(emitter, jobs, result, produced, progress)
-        if bulletins_emitted is not None and result.ok:
-            bulletins_emitted()
+        summaries = emit_bulletins(emitter, jobs, result, produced, progress, shards_whole)
         pages = site_pages(renderer, summaries)
         collect(run_in_chunks(_emit_pages, (emitter, pages), len(pages), PAGES_PER_CHUNK, jobs),
                 emitter, result, produced, len(pages), progress)
@@ -135,19 +168,24 @@ def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResul
 
 
 def emit_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: dict[str, str],
-                   progress: Progress | None) -> dict[str, str]:
-    """Every bulletin page; returns their summaries, which the list pages show."""
+                   progress: Progress | None, shards_whole: ShardsWhole | None = None) -> dict[str, str]:
+    """Every bulletin page; returns their summaries, which the list pages show. ``shards_whole``: as
+    ``write_site`` has it."""
     renderer = emitter.renderer
     bulletins = renderer.site.bulletins
+    watch = WholeShards(emitter, shards_whole) if shards_whole is not None and emitter.search is not None else None
     collect(run_in_chunks(_emit_bulletins, emitter, len(bulletins), BULLETINS_PER_CHUNK, jobs),
-            emitter, result, produced, len(bulletins), progress)
+            emitter, result, produced, len(bulletins), progress, watch)
+    if watch is not None and result.ok:
+        watch.rest()
     facts = renderer.cache.facts
     return {b.source_path: renderer.summary(b, facts[renderer.cache.key(b.body)]) for b in bulletins}
 
 
 def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildResult, produced: dict[str, str],
-            total: int, progress: Progress | None) -> None:
-    """Count what the chunks emitted, keep their fingerprints, and learn the facts of the bodies they converted."""
+            total: int, progress: Progress | None, watch: WholeShards | None = None) -> None:
+    """Count what the chunks emitted, keep their fingerprints, and learn the facts of the bodies they converted;
+    ``watch`` looks at the search plan after each chunk."""
     done = 0
     for chunk in outcomes:
         for emitted in chunk:
@@ -164,6 +202,8 @@ def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildRe
         done += len(chunk)
         if progress:
             progress(done, total)
+        if watch is not None and result.ok:
+            watch.look()
 
 
 def _emit_bulletins(emitter: Emitter, chunk: range) -> list[Emitted]:

@@ -1,14 +1,15 @@
 """The search index of a command-line build: its bundles made while the pages are, and written with them.
 
-The bulletins' shards are whole as soon as the bulletin pages are emitted (the list pages add only
-the units' shard), so they are indexed in a thread (``IndexingAhead``) while the list pages render;
-the units' shard follows when those are done. Pagefind runs in processes of its own: the thread
-only feeds them records and waits.
+A bulletins' shard is whole as soon as the last of its bulletin pages is emitted, so it is indexed then, in
+a thread (``IndexingAhead``), while the other pages render; the units' shard follows when the list pages
+are done. Pagefind runs in processes of its own: the thread only feeds them records and waits.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..incremental.reuse import Reuse
@@ -26,34 +27,68 @@ class IndexingAhead:
     jobs: int
     stop: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
+    parts: queue.SimpleQueue[SearchPlan | None] = field(default_factory=queue.SimpleQueue)
+    given: dict[str, dict[str, str]] = field(default_factory=dict)  # each shard handed over: its pages
     bundles: SearchBundles | None = None
     failed: BaseException | None = None
 
-    def start(self, plan: SearchPlan) -> None:
-        """Index the shards ``plan`` holds now (later pages must not join them)."""
-        whole = SearchPlan({name: dict(pages) for name, pages in plan.shards.items()})
-        self.thread = threading.Thread(target=self._run, args=(whole,), name="bulletin-search", daemon=True)
-        self.thread.start()
+    def whole(self, plan: SearchPlan, names: Iterable[str]) -> None:
+        """Index these shards of ``plan`` (all their pages are in it) unless they were handed over already."""
+        part = SearchPlan({name: dict(plan.shards[name]) for name in names
+                           if name in plan.shards and name not in self.given})
+        if not part.shards:
+            return
+        self.given.update(part.shards)
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="bulletin-search", daemon=True)
+            self.thread.start()
+        self.parts.put(part)
 
-    def _run(self, plan: SearchPlan) -> None:
-        try:
-            self.bundles = self.reuse.search_bundles(plan, self.jobs, part=True, stop=self.stop)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread, by ``finish``
-            self.failed = exc
+    def _run(self) -> None:
+        ended = False
+        while not ended:
+            part, ended = self._next_parts()
+            if self.failed is not None or not part.shards:
+                continue  # after a failure, parts are taken until the end is said; ``finish`` raises it again
+            try:
+                self.bundles = self.reuse.search_bundles(part, self.jobs, self.bundles, part=True, stop=self.stop)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread, by ``finish``
+                self.failed = exc
 
-    def finish(self) -> SearchBundles | None:
-        """The bundles made ahead (None if none were started), once they are; raises what indexing raised."""
+    def _next_parts(self) -> tuple[SearchPlan, bool]:
+        """Every part handed over by now, as one (so that its shards share the Pagefind processes), waiting for
+        one if there is none; and whether the end was said."""
+        together = SearchPlan()
+        part = self.parts.get()
+        while part is not None:
+            together.shards.update(part.shards)
+            if self.parts.empty():
+                return together, False
+            part = self.parts.get()
+        return together, True
+
+    def finish(self, plan: SearchPlan) -> SearchBundles | None:
+        """The bundles made ahead (None if none were), once they are; raises what indexing raised. A shard that
+        gained pages after it was handed over is left out (the build's plan indexes it again)."""
         if self.thread is None:
             return None
+        self.parts.put(None)
         self.thread.join()
         if self.failed is not None:
             raise self.failed
-        return self.bundles
+        bundles = self.bundles
+        if bundles is not None:
+            for name in [name for name in bundles.folders if plan.shards.get(name) != self.given.get(name)]:
+                del bundles.folders[name]
+                bundles.files.pop(name, None)
+                bundles.indexed = [shard for shard in bundles.indexed if shard != name]
+        return bundles
 
     def cancel(self) -> None:
         """Stop indexing (the build failed or was interrupted) and wait for the thread to clean up."""
         self.stop.set()
         if self.thread is not None:
+            self.parts.put(None)
             self.thread.join()
 
 
@@ -63,7 +98,7 @@ def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildRe
     ``ahead`` indexed are taken from it); a failure is an error of the build. A bundle file that the output holds
     already is taken over as a page is."""
     try:
-        bundles = reuse.search_bundles(plan, jobs, ahead.finish() if ahead is not None else None)
+        bundles = reuse.search_bundles(plan, jobs, ahead.finish(plan) if ahead is not None else None)
     except SearchIndexError as exc:
         result.problems.error("data/site.yaml", 1, 1, exc.message)
         return
