@@ -3,6 +3,7 @@ shard only, a damaged cache is indexed again and never served, a Pagefind that f
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import threading
@@ -275,3 +276,21 @@ def found_urls(output: Path, query: str) -> set[str]:
     page = (output / "search/index.html").read_text(encoding="utf-8")
     bundles = page.split('data-bundles="', 1)[1].split('"', 1)[0].split()
     return set(answers(output, "", bundles, [(query, {})])["results"][0])
+
+
+def test_a_bundle_in_a_form_not_known_is_left_as_pagefind_wrote_it(tmp_path: Path) -> None:
+    """Sorting Pagefind's filters needs its file format; a meta file that is not in it (a newer Pagefind, say)
+    changes nothing, and the bundle stays as it was."""
+    from bulletin.output.stable_bundle import stabilize
+
+    records = [{"url": f"/b{i}/", "title": f"第{i}期", "body": "工作动态", "meta": {"title": f"第{i}期"},
+                "filters": {"unit": [f"单位{i}"]}, "language": "und"} for i in range(3)]
+    index_shards([(records, tmp_path / "bundle")])
+    made = {p.name: p.read_bytes() for p in (tmp_path / "bundle").rglob("*") if p.is_file()}
+    assert stabilize(tmp_path / "bundle")  # sorted already: the same bytes again
+    assert {p.name: p.read_bytes() for p in (tmp_path / "bundle").rglob("*") if p.is_file()} == made
+    meta = next((tmp_path / "bundle").glob("*.pf_meta"))
+    meta.write_bytes(gzip.compress(b"pagefind_dcd" + b"\xa1\x61a\x01"))  # a CBOR map: not a form it reads
+    changed = {p.name: p.read_bytes() for p in (tmp_path / "bundle").rglob("*") if p.is_file()}
+    assert not stabilize(tmp_path / "bundle")
+    assert {p.name: p.read_bytes() for p in (tmp_path / "bundle").rglob("*") if p.is_file()} == changed

@@ -26,6 +26,7 @@ from ..messages import Message, _
 from ..render.searchrecord import SEARCH_FOLDER
 from ..searchtext import search_tokens
 from .disk import same_file_bytes
+from .stable_bundle import stabilize
 
 BATCH = 200  # records sent to the service before waiting for its answers
 ANSWER_SECONDS = 600  # the longest the service may take over one request before the build gives up on it
@@ -146,6 +147,7 @@ async def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]],
                 done.records += len(records[start:start + BATCH])
             await _answer(service, index.write_files(output_path=str(folder.resolve())))  # type: ignore[attr-defined]
             await _answer(service, index.delete_index())  # type: ignore[attr-defined]
+            stabilize(folder)  # the same records, the same bytes
             if not (folder / "pagefind.js").is_file():
                 raise SearchIndexError(_("Pagefind failed: {why}", why=f"no pagefind.js in {folder.name}"))
         done.peak_kb = _peak_kb(service._backend.pid)
