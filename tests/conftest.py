@@ -91,7 +91,8 @@ def browser() -> Iterator[object]:
 
 
 def output_files(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder`` by relative path, with its bytes; the search index's own files
-    (pagefind/, which its indexer does not write reproducibly: SPEC section 3) are left out."""
+    """Every file below ``folder`` by relative path, with its bytes; the search index's own files (pagefind/)
+    are left out: the preview refreshes them after the pages, and SPEC section 3 exempts them. (Bulletin makes
+    them reproducible all the same; a test of its own checks it, in test_output.py.)"""
     return {rel: p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not (rel := p.relative_to(folder).as_posix()).startswith("pagefind/")}
