@@ -41,7 +41,7 @@ class Manifest:
             return False
         return [stat.st_size, stat.st_mtime_ns] == entry[1:]
 
-    def record(self, rel: str, fingerprint: str, file: str | Path) -> None:
+    def record(self, rel: str, fingerprint: str, file: str) -> None:
         stat = os.stat(file)
         self.entries[rel] = [fingerprint, stat.st_size, stat.st_mtime_ns]
 

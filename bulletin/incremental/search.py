@@ -184,7 +184,8 @@ class SearchCache:
         for name in sorted(set(shards) - set(plan.shards) if self.prune and not part else ()):
             del shards[name]
             remove(self.folder / name)
-        done.files = {name: shards[name].bundle_files() for name in folders}
+        listed = ahead.files if ahead is not None else {}  # the bundles made ahead were listed when they were made
+        done.files = {name: listed[name] if name in listed else shards[name].bundle_files() for name in folders}
         return done
 
     def _digest(self, path: str, fingerprint: str, fresh: dict[str, tuple[str, Record]]) -> str:

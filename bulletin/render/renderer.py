@@ -179,8 +179,9 @@ class Renderer:
         site (``templates/NAME``), a theme template's its path in the theme."""
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             filename = frame.filename or ""
-            if filename.startswith("templates/") or filename.startswith(str(THEME)):
-                where = filename if filename.startswith("templates/") else f"(theme) {Path(filename).name}"
+            in_site = filename.startswith("templates/")
+            if in_site or filename.startswith(str(THEME)):
+                where = filename if in_site else f"(theme) {Path(filename).name}"
                 return TemplateProblem(where, frame.lineno or 1, _("template error: {problem}", problem=str(exc)))
         return TemplateProblem("templates", 1, _("template error: {problem}", problem=str(exc)))
 
