@@ -20,7 +20,7 @@ from bench.report import results_markdown, table
 
 EPILOG = """\
 One run measures, per size: cold builds with search on and off, Hugo, and Hugo followed by Pagefind on
-Hugo's output (in alternating rounds), CI builds with a restored body cache, rebuilds (nothing changed, one
+Hugo's output (in alternating rounds), CI builds with a restored CI cache (bodies, front matter), rebuilds (nothing changed, one
 bulletin, one unit YAML, a template; search on and off), peak memory of every process of each build, and
 the preview's save -> page written -> reload message -> page served (search on). Corpora are generated once
 per size under --work and reused. Without Hugo (apt-get install -y hugo) or Pagefind the reference figures
@@ -75,7 +75,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pagefind", help="the pagefind_extended binary run on Hugo's output (default: the one of "
                         "the pagefind package of bulletin's Python)")
     parser.add_argument("--no-pagefind", action="store_true", help="skip the Hugo + Pagefind reference")
-    parser.add_argument("--no-ci", action="store_true", help="skip the CI builds with a restored body cache")
+    parser.add_argument("--no-ci", action="store_true", help="skip the CI builds with a restored CI cache (bodies, front matter)")
     parser.add_argument("--no-serve", action="store_true", help="skip the preview (serve) figures")
     parser.add_argument("--settle", type=float, default=1.0,
                         help="seconds without a reload message before an edit under serve (default: 1.0); the "

@@ -29,7 +29,8 @@ from .procs import Run, Sampler, Tree, run
 
 REPO = Path(__file__).resolve().parent.parent
 POLL = 0.005  # seconds between two looks at a page file
-BODIES = Path(".cache") / "bulletin" / "bodies"  # the body cache a CI pipeline keeps between runs
+CI_CACHE = (Path(".cache") / "bulletin" / "bodies",  # what the CI workflows keep between runs: converted bodies
+            Path(".cache") / "bulletin" / "front-matter.json")  # ... and bulletins' front matter
 QUIET_WINDOW, QUIET_BUSY = 1.0, 0.2  # the preview is quiet once it used < 20 % of a core for 1 s
 MODES = ("on", "off")  # search on (the default users get), search off
 
@@ -284,7 +285,7 @@ def bench_size(b: Bench, n: int, m: Measured, notes: list[str], serve: bool = Tr
     outs, s = b.work / "out", Samples()
     sites = b.sites(n)
     out = {mode: outs / f"bulletin-{n}-{mode}" for mode in MODES}
-    snapshot = {mode: b.work / f"bodies-{n}-{mode}" for mode in MODES}
+    snapshot = {mode: b.work / f"ci-cache-{n}-{mode}" for mode in MODES}
     hsite = b.corpus(n, "hugo") if b.hugo else None
     hout = outs / f"hugo-{n}"
     say = lambda text: print(f"  {n:,} {text}", file=sys.stderr)  # noqa: E731
@@ -304,22 +305,27 @@ def bench_size(b: Bench, n: int, m: Measured, notes: list[str], serve: bool = Tr
     def restored(mode: str) -> Callable[[], None]:
         def prepare() -> None:
             cold(mode)()
-            shutil.copytree(snapshot[mode], sites[mode] / BODIES)
+            shutil.copytree(snapshot[mode], sites[mode], dirs_exist_ok=True)
         return prepare
 
-    def keep_bodies(mode: str) -> bool:
+    def keep_ci_cache(mode: str) -> bool:
         shutil.rmtree(snapshot[mode], ignore_errors=True)
-        if not (sites[mode] / BODIES).is_dir():
-            notes.append(f"{n:,}: no body cache at SRC/{BODIES} after a cold build: no CI-style figures")
-            return False
-        shutil.copytree(sites[mode] / BODIES, snapshot[mode])
+        for kept in CI_CACHE:
+            if not (sites[mode] / kept).exists():
+                notes.append(f"{n:,}: no SRC/{kept} after a cold build: no CI-style figures")
+                return False
+            (snapshot[mode] / kept).parent.mkdir(parents=True, exist_ok=True)
+            if (sites[mode] / kept).is_dir():
+                shutil.copytree(sites[mode] / kept, snapshot[mode] / kept)
+            else:
+                shutil.copy2(sites[mode] / kept, snapshot[mode] / kept)
         return True
 
     ci = b.ci
     for r in range(b.repeat):  # alternate rounds: bulletin, reference, bulletin, reference ...
         bulletin("cold_off", "off", "cold build, search off (after rm -rf OUT SRC/.cache)", cold("off"))
         if r == 0:
-            ci = ci and keep_bodies("off")
+            ci = ci and keep_ci_cache("off")
         if hsite:
             shutil.rmtree(hout, ignore_errors=True)
             shutil.rmtree(hsite / "resources", ignore_errors=True)
@@ -339,11 +345,11 @@ def bench_size(b: Bench, n: int, m: Measured, notes: list[str], serve: bool = Tr
                     f"largest process {found.largest / 1e6:.0f} MB ({found.largest_name})")
         bulletin("cold_on", "on", "cold build, search on (after rm -rf OUT SRC/.cache)", cold("on"))
         if r == 0:
-            ci = ci and keep_bodies("on")
+            ci = ci and keep_ci_cache("on")
         if ci:
             for mode in MODES:
                 bulletin(f"ci_{mode}", mode, f"CI build, search {mode} (after rm -rf OUT SRC/.cache, then "
-                         f"SRC/{BODIES} restored)", restored(mode))
+                         f"SRC/{' and SRC/'.join(map(str, CI_CACHE))} restored)", restored(mode))
     s.store(m)
     if hsite:
         total, largest, where, pages = output_size(hout)

@@ -31,8 +31,8 @@ ROWS = [
     Row("hugo_pagefind", "Hugo + Pagefind on Hugo's output (reference for search on)", "s"),
     Row("cold_on", "cold build, search on (the default)", "s", HP, ("ref", 0.6, "18")),
     Row("cold_off", "cold build, search off", "s", H, ("ref", 1.5, "18")),
-    Row("ci_on", "CI build, restored body cache, search on", "s", HP),
-    Row("ci_off", "CI build, restored body cache, search off", "s", H, ("ref", 1.0, "18")),
+    Row("ci_on", "CI build, restored CI cache, search on", "s", HP),
+    Row("ci_off", "CI build, restored CI cache, search off", "s", H, ("ref", 1.0, "18")),
     Row("warm_on", "rebuild, nothing changed, search on", "s", HP),
     Row("warm_off", "rebuild, nothing changed, search off", "s", H, ("ref", 0.08, "18")),
     Row("bulletin_on", "rebuild after one bulletin edit, search on", "s", HP, ("max", 3.0, "18")),
@@ -208,8 +208,9 @@ METHOD = """\
   waited-for descendants', which covers a child that lived between two samples) if larger; "all processes
   together" is the largest sum of their current RSS at one sample. `/usr/bin/time -v` is not used: it sees
   only waited-for children. MB and KB are 10⁶ and 10³ bytes.
-- Cold: `OUT` and `SRC/.cache/` deleted first. CI: the same, then `SRC/.cache/bulletin/bodies/` put back as
-  a cold build left it (what a CI pipeline caches between runs). The cold builds run in alternating
+- Cold: `OUT` and `SRC/.cache/` deleted first. CI: the same, then `SRC/.cache/bulletin/bodies/` and
+  `SRC/.cache/bulletin/front-matter.json` put back as a cold build left them (what the CI workflows cache
+  between runs: converted bodies and bulletins' front matter). The cold builds run in alternating
   rounds with their references, so that both share the machine's noise: search off, Hugo, Pagefind on
   Hugo's output, search on, CI search off, CI search on; then the next round. Ratios divide medians of the
   same run: search-off figures by Hugo's cold build, search-on figures by Hugo + Pagefind (the sum of the

@@ -118,7 +118,7 @@ def test_targets_are_checked_against_the_reference_of_the_same_run():
     assert verdict(row("ci_off"), f, sizes) == "—"  # not measured
     text = targets(f, sizes)
     assert "cold build, search on (the default) ≤ 0.6x H+P: 30.0 s = 0.75x H+P at 10,000 bulletins: **not met**" in text
-    assert "CI build, restored body cache, search off ≤ 1x Hugo: — at 10,000 bulletins: not measured" in text
+    assert "CI build, restored CI cache, search off ≤ 1x Hugo: — at 10,000 bulletins: not measured" in text
 
 
 def test_table_shows_ratios_and_commands_and_leaves_out_unmeasured_rows():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -11,7 +12,12 @@ from conftest import SITES, output_files, run_cli, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bulletin.pipeline.build import BuildOptions, Edit, Session, build
+from bulletin.digest import generator_digest
+from bulletin.incremental.frontmatter import FrontMatterCache
+from bulletin.load import validate
+from bulletin.load.read import TextFile
+from bulletin.load.validate import file_digest
+from bulletin.pipeline.build import BuildOptions, Edit, Session, build, load
 from bulletin.serve.watch import source_snapshot
 
 EDITS = st.sampled_from([
@@ -292,3 +298,59 @@ def test_saved_figures_with_an_error_leave_the_statistics_as_they_were(minimal_s
     unit.write_text(unit.read_text("utf-8").replace("participants: 800余", "participants: 800余[", 1), "utf-8")
     ok, told = _told_first(options, session, Edit(("data/units/town.yaml",), complete=True))
     assert not ok and told == [] and (options.output / "stats/index.html").read_bytes() == before
+
+
+def _parsed_files(monkeypatch, site: Path) -> tuple[list[str], list[str]]:
+    """Build ``site`` from the command line: the bulletins whose front matter was parsed (not taken from the
+    cache), and the build's error and warning lines."""
+    parsed: list[str] = []
+    real = validate.read_bulletin
+
+    def counting(file, units, problems):
+        parsed.append(file.path)
+        return real(file, units, problems)
+
+    monkeypatch.setattr(validate, "read_bulletin", counting)
+    run = run_cli("build", "--source", site, "--jobs", "1")
+    assert run.code == 0
+    return sorted(parsed), run.lines
+
+
+def test_after_an_edit_only_the_edited_bulletin_is_parsed_and_the_site_is_the_same(minimal_site: Path,
+                                                                                monkeypatch) -> None:
+    assert _parsed_files(monkeypatch, minimal_site)[0] == ["content/town/2021-06-30-工作动态.md",
+                                                           "content/town/report-q1.md"]
+    apply(minimal_site, "edit title", 0)  # the first bulletin in name order, the newest: 2021-06-30-工作动态.md
+    assert _parsed_files(monkeypatch, minimal_site)[0] == ["content/town/2021-06-30-工作动态.md"]
+    options = BuildOptions(minimal_site, minimal_site / "output")
+    remembered = load(options, stored=FrontMatterCache.for_site(minimal_site)).site
+    assert remembered is not None and remembered == load(options).site
+    assert remembered.bulletins[0].title.startswith("修订0")
+
+
+def test_a_bulletin_with_a_warning_is_parsed_and_warned_about_on_every_build(minimal_site: Path, monkeypatch) -> None:
+    write_files(minimal_site, {"content/town/odd.md": "---\ntitle: 有误的键\ndate: 2021-02-01\nauthr: 张三\n---\n正文。\n"})
+    for edit in range(3):
+        parsed, lines = _parsed_files(monkeypatch, minimal_site)
+        assert "content/town/odd.md" in parsed
+        assert [line.split(": warning: ")[0] for line in lines] == ["content/town/odd.md:4:1"]
+        apply(minimal_site, "edit body", edit)
+
+
+def test_a_damaged_or_foreign_front_matter_cache_is_ignored(minimal_site: Path, tmp_path: Path) -> None:
+    expected = clean_build(minimal_site, tmp_path)
+    cache = minimal_site / ".cache/bulletin/front-matter.json"
+    key = file_digest(TextFile("content/town/report-q1.md",
+                               (minimal_site / "content/town/report-q1.md").read_text(encoding="utf-8")))
+    for planted in ("{not json", json.dumps({"generator": "another", "bulletins": {key: [
+                        "别的标题", "2020-01-01", None, None, None, [], False, None, None]}}),
+                    json.dumps({"generator": generator_digest(), "bulletins": {key: [
+                        5, "2021-03-31", None, None, None, [], False, None, None]}}),
+                    json.dumps({"generator": generator_digest(), "bulletins": {key: [
+                        "别的标题", "三月", None, None, None, [], False, None, None]}}),
+                    json.dumps({"generator": generator_digest(), "bulletins": {key: ["别的标题"]}})):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(planted, encoding="utf-8")
+        shutil.rmtree(minimal_site / "output", ignore_errors=True)
+        assert run_cli("build", "--source", minimal_site).code == 0
+        assert output_files(minimal_site / "output") == expected

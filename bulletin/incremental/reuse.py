@@ -3,7 +3,8 @@
 A build asks ``Reuse`` five questions, from the largest to the smallest unit of work:
 
 - the whole build: did nothing change since the last good build into this output (``last_build``)?
-- a source file: is what was read and parsed from it last time still good (``recall``, the preview's)?
+- a source file: is what was read and parsed from it last time still good (``recall``, the preview's; for a
+  bulletin's front matter, ``front_matter``, the command line's)?
 - a page: is the output file still what these inputs make (``fingerprint`` and ``unchanged``)?
 - a body: is its Markdown converted already (``bodies``)?
 - a shard of the search index: are its pages those it was indexed from (``search_known``, ``search_bundles``)?
@@ -25,6 +26,7 @@ from ..load.recall import Forgetful, Recall
 from ..render.renderer import PageJob, Renderer
 from .bodies import BodyCache
 from .fingerprint import Fingerprinter
+from .frontmatter import FrontMatterCache
 from .manifest import Manifest
 from .memo import ParseMemo
 from .search import SearchBundles, SearchCache, SearchPlan
@@ -41,6 +43,7 @@ class Reuse:
     stamp: BuildStamp | None  # the whole build: the command line's only
     state: Snapshot | None = None  # the sources as the last question about the whole build found them
     fingerprints: Fingerprinter | None = None  # of this build's pages, once ``start`` has seen its renderer
+    _front_matter: FrontMatterCache | None = None
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
     _manifest: Manifest | None = None
     _search: SearchCache | None = None
@@ -56,6 +59,16 @@ class Reuse:
     def for_preview(cls, source: Path, output: Path) -> Reuse:
         """A series of builds in one process: what was read and parsed is remembered between them."""
         return cls(source, output, ParseMemo(), None)
+
+    @property
+    def front_matter(self) -> FrontMatterCache | None:
+        """Bulletins' front matter as earlier command-line builds read it; None in a preview, which remembers
+        what it parsed in memory instead."""
+        if self.stamp is None:
+            return None
+        if self._front_matter is None:
+            self._front_matter = FrontMatterCache.for_site(self.source)
+        return self._front_matter
 
     @property
     def bodies(self) -> BodyCache:

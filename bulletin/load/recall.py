@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable, Hashable, Protocol, TypeVar
 
 from ..errors import Problems, SourceError
+from ..model import Bulletin
 from .files import Found
 
 T = TypeVar("T")
@@ -36,6 +37,18 @@ class Recall(Protocol):
 
     def turn(self) -> None:
         """End of a load: forget what it did not use."""
+
+
+class StoredBulletins(Protocol):
+    """What earlier builds read from bulletins' front matter, by the digest of the file it was read from (the
+    command line's memory, kept on disk): a file whose text is the same is not parsed again."""
+
+    def front_matter(self, key: str) -> dict[str, object] | None:
+        """The front matter's fields (as ``Bulletin`` has them) of the file whose digest is ``key``, when it was
+        read without a problem; else None."""
+
+    def learn(self, bulletin: Bulletin) -> None:
+        """``bulletin`` was read without a problem (even a warning) from the file its ``source_digest`` names."""
 
 
 class Forgetful:

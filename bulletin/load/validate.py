@@ -35,7 +35,7 @@ from .links import LinkIndex, check_links, index_digest, make_link_index
 from .narrative import check_narratives
 from .nodes import Node, parse_yaml
 from .read import Each, Sources, TextFile, read_text_file, split_front_matter
-from .recall import Forgetful, Recall
+from .recall import Forgetful, Recall, StoredBulletins
 from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
 
@@ -52,11 +52,12 @@ RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", 
 
 
 def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall: Recall | None = None,
-              each: Each | None = None) -> Site | None:
+              each: Each | None = None, stored: StoredBulletins | None = None) -> Site | None:
     """Validate every source file into a Site; None when any error was found.
 
     With a recall, what was read from a file that did not change is taken from it instead of parsed again;
-    without one, ``each`` may parse unit files and bulletins, and check links, many at a time.
+    without one, ``each`` may parse unit files and bulletins, and check links, many at a time, and a bulletin
+    whose file ``stored`` knows is not parsed at all.
     """
     parse_many = each if recall is None else None
     recall = recall or Forgetful()
@@ -77,8 +78,8 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
     unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
     if parse_many is not None:
-        bulletins = [b for b in _gathered(parse_many(read_bulletins, (sources.bulletins, unit_slugs),
-                                                      len(sources.bulletins)), problems) if b is not None]
+        bulletins = [b for b in _gathered(_bulletins_read(sources.bulletins, unit_slugs, parse_many, stored), problems)
+                     if b is not None]
     else:
         bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
     warn_about_copies([f.path for f in (*sources.units, *sources.bulletins, *sources.pages)], problems)
@@ -151,6 +152,36 @@ def without_draft_reports(unit: Unit) -> Unit:
     if not any(report.draft for report in unit.reports):
         return unit
     return dataclasses.replace(unit, reports=tuple(report for report in unit.reports if not report.draft))
+
+
+def _bulletins_read(files: list[TextFile], units: set[str], parse_many: Each,
+                    stored: StoredBulletins | None) -> list[tuple[Bulletin | None, list[SourceError]]]:
+    """Each file's bulletin and problems, in order: as ``stored`` knows it, else parsed by ``parse_many`` (and
+    then learned by ``stored`` if it read without a problem)."""
+    read: list[tuple[Bulletin | None, list[SourceError]] | None] = [None] * len(files)
+    if stored is not None:
+        for index, file in enumerate(files):
+            if _unit_folder(file) in units:  # else it is parsed, and the error names the units it may mean
+                known = _stored_bulletin(file, stored)
+                read[index] = (known, []) if known is not None else None
+    missing = [index for index, found in enumerate(read) if found is None]
+    parsed = parse_many(read_bulletins, ([files[index] for index in missing], units), len(missing))
+    for index, (bulletin, found) in zip(missing, parsed):
+        read[index] = (bulletin, found)
+        if stored is not None and bulletin is not None and not found:
+            stored.learn(bulletin)
+    return read  # type: ignore[return-value]
+
+
+def _stored_bulletin(file: TextFile, stored: StoredBulletins) -> Bulletin | None:
+    """The bulletin of ``file`` made of the front matter ``stored`` keeps for its text, as ``read_bulletin`` makes it."""
+    key = file_digest(file)
+    fields = stored.front_matter(key)
+    if fields is None:
+        return None
+    _, body, body_line = split_front_matter(file.text)
+    return Bulletin(unit=file.path.split("/")[1], slug=markdown_slug(file.path), body=body, body_line=body_line,
+                    source_path=file.path, source_digest=key, **fields)  # type: ignore[arg-type]
 
 
 def read_bulletins(state: tuple[list[TextFile], set[str]], chunk: range) -> list[tuple[Bulletin | None,
@@ -379,8 +410,15 @@ def read_quantity(node: Node, metric: Metric, path: str, problems: Problems) -> 
 def markdown_slug(path: str) -> str:
     """The page slug of a Markdown file: its name when already a slug, else python-slugify's (cut short with a
     digest when it would be too long for a file name)."""
-    stem = PurePosixPath(path).stem
+    stem = file_stem(path)
     return stem if SLUG.fullmatch(stem) else capped_slug(slugify(stem))
+
+
+def file_stem(path: str) -> str:
+    """``PurePosixPath(path).stem``, without making a path object (asked for every bulletin of every build)."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def read_front_matter(file: TextFile, problems: Problems, what: Message) -> tuple[Fields, str, int]:

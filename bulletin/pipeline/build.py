@@ -18,10 +18,11 @@ import jinja2
 
 from ..errors import Problems, strictly
 from ..incremental.bodies import BodyCache
+from ..incremental.frontmatter import FrontMatterCache
 from ..incremental.reuse import Reuse
 from ..incremental.stamp import Snapshot
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
-from ..load.recall import Forgetful, Recall
+from ..load.recall import Forgetful, Recall, StoredBulletins
 from ..load.validate import edited_body, edited_reports, load_site
 from ..model import Site
 from ..output.inplace import InPlace
@@ -64,14 +65,16 @@ class Loaded:
     written_base_url: str = ""  # data/site.yaml's base_url (links may name it), when --base-url overrides it
 
 
-def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit()) -> Loaded:
-    """Read and validate every source file, templates included; writes nothing. ``site`` is None on any error."""
+def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(),
+         stored: StoredBulletins | None = None) -> Loaded:
+    """Read and validate every source file, templates included; writes nothing. ``site`` is None on any error.
+    Without a recall, a bulletin whose file ``stored`` knows is not parsed again."""
     problems = Problems()
     if isinstance(recall, Forgetful):
         recall = None  # nothing is remembered: files may be read and parsed many at a time
     each = functools.partial(map_in_order, size=FILES_PER_CHUNK, jobs=options.jobs) if recall is None else None
     sources = read_sources(options.source, problems, recall, edit.changed if edit.complete else None, each)
-    site = load_site(sources, problems, drafts=options.drafts, recall=recall, each=each)
+    site = load_site(sources, problems, drafts=options.drafts, recall=recall, each=each, stored=stored)
     recall = recall or Forgetful()
     env = recall.remember("templates", tuple(sources.templates), (),
                           functools.partial(make_environment, sources.templates), problems)
@@ -89,9 +92,9 @@ def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(
 
 def check(options: BuildOptions) -> Loaded:
     """``load``, and whatever else a build would refuse though the sources read well: a Markdown body that cannot
-    be converted (nested hundreds of levels deep). Bodies converted before (in the body cache) are not converted
-    again; nothing is written."""
-    loaded = load(options)
+    be converted (nested hundreds of levels deep). Front matter read before and bodies converted before (in the
+    cache) are not read again; nothing is written."""
+    loaded = load(options, stored=FrontMatterCache.for_site(options.source))
     if loaded.site is None:
         return loaded
     cache, converter = BodyCache.for_site(options.source), None
@@ -131,7 +134,9 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     # plan, their fingerprints): a collection would scan them again and again to free nothing. Rendering itself
     # collects, in the workers or in this process (see workers.run_in_chunks).
     with collection_paused():
-        loaded = load(options, reuse.recall, edit)
+        loaded = load(options, reuse.recall, edit, reuse.front_matter)
+    if reuse.front_matter is not None:
+        reuse.front_matter.save()
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         return result.finished(started)
