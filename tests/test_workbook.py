@@ -17,6 +17,8 @@ import pytest
 
 from conftest import copy_example, run_cli, write_files
 
+from bulletin.pipeline import emit
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
@@ -138,3 +140,18 @@ def test_draft_reports_are_marked_in_a_build_with_drafts(example_site: Path) -> 
     assert unit_page.count(mark) == 2  # the latest 集中学习研讨, and the report in the table of reports
     assert stats_page.count(mark) == 3  # its row, the metric's total in the overview and under its table
     assert json.loads((output / "stats.json").read_text(encoding="utf-8"))["as_of"] == "2021-12-31"
+
+
+def test_the_workbook_is_made_again_only_when_what_it_shows_changes(minimal_site: Path, monkeypatch) -> None:
+    made: list[bytes] = []
+    real = emit.workbook_bytes
+    monkeypatch.setattr(emit, "workbook_bytes", lambda content: made.append(real(content)) or made[-1])
+    assert run_cli("build", "--source", minimal_site, "--quiet").code == 0 and len(made) == 1
+    bulletin = minimal_site / "content/town/report-q1.md"
+    bulletin.write_text(bulletin.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert run_cli("build", "--source", minimal_site, "--quiet").code == 0 and len(made) == 1  # figures unchanged
+    units = minimal_site / "data/units/town.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("示范街道办事处", "示范镇人民政府", 1), encoding="utf-8")
+    assert run_cli("build", "--source", minimal_site, "--quiet").code == 0 and len(made) == 2
+    assert (minimal_site / "output/stats.xlsx").read_bytes() == made[-1]
+    assert sheet_rows(minimal_site / "output/stats.xlsx", "明细")[4][0] == "示范镇人民政府"

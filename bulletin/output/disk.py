@@ -40,14 +40,14 @@ def remove(path: Path) -> None:
             path.unlink()
 
 
-def is_plain_file(path: Path) -> bool:
+def is_plain_file(path: Path | str) -> bool:
     """A regular file reached without following any link (the output folder itself is already resolved)."""
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return False
     except OSError:
         return False
-    return real_folder(str(path.parent))
+    return real_folder(os.path.dirname(path))
 
 
 @functools.lru_cache(maxsize=65536)

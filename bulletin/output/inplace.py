@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .disk import is_plain_file, real_folder, same_bytes, same_file_bytes
-from .location import safe_relative
+from .location import relative_parts, safe_relative
 
 
 class InPlace:
@@ -41,9 +41,8 @@ class InPlace:
         return True
 
     def keep(self, rel: str) -> bool:
-        target = self.output.joinpath(*safe_relative(rel).parts)
         self.produced.add(rel)
-        return is_plain_file(target)
+        return is_plain_file(os.path.join(self.output, *relative_parts(rel)))  # not pathlib: asked for every page
 
     def copy(self, rel: str, source: Path) -> bool:
         if same_file_bytes(self.output.joinpath(*safe_relative(rel).parts), source):

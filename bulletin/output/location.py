@@ -42,6 +42,14 @@ def _built_by_bulletin(folder: Path) -> bool:
     return (folder / "stats.json").is_file() or all(entry.name.startswith(".") for entry in folder.iterdir())
 
 
+def relative_parts(rel: str) -> tuple[str, ...]:
+    """``safe_relative(rel).parts``, without making a path object for a plain path (asked for every page)."""
+    parts = rel.split("/")
+    if rel and "\\" not in rel and "\0" not in rel and all(p not in ("", ".", "..") for p in parts):
+        return tuple(parts)
+    return safe_relative(rel).parts
+
+
 def safe_relative(rel: str) -> PurePosixPath:
     """Check that a page path stays inside the output folder."""
     path = PurePosixPath(rel)

@@ -26,7 +26,7 @@ from .disk import (
     same_file_bytes,
 )
 from .journal import JOURNAL, undo_patch
-from .location import safe_relative
+from .location import relative_parts, safe_relative
 from .staging import Staging
 
 
@@ -46,7 +46,7 @@ class Patch(Staging):
 
     def keep(self, rel: str) -> bool:
         self.produced.add(rel)
-        return is_plain_file(self._previous(rel))
+        return is_plain_file(os.path.join(self.output, *relative_parts(rel)))  # not pathlib: asked for every page
 
     def copy(self, rel: str, source: Path) -> bool:
         self.produced.add(rel)

@@ -7,6 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
+from ..digest import digest
 from ..incremental.reuse import Reuse
 from ..incremental.search import SearchPlan
 from ..load.read import Sources
@@ -19,7 +20,7 @@ from ..render.mirror import MIRROR, is_page, mirror_page, mirror_script
 from ..render.pages import site_pages, statistics_pages
 from ..render.renderer import PageJob, Renderer
 from ..render.searchrecord import Shards, mirror_shard, page_records, search_shard
-from ..render.workbook import stats_xlsx_bytes
+from ..render.workbook import workbook_bytes, workbook_content
 from .result import BuildResult, Emitted
 from .workers import run_in_chunks
 
@@ -70,6 +71,13 @@ class Emitter:
             emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored), shard=shards[1],
                                    record=records[1]))
         return emitted
+
+    def emit_file(self, path: str, inputs: str, make: Callable[[], bytes]) -> Emitted:
+        """A file that ``make`` makes of what ``inputs`` says (a workbook): taken over while that is unchanged."""
+        fingerprint = digest(self.reuse.fingerprints.shared, inputs)  # type: ignore[union-attr]
+        if self.reuse.unchanged(path, fingerprint) and self.writer.keep(path):
+            return Emitted(path, fingerprint, False, False)
+        return Emitted(path, fingerprint, True, self.writer.write(path, make()))
 
     def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> list[str]:
         """Write these pages now (the ones an editor looks at); the whole site's emission then takes them as they are.
@@ -143,7 +151,8 @@ class WholeShards:
 
 def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResult,
                progress: Progress | None, shards_whole: ShardsWhole | None = None) -> dict[str, str]:
-    """Render and write every output file; returns the fingerprints of the pages (data and static files aside).
+    """Render and write every output file; returns the fingerprints of the pages and the workbook (the other data
+    files and static files aside).
     ``shards_whole`` is told each search shard of bulletins as soon as all its pages are emitted."""
     renderer = emitter.renderer
     produced: dict[str, str] = {}
@@ -155,10 +164,14 @@ def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResul
     except TemplateProblem as exc:
         result.problems.error(exc.path, exc.line, 1, exc.message)
         return produced
-    for path, data in (("stats.json", stats_json_bytes(renderer.stats)), ("stats.csv", stats_csv_bytes(renderer.site)),
-                       ("stats.xlsx", stats_xlsx_bytes(renderer.site, renderer.stats))):
+    for path, data in (("stats.json", stats_json_bytes(renderer.stats)), ("stats.csv", stats_csv_bytes(renderer.site))):
         result.pages += 1
         result.changed += emitter.writer.write(path, data)
+    workbook = workbook_content(renderer.site, renderer.stats)
+    made = emitter.emit_file("stats.xlsx", repr(workbook), lambda: workbook_bytes(workbook))
+    produced[made.path] = made.fingerprint
+    result.pages += 1
+    result.changed += made.changed
     config = renderer.site.config
     mirror = (lambda data: mirror_script(data, config)) if emitter.mirrored else None
     copied = copy_static(sources, emitter.writer, result.problems, set(produced), mirror)

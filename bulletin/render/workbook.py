@@ -20,6 +20,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -37,26 +38,41 @@ MAX_WIDTH = 60  # characters: a very long name wraps instead of widening its col
 _MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 
 
-def stats_xlsx_bytes(site: Site, stats: Stats) -> bytes:
-    """The workbook of the site's statistics: 汇总 and 明细."""
+@dataclass(frozen=True, slots=True)
+class WorkbookContent:
+    """Everything a workbook shows: equal contents, equal bytes (so its ``repr`` is its fingerprint)."""
+
+    title: str
+    as_of: str  # the as-of line, as the statistics page says it
+    stamp: dt.datetime  # the time its zip entries carry
+    totals: tuple[list[str], list[list[object]]]  # 汇总: its header and rows
+    details: tuple[list[str], list[list[object]]]  # 明细: the same
+
+
+def workbook_content(site: Site, stats: Stats) -> WorkbookContent:
+    """What the workbook of the site's statistics shows (cheap: no workbook is made)."""
+    stamp = dt.datetime.combine(stats.as_of, dt.time()) if stats.as_of else NO_DATE
+    totals = ["指标", "计量单位", "合计", "报送单位数", "完成比例", "完成比例所含单位数"]
+    details = ["单位", "报送日期", *(f"{m.label}（{m.unit}）" for m in site.metrics)]
+    return WorkbookContent(site.config.title, _as_of(site, stats), stamp, (totals, _total_rows(stats)),
+                           (details, _report_rows(site)))
+
+
+def workbook_bytes(content: WorkbookContent) -> bytes:
+    """The workbook that shows ``content``."""
     from openpyxl import Workbook
 
-    stamp = dt.datetime.combine(stats.as_of, dt.time()) if stats.as_of else NO_DATE
     book = Workbook()
     totals = book.active
     totals.title = "汇总"
-    _fill(totals, site, stats, ["指标", "计量单位", "合计", "报送单位数", "完成比例", "完成比例所含单位数"],
-          _total_rows(stats))
-    details = book.create_sheet("明细")
-    metrics = [m for m in site.metrics]
-    header = ["单位", "报送日期", *(f"{m.label}（{m.unit}）" for m in metrics)]
-    _fill(details, site, stats, header, _report_rows(site))
+    _fill(totals, content, *content.totals)
+    _fill(book.create_sheet("明细"), content, *content.details)
     book.properties.creator = "bulletin"
-    book.properties.title = site.config.title
-    book.properties.created = book.properties.modified = stamp
+    book.properties.title = content.title
+    book.properties.created = book.properties.modified = content.stamp
     saved = io.BytesIO()
     book.save(saved)
-    return _stamped(saved.getvalue(), stamp)
+    return _stamped(saved.getvalue(), content.stamp)
 
 
 def _total_rows(stats: Stats) -> list[list[object]]:
@@ -87,13 +103,12 @@ def written(quantity: Quantity | None) -> int | Decimal | str | None:
     return format_exactly(quantity)
 
 
-def _fill(sheet: Worksheet, site: Site, stats: Stats, header: list[str], rows: list[list[object]]) -> None:
+def _fill(sheet: Worksheet, content: WorkbookContent, header: list[str], rows: list[list[object]]) -> None:
     """The title, the as-of date, the header (frozen) and the rows, in columns as wide as their text."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    as_of = _as_of(site, stats)
-    for number, values in enumerate([[site.config.title], [as_of], [], header, *rows], 1):
+    for number, values in enumerate([[content.title], [content.as_of], [], header, *rows], 1):
         for column, value in enumerate(values, 1):
             cell = sheet.cell(row=number, column=column, value=value)
             if isinstance(value, str):
