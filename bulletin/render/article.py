@@ -38,10 +38,12 @@ class Order:
     # one Neighbour per bulletin, made once: the same object on every page that shows it, whose fingerprint is
     # then worked out once per build (see incremental.fingerprint), not once for each of those pages
     neighbours: dict[str, Neighbour] = field(default_factory=dict)
+    rank: dict[str, tuple[int, str, Bulletin]] = field(default_factory=dict)  # source path -> (day, address, it)
 
     def __post_init__(self) -> None:
         for index, bulletin in enumerate(self.site.bulletins):  # newest first
             self.position[("", bulletin.source_path)] = index
+            self.rank[bulletin.source_path] = (bulletin.date.toordinal(), bulletin.url_path, bulletin)
             self._append(self.by_unit, bulletin.unit, "unit:", bulletin)
             for tag in bulletin.tags:
                 self._append(self.by_tag, tag, "tag:", bulletin)
@@ -70,13 +72,13 @@ class Order:
 
     def related(self, bulletin: Bulletin) -> list[Neighbour]:
         """Bulletins sharing most tags with this one, the nearest in date first; of each tag only the ``NEAREST``."""
-        shared: dict[str, tuple[int, Bulletin]] = {}
+        shared: dict[str, int] = {}  # source path -> tags shared
         for tag in bulletin.tags:
             items, index = self.by_tag[tag], self.position[("tag:" + tag, bulletin.source_path)]
             for other in items[max(0, index - NEAREST):index + NEAREST + 1]:
-                if other.source_path != bulletin.source_path:
-                    count = shared.get(other.source_path, (0, other))[0]
-                    shared[other.source_path] = (count + 1, other)
-        ranked = sorted(shared.values(), key=lambda item: (-item[0], abs((item[1].date - bulletin.date).days),
-                                                           -item[1].date.toordinal(), item[1].url_path))
-        return [self.neighbour(other) for _, other in ranked[:RELATED]]  # type: ignore[misc]
+                shared[other.source_path] = shared.get(other.source_path, 0) + 1
+        shared.pop(bulletin.source_path, None)
+        rank, mine = self.rank, self.rank[bulletin.source_path][0]
+        ranked = sorted((-count, abs(rank[path][0] - mine), -rank[path][0], rank[path][1], path)
+                        for path, count in shared.items())  # tuples compared in C: no key function per candidate
+        return [self.neighbour(rank[path][2]) for *_, path in ranked[:RELATED]]
