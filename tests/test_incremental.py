@@ -18,6 +18,7 @@ from bulletin.load import validate
 from bulletin.load.read import TextFile
 from bulletin.load.validate import file_digest
 from bulletin.pipeline.build import BuildOptions, Edit, Session, build, load
+from bulletin.render.renderer import Renderer
 from bulletin.serve.watch import source_snapshot
 
 EDITS = st.sampled_from([
@@ -354,3 +355,32 @@ def test_a_damaged_or_foreign_front_matter_cache_is_ignored(minimal_site: Path, 
         shutil.rmtree(minimal_site / "output", ignore_errors=True)
         assert run_cli("build", "--source", minimal_site).code == 0
         assert output_files(minimal_site / "output") == expected
+
+
+def _planned(monkeypatch, site: Path) -> list[str]:
+    """Build ``site`` from the command line: the bulletins whose pages were planned (their context made)."""
+    planned: list[str] = []
+    real = Renderer.bulletin_job
+
+    def counting(self, bulletin, body):
+        planned.append(bulletin.source_path)
+        return real(self, bulletin, body)
+
+    monkeypatch.setattr(Renderer, "bulletin_job", counting)
+    assert run_cli("build", "--source", site, "--jobs", "1").code == 0
+    return sorted(planned)
+
+
+def test_after_a_body_edit_the_other_bulletins_pages_are_taken_over_unplanned(minimal_site: Path, monkeypatch) -> None:
+    assert len(_planned(monkeypatch, minimal_site)) == 2
+    apply(minimal_site, "edit body", 1)  # report-q1.md
+    assert _planned(monkeypatch, minimal_site) == ["content/town/report-q1.md"]
+    assert "补充第1段" in (minimal_site / "output/units/town/report-q1/index.html").read_text(encoding="utf-8")
+
+
+def test_after_a_title_edit_its_neighbours_pages_show_the_new_title(minimal_site: Path, monkeypatch) -> None:
+    assert len(_planned(monkeypatch, minimal_site)) == 2
+    apply(minimal_site, "edit title", 1)  # report-q1.md, the older: the pager of the newer one names it
+    assert len(_planned(monkeypatch, minimal_site)) == 2
+    newer = minimal_site / "output/units/town/2021-06-30-gong-zuo-dong-tai/index.html"
+    assert "修订1示范街道一季度工作简报" in newer.read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 """The manifest of the last build into an output folder: for each file, the fingerprint of what it was
 made of and the size and modification time it was written with, so that a page whose inputs did not
-change is taken over from the previous output instead of rendered again."""
+change is taken over from the previous output instead of rendered again; for a bulletin's page, also its
+quick fingerprint (``Reuse.quick_fingerprint``), by which it is taken over without even being planned."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .files import CACHE_DIR, write_json
 
 @dataclass(slots=True)
 class Manifest:
-    """What each output file of the last build was made of: path -> [fingerprint, size, mtime_ns]."""
+    """What each output file of the last build was made of: path -> [fingerprint, size, mtime_ns(, quick)]."""
 
     path: Path | None
     entries: dict[str, list] = field(default_factory=dict)
@@ -39,11 +40,17 @@ class Manifest:
             stat = os.stat(os.path.join(output, rel))  # not pathlib: asked for every page of every build
         except OSError:
             return False
-        return [stat.st_size, stat.st_mtime_ns] == entry[1:]
+        return [stat.st_size, stat.st_mtime_ns] == entry[1:3]
 
-    def record(self, rel: str, fingerprint: str, file: str) -> None:
+    def made_with(self, rel: str, quick: str) -> str | None:
+        """The fingerprint recorded for ``rel`` when the last build recorded this quick fingerprint with it."""
+        entry = self.entries.get(rel)
+        fine = entry and len(entry) == 4 and entry[3] == quick and isinstance(entry[0], str)
+        return entry[0] if fine else None  # type: ignore[index]
+
+    def record(self, rel: str, fingerprint: str, file: str, quick: str | None = None) -> None:
         stat = os.stat(file)
-        self.entries[rel] = [fingerprint, stat.st_size, stat.st_mtime_ns]
+        self.entries[rel] = [fingerprint, stat.st_size, stat.st_mtime_ns] + ([quick] if quick else [])
 
     def save(self, keep: set[str]) -> None:
         """Write the manifest, keeping only the files of this build."""

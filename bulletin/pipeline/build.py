@@ -166,7 +166,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             if session is not None:
                 session.last = renderer
             with collection_paused():
-                reuse.remember(produced, writer.output, renderer, result.pages, result.problems)
+                reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick)
     finally:
         if ahead is not None:
             ahead.cancel()  # done already, unless the build failed before its index was made

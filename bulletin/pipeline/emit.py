@@ -40,6 +40,7 @@ class Emitter:
     first: dict[str, tuple[str, list[Emitted]]] = field(default_factory=dict)  # pages written ahead, by path
     search: SearchPlan | None = None  # the searched pages, when the site has search (of ``collect``)
     shards: Shards | None = None  # how the search index is cut, when the site has search
+    quick: dict[str, str] = field(default_factory=dict)  # the quick fingerprints of bulletins' pages (of ``collect``)
 
     def __post_init__(self) -> None:
         if self.renderer.site.config.search and self.search is None:
@@ -49,28 +50,56 @@ class Emitter:
     def mirrored(self) -> bool:
         return "zh-Hant" in self.renderer.site.config.variants
 
-    def emit(self, job: PageJob) -> list[Emitted]:
-        """One page, and its traditional twin if the site has a mirror."""
+    def emit(self, job: PageJob, quick: str | None = None) -> list[Emitted]:
+        """One page, and its traditional twin if the site has a mirror (``quick``: a bulletin page's quick
+        fingerprint, recorded with it)."""
         fingerprint = self.reuse.fingerprint(job, self.renderer)
         first = self.first.get(job.path)
         if first is not None and first[0] == fingerprint:
-            return first[1]
-        twin = MIRROR + job.path if self.mirrored and is_page(job.path) else None
-        paths = [job.path] + ([twin] if twin else [])
+            return [dataclasses.replace(e, quick=quick) for e in first[1]]
         shard = search_shard(job, self.shards) if self.shards is not None else None
-        shards = [shard, mirror_shard(shard) if shard is not None else None]  # the page's, its twin's
-        if all(self.reuse.unchanged(path, fingerprint) and self.writer.keep(path) and
-               (shard is None or self.reuse.search_known(path, fingerprint)) for path in paths):
-            return [Emitted(path, fingerprint, False, False, shard=shard_of) for path, shard_of in zip(paths, shards)]
+        kept = self._kept(job.path, shard, fingerprint, quick)
+        if kept is not None:
+            return kept
+        paths, shards = self._files(job.path, shard)
         data = self.renderer.render(job)
-        records = page_records(job, self.renderer, twin is not None) if shard is not None else [None, None]
-        emitted = [Emitted(job.path, fingerprint, True, self.writer.write(job.path, data), shard=shard,
-                           record=records[0])]
-        if twin is not None:
+        records = page_records(job, self.renderer, len(paths) > 1) if shards[0] is not None else [None, None]
+        emitted = [Emitted(job.path, fingerprint, True, self.writer.write(job.path, data), shard=shards[0],
+                           record=records[0], quick=quick)]
+        if len(paths) > 1:
             mirrored = mirror_page(data, str(job.context.get("page_path", job.path)), self.renderer.site.config)
-            emitted.append(Emitted(twin, fingerprint, True, self.writer.write(twin, mirrored), shard=shards[1],
-                                   record=records[1]))
+            emitted.append(Emitted(paths[1], fingerprint, True, self.writer.write(paths[1], mirrored), shard=shards[1],
+                                   record=records[1], quick=quick))
         return emitted
+
+    def take_over(self, bulletin: Bulletin) -> tuple[str, list[Emitted] | None]:
+        """A bulletin's quick fingerprint, and its page's files taken over from the previous output when the last
+        build made them with the same (its body's facts known): neither its context nor its fingerprint is made."""
+        quick = self.reuse.quick_fingerprint(bulletin)
+        path = bulletin.url_path + "index.html"
+        fingerprint = self.reuse.made_with(path, quick)
+        if fingerprint is None or path in self.first or self.renderer.body_facts(bulletin) is None:
+            return quick, None
+        shard = self.shards.of_date(bulletin.date) if self.shards is not None else None
+        return quick, self._kept(path, shard, fingerprint, quick)
+
+    def _files(self, path: str, shard: str | None) -> tuple[list[str], list[str | None]]:
+        """A page's output files (it, and its twin in the mirror) and the search shard of each (``shard``: the
+        page's own)."""
+        twin = MIRROR + path if self.mirrored and is_page(path) else None
+        if twin is None:
+            return [path], [shard]
+        return [path, twin], [shard, mirror_shard(shard) if shard is not None else None]
+
+    def _kept(self, path: str, shard: str | None, fingerprint: str, quick: str | None) -> list[Emitted] | None:
+        """The page's files as the previous output has them, when they are what these inputs make (and their
+        search records are kept); else None."""
+        paths, shards = self._files(path, shard)
+        if all(self.reuse.unchanged(file, fingerprint) and self.writer.keep(file) and
+               (searched is None or self.reuse.search_known(file, fingerprint)) for file, searched in zip(paths, shards)):
+            return [Emitted(file, fingerprint, False, False, shard=searched, quick=quick)
+                    for file, searched in zip(paths, shards)]
+        return None
 
     def emit_file(self, path: str, inputs: str, make: Callable[[], bytes]) -> Emitted:
         """A file that ``make`` makes of what ``inputs`` says (a workbook): taken over while that is unchanged."""
@@ -207,6 +236,8 @@ def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildRe
             if emitted.phrases:  # list pages show the title again: their workers need not break it again
                 emitter.renderer.phrases.learn(emitted.phrases)
             produced[emitted.path] = emitted.fingerprint
+            if emitted.quick is not None:
+                emitter.quick[emitted.path] = emitted.quick
             if emitted.shard is not None and emitter.search is not None:
                 emitter.search.add(emitted.shard, emitted.path, emitted.fingerprint)
                 if emitted.record is not None:
@@ -228,9 +259,12 @@ def _emit_bulletins(emitter: Emitter, chunk: range) -> list[Emitted]:
 
 
 def _emitted_with_body(emitter: Emitter, bulletin: Bulletin) -> list[Emitted]:
+    quick, taken = emitter.take_over(bulletin)
+    if taken is not None:
+        return taken
     renderer = emitter.renderer
     body = renderer.body(bulletin)
-    emitted = emitter.emit(renderer.bulletin_job(bulletin, body))
+    emitted = emitter.emit(renderer.bulletin_job(bulletin, body), quick)
     if emitted[0].rendered:
         emitted[0] = dataclasses.replace(emitted[0], phrases=renderer.phrases.headline_breaks(bulletin.title))
     if not body.learned:

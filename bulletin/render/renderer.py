@@ -31,6 +31,7 @@ from .phrases import Phrases
 from .tidy import scrolling_tables
 from .sanitize import sanitize_html, summarize
 
+BULLETIN_TEMPLATE = "bulletin.html"  # the template of every bulletin's page
 
 @dataclass(frozen=True, slots=True)
 class BodyFacts:
@@ -194,6 +195,10 @@ class Renderer:
             self._make_html(body)
         return body
 
+    def body_facts(self, item: Bulletin | Page) -> BodyFacts | None:
+        """The facts of a body converted before (by this build or an earlier one), without making anything."""
+        return self.cache.facts.get(self.cache.key(item.body))
+
     def _make_html(self, body: Body) -> None:
         raw = self.cache.get(body.key)
         if raw is None:
@@ -238,7 +243,7 @@ class Renderer:
                        unit=self.unit_labels[bulletin.unit], newer=newer, older=older, site_newer=site_newer,
                        site_older=site_older, related=order.related(bulletin),
                        long_page=len(bulletin.body) >= LONG_BODY, section="units")
-        return PageJob(bulletin.url_path + "index.html", "bulletin.html", context, body)
+        return PageJob(bulletin.url_path + "index.html", BULLETIN_TEMPLATE, context, body)
 
     @staticmethod
     def summary(bulletin: Bulletin, facts: BodyFacts | None) -> str:

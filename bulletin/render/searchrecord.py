@@ -24,7 +24,7 @@ from ..model import Site
 from ..searchtext import plain_text, search_tokens
 from .environment import date_zh
 from .mirror import MIRROR, to_traditional
-from .renderer import PageJob, Renderer
+from .renderer import BULLETIN_TEMPLATE, PageJob, Renderer
 
 UNITS_SHARD = "units"
 SEARCH_FOLDER = "pagefind"
@@ -80,7 +80,7 @@ def bundle_urls(renderer: Renderer, mirror: bool = False) -> list[str]:
 
 def search_shard(job: PageJob, shards: Shards) -> str | None:
     """The shard of a page readers search, or None for a page they do not."""
-    if job.template == "bulletin.html":
+    if job.template == BULLETIN_TEMPLATE:
         return shards.of_date(job.context["bulletin"].date)  # type: ignore[attr-defined]
     if job.template == "unit.html" and job.context["pager"].number == 1:  # type: ignore[attr-defined]
         return UNITS_SHARD
