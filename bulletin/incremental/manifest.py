@@ -48,8 +48,8 @@ class Manifest:
         fine = entry and len(entry) == 4 and entry[3] == quick and isinstance(entry[0], str)
         return entry[0] if fine else None  # type: ignore[index]
 
-    def record(self, rel: str, fingerprint: str, file: str, quick: str | None = None) -> None:
-        stat = os.stat(file)
+    def record(self, rel: str, fingerprint: str, stat: os.stat_result, quick: str | None = None) -> None:
+        """``rel`` was made of what ``fingerprint`` names, and is the file whose status is ``stat``."""
         self.entries[rel] = [fingerprint, stat.st_size, stat.st_mtime_ns] + ([quick] if quick else [])
 
     def save(self, keep: set[str]) -> None:

@@ -34,7 +34,7 @@ from .frontmatter import FrontMatterCache
 from .manifest import Manifest
 from .memo import ParseMemo
 from .search import SearchBundles, SearchCache, SearchPlan
-from .stamp import BuildStamp, LastBuild, Snapshot, last_build
+from .stamp import BuildStamp, LastBuild, Snapshot, last_build, output_state
 
 
 @dataclass(slots=True)
@@ -157,13 +157,16 @@ class Reuse:
         """After a good build into ``folder``: what each file was made of (``quick``: the quick fingerprints of
         bulletins' pages), the bodies' facts and the stamp."""
         quick = quick or {}
+        seen: dict[str, os.stat_result] = {}
+        left = output_state(folder, seen) if self.stamp is not None else None  # one walk: the stamp's, the manifest's
         for path, fingerprint in produced.items():
-            self.manifest.record(path, fingerprint, os.path.join(folder, path), quick.get(path))
+            file = os.path.join(folder, path)
+            self.manifest.record(path, fingerprint, seen.get(file) or os.stat(file), quick.get(path))
         self.manifest.save(set(produced))
         site = renderer.site
         self.bodies.save_facts({self.bodies.key(item.body) for item in (*site.bulletins, *site.pages)})
-        if self.stamp is not None and self.state is not None:
-            self.stamp.save(self.state, folder, files, problems)
+        if self.stamp is not None and self.state is not None and left is not None:
+            self.stamp.save(self.state, left, files, problems)
 
 
 OWN_FIELDS = ("body", "source_digest")  # what a bulletin's page alone shows of its bulletin: its body, and ...

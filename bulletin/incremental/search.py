@@ -23,6 +23,7 @@ from ..messages import _
 from ..output.search import Indexed, Record, SearchIndexError, index_shards, pagefind_version
 from .files import CACHE_DIR
 
+Work = tuple[str, str, dict[str, list[str]], list[Record]]  # a shard to index: name, key, pages, their records
 SHARD_FILE = "shard.json"
 RECORDS_FILE = "records.json"
 BUNDLE = "bundle"
@@ -145,7 +146,8 @@ class SearchCache:
                  stop: threading.Event | None) -> SearchBundles:
         version = pagefind_version()
         folders: dict[str, Path] = dict(ahead.folders) if ahead is not None else {}
-        work: list[tuple[str, str, dict[str, list[str]], list[Record]]] = []
+        work: list[Work] = []  # shards whose pages changed: indexed first, as they are the build's wait
+        same: list[tuple[Work, Shard]] = []  # shards whose pages did not: their bundles checked after
         with self.lock:
             fresh = dict(self.fresh)
         shards = self.shards
@@ -155,27 +157,23 @@ class SearchCache:
             entries = {path: [fp, self._digest(path, fp, fresh)] for path, fp in pages.items()}
             key = shard_key({path: entry[1] for path, entry in entries.items()}, version)
             kept = shards.get(name)
-            if kept is not None and kept.key == key and bundle_whole(kept):
+            if kept is not None and kept.key == key:
+                same.append(((name, key, entries, []), kept))
+            else:
+                work.append((name, key, entries, self._records(entries, fresh)))
+        done = SearchBundles(folders, [])
+        if ahead is not None:
+            done.indexed, done.records, done.peak_kb = list(ahead.indexed), ahead.records, ahead.peak_kb
+        self._index(work, processes, stop, done)
+        broken = []
+        for (name, key, entries, _records), kept in same:
+            if bundle_whole(kept):
                 if kept.pages != entries:  # the same records of pages rendered again: their fingerprints
                     shards[name] = retag(kept, entries)
                 folders[name] = kept.folder / BUNDLE
             else:
-                work.append((name, key, entries, self._records(entries, fresh)))
-        done = SearchBundles(folders, [name for name, *_ in work])
-        if ahead is not None:
-            done.indexed, done.records, done.peak_kb = ahead.indexed + done.indexed, ahead.records, ahead.peak_kb
-        if work:
-            staged = [(records, self._staging(name) / BUNDLE) for name, _key, _pages, records in work]
-            try:
-                indexed: Indexed = index_shards(staged, processes, stop)
-            except BaseException:
-                for _records, bundle in staged:
-                    remove(bundle.parent)
-                raise
-            done.records, done.peak_kb = done.records + indexed.records, max(done.peak_kb, indexed.peak_kb)
-            for (name, key, entries, records), (_records, bundle) in zip(work, staged):
-                shards[name] = store(bundle.parent, self.folder / name, key, entries, records)
-                folders[name] = self.folder / name / BUNDLE
+                broken.append((name, key, entries, self._records(entries, fresh)))
+        self._index(broken, processes, stop, done)
         with self.lock:  # what is kept now need not be remembered (unless the page changed again meanwhile)
             for pages in plan.shards.values():
                 for path, fingerprint in pages.items():
@@ -187,6 +185,23 @@ class SearchCache:
         listed = ahead.files if ahead is not None else {}  # the bundles made ahead were listed when they were made
         done.files = {name: listed[name] if name in listed else shards[name].bundle_files() for name in folders}
         return done
+
+    def _index(self, work: list[Work], processes: int, stop: threading.Event | None, done: SearchBundles) -> None:
+        """Index these shards into the cache, their bundles added to ``done``."""
+        if not work:
+            return
+        staged = [(records, self._staging(name) / BUNDLE) for name, _key, _pages, records in work]
+        try:
+            indexed: Indexed = index_shards(staged, processes, stop)
+        except BaseException:
+            for _records, bundle in staged:
+                remove(bundle.parent)
+            raise
+        done.records, done.peak_kb = done.records + indexed.records, max(done.peak_kb, indexed.peak_kb)
+        for (name, key, entries, records), (_records, bundle) in zip(work, staged):
+            self.shards[name] = store(bundle.parent, self.folder / name, key, entries, records)
+            done.folders[name] = self.folder / name / BUNDLE
+            done.indexed.append(name)
 
     def _digest(self, path: str, fingerprint: str, fresh: dict[str, tuple[str, Record]]) -> str:
         made = fresh.get(path)

@@ -39,8 +39,10 @@ class Snapshot:
         return self.taken_ns - self.newest_ns > RACY_NS
 
 
-def snapshot(folders: list[Path], skip_top_dot_entries: bool = False) -> Snapshot:
-    """Size, modification and change times and inode of every file below ``folders`` (links followed)."""
+def snapshot(folders: list[Path], skip_top_dot_entries: bool = False,
+             seen: dict[str, os.stat_result] | None = None) -> Snapshot:
+    """Size, modification and change times and inode of every file below ``folders`` (links followed); ``seen``,
+    when given, gets each file's status by its path."""
     entries: list[str] = []
     newest, taken = 0, time.time_ns()
     for folder in folders:
@@ -59,6 +61,8 @@ def snapshot(folders: list[Path], skip_top_dot_entries: bool = False) -> Snapsho
                     entries.append(f"{path}\0gone")
                     continue
                 newest = max(newest, s.st_mtime_ns)
+                if seen is not None:
+                    seen[path] = s
                 entries.append(f"{path}\0{s.st_size}\0{s.st_mtime_ns}\0{s.st_ctime_ns}\0{s.st_ino}")
     return Snapshot(digest("\n".join(entries)), taken, newest)
 
@@ -102,7 +106,7 @@ class BuildStamp:
             stamp = json.loads(self.path.read_text(encoding="utf-8"))
             if stamp["sources"] != sources.digest or not stamp["trusted"]:
                 return None
-            if stamp["output"] != snapshot([output], skip_top_dot_entries=True).digest:
+            if stamp["output"] != output_state(output).digest:
                 return None
             warnings = [SourceError(w[0], int(w[1]), int(w[2]), Message.from_json(w[3]), Severity.WARNING)
                         for w in stamp["warnings"]]
@@ -110,9 +114,14 @@ class BuildStamp:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
-    def save(self, sources: Snapshot, output: Path, files: int, problems: Problems) -> None:
-        """Record a good build of ``sources`` into ``output``."""
+    def save(self, sources: Snapshot, output: Snapshot, files: int, problems: Problems) -> None:
+        """Record a good build of ``sources`` that left ``output`` (``output_state``) in its output folder."""
         warnings = [[p.path, p.line, p.col, p.message.to_json() if isinstance(p.message, Message) else p.message]
                     for p in problems.sorted() if p.severity is Severity.WARNING]
-        write_json(self.path, {"sources": sources.digest, "trusted": sources.trusted,
-                               "output": snapshot([output], True).digest, "files": files, "warnings": warnings})
+        write_json(self.path, {"sources": sources.digest, "trusted": sources.trusted, "output": output.digest,
+                               "files": files, "warnings": warnings})
+
+
+def output_state(output: Path, seen: dict[str, os.stat_result] | None = None) -> Snapshot:
+    """The snapshot a stamp records of an output folder (its dot-entries at the top left out: not the build's)."""
+    return snapshot([output], skip_top_dot_entries=True, seen=seen)

@@ -216,8 +216,8 @@ def emit_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: d
     renderer = emitter.renderer
     bulletins = renderer.site.bulletins
     watch = WholeShards(emitter, shards_whole) if shards_whole is not None and emitter.search is not None else None
-    collect(run_in_chunks(_emit_bulletins, emitter, len(bulletins), BULLETINS_PER_CHUNK, jobs),
-            emitter, result, produced, len(bulletins), progress, watch)
+    chunks = run_in_chunks(_emit_bulletins, emitter, len(bulletins), BULLETINS_PER_CHUNK, jobs)
+    collect(chunks, emitter, result, produced, len(bulletins), progress, watch)
     if watch is not None and result.ok:
         watch.rest()
     facts = renderer.cache.facts
@@ -243,7 +243,7 @@ def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildRe
                 if emitted.record is not None:
                     emitter.reuse.search_learn(emitted.path, emitted.fingerprint, emitted.record)
         result.count(chunk)
-        done += len(chunk)
+        done += sum(not emitted.path.startswith(MIRROR) for emitted in chunk)  # pages, not their twins too
         if progress:
             progress(done, total)
         if watch is not None and result.ok:
@@ -251,9 +251,8 @@ def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildRe
 
 
 def _emit_bulletins(emitter: Emitter, chunk: range) -> list[Emitted]:
-    renderer = emitter.renderer
     out = []
-    for bulletin in renderer.site.bulletins[chunk.start:chunk.stop]:
+    for bulletin in emitter.renderer.site.bulletins[chunk.start:chunk.stop]:
         out += _emitted_with_body(emitter, bulletin)
     return out
 
