@@ -11,6 +11,8 @@ from browser import chromium_page
 from conftest import run_cli, write_files
 from static_server import serve_output
 
+from bulletin.pipeline.build import BuildOptions, build
+
 SWITCH = re.compile(r'<a class="variant-switch" href="([^"]+)" hreflang="([^"]+)"')
 
 
@@ -82,3 +84,12 @@ def test_an_unknown_variant_is_an_error(minimal_site: Path) -> None:
     write_files(minimal_site, {"data/site.yaml": "title: 示范\nbase_url: https://example.org/news/\nvariants: [zh-HK]\n"})
     assert run_cli("check", "--source", minimal_site).lines == [
         'data/site.yaml:3:11: error: unknown variant "zh-HK"; the one there is: zh-Hant']
+
+
+def test_the_progress_line_counts_pages_not_their_twins_too(example_site: Path) -> None:
+    counts: list[tuple[int, int]] = []
+    options = BuildOptions(example_site, example_site / "output", jobs=1)
+    assert build(options, progress=lambda done, total: counts.append((done, total))).ok
+    assert counts and all(done <= total for done, total in counts)
+    bulletins = len(list((example_site / "content").glob("*/*.md"))) - len(list((example_site / "content/pages").glob("*.md")))
+    assert (bulletins, bulletins) in counts  # every bulletin page, each counted once
