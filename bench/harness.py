@@ -30,7 +30,7 @@ from .procs import Run, Sampler, Tree, run
 REPO = Path(__file__).resolve().parent.parent
 POLL = 0.005  # seconds between two looks at a page file
 CI_CACHE = (Path(".cache") / "bulletin" / "bodies",  # what the CI workflows keep between runs: converted bodies
-            Path(".cache") / "bulletin" / "front-matter.json")  # ... and bulletins' front matter
+            Path(".cache") / "bulletin" / "sources.json")  # ... and what was read and checked of the sources
 QUIET_WINDOW, QUIET_BUSY = 1.0, 0.2  # the preview is quiet once it used < 20 % of a core for 1 s
 MODES = ("on", "off")  # search on (the default users get), search off
 

@@ -209,8 +209,8 @@ METHOD = """\
   together" is the largest sum of their current RSS at one sample. `/usr/bin/time -v` is not used: it sees
   only waited-for children. MB and KB are 10⁶ and 10³ bytes.
 - Cold: `OUT` and `SRC/.cache/` deleted first. CI: the same, then `SRC/.cache/bulletin/bodies/` and
-  `SRC/.cache/bulletin/front-matter.json` put back as a cold build left them (what the CI workflows cache
-  between runs: converted bodies and bulletins' front matter). The cold builds run in alternating
+  `SRC/.cache/bulletin/sources.json` put back as a cold build left them (what the CI workflows cache
+  between runs: converted bodies, and what was read and checked of the sources). The cold builds run in alternating
   rounds with their references, so that both share the machine's noise: search off, Hugo, Pagefind on
   Hugo's output, search on, CI search off, CI search on; then the next round. Ratios divide medians of the
   same run: search-off figures by Hugo's cold build, search-on figures by Hugo + Pagefind (the sum of the

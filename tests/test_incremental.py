@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulletin.digest import generator_digest
-from bulletin.incremental.frontmatter import FrontMatterCache
-from bulletin.load import validate
+from bulletin.incremental.sources import SourcesCache
+from bulletin.load import narrative, validate
 from bulletin.load.read import TextFile
 from bulletin.load.validate import file_digest
 from bulletin.pipeline.build import BuildOptions, Edit, Session, build, load
@@ -324,7 +324,7 @@ def test_after_an_edit_only_the_edited_bulletin_is_parsed_and_the_site_is_the_sa
     apply(minimal_site, "edit title", 0)  # the first bulletin in name order, the newest: 2021-06-30-工作动态.md
     assert _parsed_files(monkeypatch, minimal_site)[0] == ["content/town/2021-06-30-工作动态.md"]
     options = BuildOptions(minimal_site, minimal_site / "output")
-    remembered = load(options, stored=FrontMatterCache.for_site(minimal_site)).site
+    remembered = load(options, stored=SourcesCache.for_site(minimal_site)).site
     assert remembered is not None and remembered == load(options).site
     assert remembered.bulletins[0].title.startswith("修订0")
 
@@ -338,9 +338,9 @@ def test_a_bulletin_with_a_warning_is_parsed_and_warned_about_on_every_build(min
         apply(minimal_site, "edit body", edit)
 
 
-def test_a_damaged_or_foreign_front_matter_cache_is_ignored(minimal_site: Path, tmp_path: Path) -> None:
+def test_a_damaged_or_foreign_read_before_cache_is_ignored(minimal_site: Path, tmp_path: Path) -> None:
     expected = clean_build(minimal_site, tmp_path)
-    cache = minimal_site / ".cache/bulletin/front-matter.json"
+    cache = minimal_site / ".cache/bulletin/sources.json"
     key = file_digest(TextFile("content/town/report-q1.md",
                                (minimal_site / "content/town/report-q1.md").read_text(encoding="utf-8")))
     for planted in ("{not json", json.dumps({"generator": "another", "bulletins": {key: [
@@ -384,3 +384,45 @@ def test_after_a_title_edit_its_neighbours_pages_show_the_new_title(minimal_site
     assert len(_planned(monkeypatch, minimal_site)) == 2
     newer = minimal_site / "output/units/town/2021-06-30-gong-zuo-dong-tai/index.html"
     assert "修订1示范街道一季度工作简报" in newer.read_text(encoding="utf-8")
+
+
+def _checked(monkeypatch, site: Path) -> tuple[list[str], list[str]]:
+    """Build ``site`` from the command line: the files whose links and whose figures were checked, and the build's
+    error and warning lines."""
+    checked: list[str] = []
+    links, figures = validate.check_links, narrative.check_narrative
+    monkeypatch.setattr(validate, "check_links", lambda index, path, *rest: checked.append(f"links {path}") or
+                        links(index, path, *rest))
+    monkeypatch.setattr(narrative, "check_narrative", lambda bulletin, *rest: checked.append(
+        f"figures {bulletin.source_path}") or figures(bulletin, *rest))
+    run = run_cli("build", "--source", site, "--jobs", "1")
+    return sorted(checked), run.lines
+
+
+def test_after_a_body_edit_only_its_links_and_figures_are_checked_again(minimal_site: Path, monkeypatch) -> None:
+    assert len(_checked(monkeypatch, minimal_site)[0]) == 4
+    apply(minimal_site, "edit body", 1)  # report-q1.md
+    assert _checked(monkeypatch, minimal_site)[0] == ["figures content/town/report-q1.md",
+                                                     "links content/town/report-q1.md"]
+
+
+def test_a_link_is_checked_again_when_its_target_goes(minimal_site: Path, monkeypatch) -> None:
+    write_files(minimal_site, {"content/town/later.md": "---\ntitle: 后续\ndate: 2021-07-01\n---\n见[一季度](report-q1.md)。\n"})
+    assert _checked(monkeypatch, minimal_site)[1] == []
+    (minimal_site / "content/town/report-q1.md").unlink()
+    checked, lines = _checked(monkeypatch, minimal_site)
+    assert "links content/town/later.md" in checked
+    assert [line.split(": error: ")[0] for line in lines] == ["content/town/later.md:5:8"], lines
+
+
+def test_a_figure_is_checked_again_when_its_units_report_changes(minimal_site: Path, monkeypatch) -> None:
+    write_files(minimal_site, {"content/town/talks.md": "---\ntitle: 宣讲\ndate: 2021-06-30\n---\n"
+                                                        "二季度，示范街道组织宣讲报告3场次。\n"})
+    assert _checked(monkeypatch, minimal_site)[1] == []
+    units = minimal_site / "data/units/town.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("lectures: 3", "lectures: 4"), encoding="utf-8")
+    for _ in range(2):  # and warned about again by the next build too
+        checked, lines = _checked(monkeypatch, minimal_site)
+        assert "figures content/town/talks.md" in checked
+        assert [line.split(": warning: ")[0] for line in lines] == ["content/town/talks.md:5:15"], lines
+        apply(minimal_site, "edit body", 1)  # another file: not a build with nothing to do

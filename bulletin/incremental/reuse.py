@@ -4,7 +4,7 @@ A build asks ``Reuse`` five questions, from the largest to the smallest unit of 
 
 - the whole build: did nothing change since the last good build into this output (``last_build``)?
 - a source file: is what was read and parsed from it last time still good (``recall``, the preview's; for a
-  bulletin's front matter, ``front_matter``, the command line's)?
+  bulletin's front matter and the checks of links and figures, ``read_before``, the command line's)?
 - a page: is the output file still what these inputs make (``fingerprint`` and ``unchanged``; for a bulletin's
   page, first ``quick_fingerprint`` and ``made_with``)?
 - a body: is its Markdown converted already (``bodies``)?
@@ -30,7 +30,7 @@ from ..load.recall import Forgetful, Recall
 from ..render.renderer import BULLETIN_TEMPLATE, PageJob, Renderer
 from .bodies import BodyCache
 from .fingerprint import Fingerprinter
-from .frontmatter import FrontMatterCache
+from .sources import SourcesCache
 from .manifest import Manifest
 from .memo import ParseMemo
 from .search import SearchBundles, SearchCache, SearchPlan
@@ -48,7 +48,7 @@ class Reuse:
     state: Snapshot | None = None  # the sources as the last question about the whole build found them
     fingerprints: Fingerprinter | None = None  # of this build's pages, once ``start`` has seen its renderer
     around: str = ""  # the digest of what a bulletin's page shows besides its own file (``start``)
-    _front_matter: FrontMatterCache | None = None
+    _read_before: SourcesCache | None = None
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
     _manifest: Manifest | None = None
     _search: SearchCache | None = None
@@ -66,14 +66,14 @@ class Reuse:
         return cls(source, output, ParseMemo(), None)
 
     @property
-    def front_matter(self) -> FrontMatterCache | None:
-        """Bulletins' front matter as earlier command-line builds read it; None in a preview, which remembers
-        what it parsed in memory instead."""
+    def read_before(self) -> SourcesCache | None:
+        """What earlier command-line builds found reading the sources (bulletins' front matter, clean checks);
+        None in a preview, which remembers what it parsed and checked in memory instead."""
         if self.stamp is None:
             return None
-        if self._front_matter is None:
-            self._front_matter = FrontMatterCache.for_site(self.source)
-        return self._front_matter
+        if self._read_before is None:
+            self._read_before = SourcesCache.for_site(self.source)
+        return self._read_before
 
     @property
     def bodies(self) -> BodyCache:

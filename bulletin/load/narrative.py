@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
+from ..digest import digest
 from ..errors import Problems
 from ..figures import FoundQuantity, find_figures
 from ..matching import Fit, fit, match_figure
@@ -26,7 +27,7 @@ from ..messages import _
 from ..model import Bulletin, Metric, MetricKind, Quantity, Report, Unit
 from ..quantities import format_exactly
 from ..stats import value_as_of
-from .recall import Recall
+from .recall import ReadBefore, Recall
 
 _HIDDEN = "\u200b"  # what Markdown syntax is replaced with: keeps every column, is no part of a figure
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -56,18 +57,29 @@ class Stated:
 
 
 def check_narratives(bulletins: Sequence[Bulletin], units: Sequence[Unit], metrics: Sequence[Metric],
-                     problems: Problems, recall: Recall) -> None:
+                     problems: Problems, recall: Recall, stored: ReadBefore | None = None) -> None:
     """Warn about each figure of a bulletin that its unit's report contradicts (checked again only when the
-    bulletin or its unit changed)."""
+    bulletin or its unit changed: by ``recall``, the preview's memory, or by ``stored``, the command line's)."""
     if not metrics:
         return
     catalogue = tuple(metrics)
     by_slug = {unit.slug: unit for unit in units}
+    looked_at = functools.lru_cache(maxsize=None)(lambda slug: digest(repr(by_slug[slug]), repr(catalogue)))
     for bulletin in bulletins:
         unit = by_slug.get(bulletin.unit)
-        if unit is not None:
+        if unit is None:
+            continue
+        if stored is None:
             recall.remember(("narrative", bulletin.source_path), (bulletin, unit), catalogue,
                             functools.partial(check_narrative, bulletin, unit, catalogue), problems)
+            continue
+        key = digest("narrative", bulletin.source_digest, looked_at(unit.slug))
+        if not stored.checked(key):
+            found = Problems()
+            check_narrative(bulletin, unit, catalogue, found)
+            problems.extend(found.items)
+            if not found.items:
+                stored.learn_checked(key)
 
 
 def check_narrative(bulletin: Bulletin, unit: Unit, metrics: tuple[Metric, ...], problems: Problems) -> None:

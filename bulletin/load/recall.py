@@ -39,9 +39,10 @@ class Recall(Protocol):
         """End of a load: forget what it did not use."""
 
 
-class StoredBulletins(Protocol):
-    """What earlier builds read from bulletins' front matter, by the digest of the file it was read from (the
-    command line's memory, kept on disk): a file whose text is the same is not parsed again."""
+class ReadBefore(Protocol):
+    """What earlier builds found reading the sources (the command line's memory, kept on disk): bulletins' front
+    matter by the digest of the file it was read from, so that a file whose text is the same is not parsed
+    again; and the checks that found nothing, by a digest of what they looked at, so that they are not run again."""
 
     def front_matter(self, key: str) -> dict[str, object] | None:
         """The front matter's fields (as ``Bulletin`` has them) of the file whose digest is ``key``, when it was
@@ -49,6 +50,12 @@ class StoredBulletins(Protocol):
 
     def learn(self, bulletin: Bulletin) -> None:
         """``bulletin`` was read without a problem (even a warning) from the file its ``source_digest`` names."""
+
+    def checked(self, key: str) -> bool:
+        """Whether the check ``key`` names found nothing last time."""
+
+    def learn_checked(self, key: str) -> None:
+        """The check ``key`` names found nothing (not even a warning)."""
 
 
 class Forgetful:

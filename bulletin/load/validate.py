@@ -35,7 +35,7 @@ from .links import LinkIndex, check_links, index_digest, make_link_index
 from .narrative import check_narratives
 from .nodes import Node, parse_yaml
 from .read import Each, Sources, TextFile, read_text_file, split_front_matter
-from .recall import Forgetful, Recall, StoredBulletins
+from .recall import Forgetful, Recall, ReadBefore
 from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
 
@@ -52,12 +52,12 @@ RESERVED_PAGE_SLUGS = {"units", "stats", "assets", "bulletins", "tags", "page", 
 
 
 def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall: Recall | None = None,
-              each: Each | None = None, stored: StoredBulletins | None = None) -> Site | None:
+              each: Each | None = None, stored: ReadBefore | None = None) -> Site | None:
     """Validate every source file into a Site; None when any error was found.
 
     With a recall, what was read from a file that did not change is taken from it instead of parsed again;
-    without one, ``each`` may parse unit files and bulletins, and check links, many at a time, and a bulletin
-    whose file ``stored`` knows is not parsed at all.
+    without one, ``each`` may parse unit files and bulletins, and check links, many at a time; a bulletin
+    whose file ``stored`` knows is not parsed at all, and a check it says found nothing is not run again.
     """
     parse_many = each if recall is None else None
     recall = recall or Forgetful()
@@ -97,14 +97,14 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     targets = index_digest(index)
     linking = [*published, *pages]
     if parse_many is not None:
-        _gathered(parse_many(check_links_of, (index, linking), len(linking)), problems)
+        _links_checked(index, targets, linking, parse_many, stored, problems)
     else:
         for item in linking:
             recall.remember(("links", item.source_path), (item,), targets,
                             functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
-        check_narratives(published, units, tuple((metrics or {}).values()), problems, recall)
+        check_narratives(published, units, tuple((metrics or {}).values()), problems, recall, stored)
     if config is not None and "zh-Hant" in config.variants:  # names the traditional mirror would guess
         for file in [*sources.bulletins, *sources.pages]:
             recall.remember(("names", file.path), (file,), config.terms,
@@ -155,7 +155,7 @@ def without_draft_reports(unit: Unit) -> Unit:
 
 
 def _bulletins_read(files: list[TextFile], units: set[str], parse_many: Each,
-                    stored: StoredBulletins | None) -> list[tuple[Bulletin | None, list[SourceError]]]:
+                    stored: ReadBefore | None) -> list[tuple[Bulletin | None, list[SourceError]]]:
     """Each file's bulletin and problems, in order: as ``stored`` knows it, else parsed by ``parse_many`` (and
     then learned by ``stored`` if it read without a problem)."""
     read: list[tuple[Bulletin | None, list[SourceError]] | None] = [None] * len(files)
@@ -173,7 +173,20 @@ def _bulletins_read(files: list[TextFile], units: set[str], parse_many: Each,
     return read  # type: ignore[return-value]
 
 
-def _stored_bulletin(file: TextFile, stored: StoredBulletins) -> Bulletin | None:
+def _links_checked(index: LinkIndex, targets: str, items: list[Bulletin | Page], parse_many: Each,
+                   stored: ReadBefore | None, problems: Problems) -> None:
+    """``check_links`` of each item, by ``parse_many``, but of those ``stored`` says were checked without a problem
+    against the same link targets (``targets``: their digest)."""
+    keys = [digest("links", item.source_digest, targets) for item in items]
+    todo = [(item, key) for item, key in zip(items, keys) if stored is None or not stored.checked(key)]
+    checked = parse_many(check_links_of, (index, [item for item, _ in todo]), len(todo))
+    for (_item, key), (_none, found) in zip(todo, checked):
+        problems.extend(found)
+        if not found and stored is not None:
+            stored.learn_checked(key)
+
+
+def _stored_bulletin(file: TextFile, stored: ReadBefore) -> Bulletin | None:
     """The bulletin of ``file`` made of the front matter ``stored`` keeps for its text, as ``read_bulletin`` makes it."""
     key = file_digest(file)
     fields = stored.front_matter(key)

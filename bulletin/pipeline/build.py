@@ -18,11 +18,11 @@ import jinja2
 
 from ..errors import Problems, strictly
 from ..incremental.bodies import BodyCache
-from ..incremental.frontmatter import FrontMatterCache
+from ..incremental.sources import SourcesCache
 from ..incremental.reuse import Reuse
 from ..incremental.stamp import Snapshot
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
-from ..load.recall import Forgetful, Recall, StoredBulletins
+from ..load.recall import Forgetful, Recall, ReadBefore
 from ..load.validate import edited_body, edited_reports, load_site
 from ..model import Site
 from ..output.inplace import InPlace
@@ -66,9 +66,9 @@ class Loaded:
 
 
 def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(),
-         stored: StoredBulletins | None = None) -> Loaded:
+         stored: ReadBefore | None = None) -> Loaded:
     """Read and validate every source file, templates included; writes nothing. ``site`` is None on any error.
-    Without a recall, a bulletin whose file ``stored`` knows is not parsed again."""
+    Without a recall, what ``stored`` knows of earlier builds is not parsed or checked again."""
     problems = Problems()
     if isinstance(recall, Forgetful):
         recall = None  # nothing is remembered: files may be read and parsed many at a time
@@ -94,7 +94,7 @@ def check(options: BuildOptions) -> Loaded:
     """``load``, and whatever else a build would refuse though the sources read well: a Markdown body that cannot
     be converted (nested hundreds of levels deep). Front matter read before and bodies converted before (in the
     cache) are not read again; nothing is written."""
-    loaded = load(options, stored=FrontMatterCache.for_site(options.source))
+    loaded = load(options, stored=SourcesCache.for_site(options.source))
     if loaded.site is None:
         return loaded
     cache, converter = BodyCache.for_site(options.source), None
@@ -134,9 +134,9 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     # plan, their fingerprints): a collection would scan them again and again to free nothing. Rendering itself
     # collects, in the workers or in this process (see workers.run_in_chunks).
     with collection_paused():
-        loaded = load(options, reuse.recall, edit, reuse.front_matter)
-    if reuse.front_matter is not None:
-        reuse.front_matter.save()
+        loaded = load(options, reuse.recall, edit, reuse.read_before)
+    if reuse.read_before is not None:
+        reuse.read_before.save()
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         return result.finished(started)

@@ -1,14 +1,20 @@
-"""Bulletins' front matter as earlier builds read it, in ``<source>/.cache/bulletin/front-matter.json``.
+"""What earlier command-line builds found reading the sources, in ``<source>/.cache/bulletin/sources.json``.
 
-Parsing 10,000 front matters (YAML, every value checked) is most of what loading costs; a build
-after one edit finds all but one file's text as the last build read it. Each file is known by the
-digest of its path and text (``load.validate.file_digest``), and the whole cache by the generator's
-digest, so an upgrade of bulletin or of PyYAML reads every file again. Only files read without any
-problem are kept (a warning is reported on every build, so its file is parsed on every build).
+Parsing 10,000 front matters (YAML, every value checked) is most of what loading costs, and checking
+their links and figures much of the rest; a build after one edit finds all but one file's text as the
+last build read it. So the cache keeps:
 
-The cache is plain JSON, never code: an entry of the wrong shape, planted or damaged, is ignored
-and its file parsed, and what an entry holds is the text the file gave, escaped like any other
-on every page. Safe to delete at any time.
+- each bulletin's front matter, by the digest of its file's path and text (``load.validate.file_digest``);
+- the checks that found nothing to say (a body's links against the site's pages, its figures against its
+  unit's reports), each by a digest of what it looked at.
+
+The whole cache is keyed by the generator's digest, so an upgrade of bulletin or of PyYAML reads and
+checks everything again. Only what read and checked without any problem is kept: a file with a
+warning is parsed, checked and warned about on every build.
+
+The cache is plain JSON, never code: an entry of the wrong shape, planted or damaged, is ignored and
+its file parsed, and what an entry holds is the text the file gave, escaped like any other on every
+page. Safe to delete at any time.
 """
 
 from __future__ import annotations
@@ -26,24 +32,28 @@ TEXTS = ("title", "summary", "source", "author", "title_note", "date_note")  # s
 
 
 @dataclass(slots=True)
-class FrontMatterCache:
-    """Front-matter fields by file digest: those of the last build's files, and those learned since."""
+class SourcesCache:
+    """Front-matter fields by file digest, and the keys of clean checks: the last build's, and those learned since."""
 
     path: Path | None
     entries: dict[str, list] = field(default_factory=dict)  # key -> [title, date, summary, source, author, ...]
-    used: dict[str, list] = field(default_factory=dict)  # what this build asked for or learned
+    checks: set[str] = field(default_factory=set)  # checks that found nothing, by what they looked at
+    used: dict[str, list] = field(default_factory=dict)  # what this build asked for or learned ...
+    used_checks: set[str] = field(default_factory=set)  # ... of both
 
     @classmethod
-    def for_site(cls, source: Path) -> FrontMatterCache:
+    def for_site(cls, source: Path) -> SourcesCache:
         """The cache of the site at ``source`` (empty when missing, unreadable or of another generator)."""
-        path = source / CACHE_DIR / "front-matter.json"
+        path = source / CACHE_DIR / "sources.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = None
-        fine = isinstance(data, dict) and data.get("generator") == generator_digest() and isinstance(
-            data.get("bulletins"), dict)
-        return cls(path, data["bulletins"] if fine else {})  # type: ignore[index]
+        if not isinstance(data, dict) or data.get("generator") != generator_digest():
+            return cls(path)
+        bulletins, checks = data.get("bulletins"), data.get("checks")
+        return cls(path, bulletins if isinstance(bulletins, dict) else {},
+                   {key for key in checks if isinstance(key, str)} if isinstance(checks, list) else set())
 
     def front_matter(self, key: str) -> dict[str, object] | None:
         """The fields the file with digest ``key`` gave, if it was read without a problem and the entry is sound."""
@@ -58,15 +68,26 @@ class FrontMatterCache:
                                              bulletin.source, bulletin.author, list(bulletin.tags), bulletin.draft,
                                              bulletin.title_note, bulletin.date_note]
 
+    def checked(self, key: str) -> bool:
+        """Whether the check that ``key`` names (what it looked at) found nothing last time."""
+        if key in self.checks:
+            self.used_checks.add(key)
+            return True
+        return False
+
+    def learn_checked(self, key: str) -> None:
+        self.used_checks.add(key)
+
     def save(self) -> None:
         """Keep what this build used and learned, when it differs from what was read (none of another site's files)."""
-        if self.path is None or self.used == self.entries:
+        if self.path is None or (self.used == self.entries and self.used_checks == self.checks):
             return
         try:
-            write_json(self.path, {"generator": generator_digest(), "bulletins": dict(sorted(self.used.items()))})
+            write_json(self.path, {"generator": generator_digest(), "bulletins": dict(sorted(self.used.items())),
+                                   "checks": sorted(self.used_checks)})
         except ValueError:  # text JSON cannot carry (a lone surrogate): the file is parsed again next time
             pass
-        self.entries = dict(self.used)
+        self.entries, self.checks = dict(self.used), set(self.used_checks)
 
 
 def _fields(entry: object) -> dict[str, object] | None:
