@@ -7,8 +7,9 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Callable
 
-from conftest import SITES, output_files, run_cli, write_files
+from conftest import SITES, Run, output_files, run_cli, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -301,20 +302,24 @@ def test_saved_figures_with_an_error_leave_the_statistics_as_they_were(minimal_s
     assert not ok and told == [] and (options.output / "stats/index.html").read_bytes() == before
 
 
-def _parsed_files(monkeypatch, site: Path) -> tuple[list[str], list[str]]:
-    """Build ``site`` from the command line: the bulletins whose front matter was parsed (not taken from the
-    cache), and the build's error and warning lines."""
-    parsed: list[str] = []
-    real = validate.read_bulletin
-
-    def counting(file, units, problems):
-        parsed.append(file.path)
-        return real(file, units, problems)
-
-    monkeypatch.setattr(validate, "read_bulletin", counting)
+def _watched(monkeypatch, site: Path, *spied: tuple[object, str, Callable[..., str]]) -> tuple[list[str], Run]:
+    """Build ``site`` from the command line, noting each call of the spied functions (``(owner, name, what
+    a call is noted as)``): the calls noted, sorted, and the build's run."""
+    calls: list[str] = []
+    for owner, name, noted in spied:
+        def spy(*args, real=getattr(owner, name), noted=noted):
+            calls.append(noted(*args))
+            return real(*args)
+        monkeypatch.setattr(owner, name, spy)
     run = run_cli("build", "--source", site, "--jobs", "1")
+    return sorted(calls), run
+
+
+def _parsed_files(monkeypatch, site: Path) -> tuple[list[str], list[str]]:
+    """The bulletins whose front matter a build parsed (not taken from the cache), and its problem lines."""
+    parsed, run = _watched(monkeypatch, site, (validate, "read_bulletin", lambda file, *_: file.path))
     assert run.code == 0
-    return sorted(parsed), run.lines
+    return parsed, run.lines
 
 
 def test_after_an_edit_only_the_edited_bulletin_is_parsed_and_the_site_is_the_same(minimal_site: Path,
@@ -358,17 +363,11 @@ def test_a_damaged_or_foreign_read_before_cache_is_ignored(minimal_site: Path, t
 
 
 def _planned(monkeypatch, site: Path) -> list[str]:
-    """Build ``site`` from the command line: the bulletins whose pages were planned (their context made)."""
-    planned: list[str] = []
-    real = Renderer.bulletin_job
-
-    def counting(self, bulletin, body):
-        planned.append(bulletin.source_path)
-        return real(self, bulletin, body)
-
-    monkeypatch.setattr(Renderer, "bulletin_job", counting)
-    assert run_cli("build", "--source", site, "--jobs", "1").code == 0
-    return sorted(planned)
+    """The bulletins whose pages a build planned (their context made)."""
+    planned, run = _watched(monkeypatch, site, (Renderer, "bulletin_job", lambda _self, bulletin, _body:
+                                                bulletin.source_path))
+    assert run.code == 0
+    return planned
 
 
 def test_after_a_body_edit_the_other_bulletins_pages_are_taken_over_unplanned(minimal_site: Path, monkeypatch) -> None:
@@ -387,16 +386,11 @@ def test_after_a_title_edit_its_neighbours_pages_show_the_new_title(minimal_site
 
 
 def _checked(monkeypatch, site: Path) -> tuple[list[str], list[str]]:
-    """Build ``site`` from the command line: the files whose links and whose figures were checked, and the build's
-    error and warning lines."""
-    checked: list[str] = []
-    links, figures = validate.check_links, narrative.check_narrative
-    monkeypatch.setattr(validate, "check_links", lambda index, path, *rest: checked.append(f"links {path}") or
-                        links(index, path, *rest))
-    monkeypatch.setattr(narrative, "check_narrative", lambda bulletin, *rest: checked.append(
-        f"figures {bulletin.source_path}") or figures(bulletin, *rest))
-    run = run_cli("build", "--source", site, "--jobs", "1")
-    return sorted(checked), run.lines
+    """The files whose links and whose figures a build checked, and its problem lines."""
+    checked, run = _watched(monkeypatch, site,
+                            (validate, "check_links", lambda _index, path, *_: f"links {path}"),
+                            (narrative, "check_narrative", lambda bulletin, *_: f"figures {bulletin.source_path}"))
+    return checked, run.lines
 
 
 def test_after_a_body_edit_only_its_links_and_figures_are_checked_again(minimal_site: Path, monkeypatch) -> None:

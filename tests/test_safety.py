@@ -426,6 +426,14 @@ def test_static_file_where_a_generated_folder_goes_is_an_error(minimal_site: Pat
     ]
 
 
+def test_a_static_file_where_the_statistics_go_is_an_error(minimal_site: Path) -> None:
+    write_files(minimal_site, {"static/stats.json": "{}", "static/stats.csv": "x", "static/stats.xlsx": "x"})
+    run = run_cli("build", "--source", minimal_site, "--quiet")
+    assert run.code == 1
+    assert run.lines == [f"static/stats.{kind}:1:1: error: static file would replace the generated page stats.{kind}; "
+                         "rename it" for kind in ("csv", "json", "xlsx")]
+
+
 # -- 6. size: huge sources fail fast with one clear line; big static files stream ------------
 
 def _huge_bulletin() -> str:

@@ -203,7 +203,7 @@ def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResul
     result.changed += made.changed
     config = renderer.site.config
     mirror = (lambda data: mirror_script(data, config)) if emitter.mirrored else None
-    copied = copy_static(sources, emitter.writer, result.problems, set(produced), mirror)
+    copied = copy_static(sources, emitter.writer, result.problems, {*produced, "stats.json", "stats.csv"}, mirror)
     result.pages += len(copied)
     result.changed += sum(copied)
     return produced
