@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulletin.digest import generator_digest
+from bulletin.incremental.fingerprint import Fingerprinter
 from bulletin.incremental.sources import SourcesCache
 from bulletin.load import narrative, validate
 from bulletin.load.read import TextFile
@@ -420,3 +421,20 @@ def test_a_figure_is_checked_again_when_its_units_report_changes(minimal_site: P
         assert "figures content/town/talks.md" in checked
         assert [line.split(": warning: ")[0] for line in lines] == ["content/town/talks.md:5:15"], lines
         apply(minimal_site, "edit body", 1)  # another file: not a build with nothing to do
+
+
+def test_after_a_body_edit_the_lists_are_taken_over_unfingerprinted_but_the_feed_with_bodies(minimal_site: Path,
+                                                                                         monkeypatch) -> None:
+    spied = (Fingerprinter, "page", lambda _self, template, context, *_: context.get("page_path") or template)
+    _watched(monkeypatch, minimal_site, spied)
+    apply(minimal_site, "edit body", 1)  # report-q1.md; its summary, the first paragraph, stays
+    fingerprinted, run = _watched(monkeypatch, minimal_site, spied)
+    assert run.code == 0 and fingerprinted == ["feed.xml", "units/town/report-q1/"]
+    assert "补充第1段" in (minimal_site / "output/feed.xml").read_text(encoding="utf-8")
+
+
+def test_after_a_new_lead_the_lists_show_the_new_summary(minimal_site: Path) -> None:
+    assert run_cli("build", "--source", minimal_site).code == 0
+    apply(minimal_site, "rewrite lead", 4)
+    assert run_cli("build", "--source", minimal_site).code == 0
+    assert "开头改为第4版" in (minimal_site / "output/index.html").read_text(encoding="utf-8")

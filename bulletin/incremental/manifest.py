@@ -1,7 +1,7 @@
 """The manifest of the last build into an output folder: for each file, the fingerprint of what it was
 made of and the size and modification time it was written with, so that a page whose inputs did not
-change is taken over from the previous output instead of rendered again; for a bulletin's page, also its
-quick fingerprint (``Reuse.quick_fingerprint``), by which it is taken over without even being planned."""
+change is taken over from the previous output instead of rendered again; for most pages, also their
+quick fingerprint (``Reuse.quick_fingerprint``), by which they are taken over without being fingerprinted."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ A build asks ``Reuse`` five questions, from the largest to the smallest unit of 
 - the whole build: did nothing change since the last good build into this output (``last_build``)?
 - a source file: is what was read and parsed from it last time still good (``recall``, the preview's; for a
   bulletin's front matter and the checks of links and figures, ``read_before``, the command line's)?
-- a page: is the output file still what these inputs make (``fingerprint`` and ``unchanged``; for a bulletin's
-  page, first ``quick_fingerprint`` and ``made_with``)?
+- a page: is the output file still what these inputs make (``fingerprint`` and ``unchanged``; first, for most
+  pages, ``quick_fingerprint`` or ``list_fingerprint``, and ``made_with``)?
 - a body: is its Markdown converted already (``bodies``)?
 - a shard of the search index: are its pages those it was indexed from (``search_known``, ``search_bundles``)?
 
@@ -48,6 +48,7 @@ class Reuse:
     state: Snapshot | None = None  # the sources as the last question about the whole build found them
     fingerprints: Fingerprinter | None = None  # of this build's pages, once ``start`` has seen its renderer
     around: str = ""  # the digest of what a bulletin's page shows besides its own file (``start``)
+    lists: str = ""  # ... and of what every other page but the site's feed and free pages shows (``know_summaries``)
     _read_before: SourcesCache | None = None
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
     _manifest: Manifest | None = None
@@ -130,7 +131,7 @@ class Reuse:
         if self._templates_env is not renderer.env:
             self._templates, self._templates_env = {}, renderer.env
         self.fingerprints = Fingerprinter(renderer.env, shared, self._templates)
-        self.around = around_bulletins(renderer, self.fingerprints)
+        self.around, self.lists = around_bulletins(renderer, self.fingerprints), ""
         if renderer.site.config.search:
             self.search.shards  # noqa: B018 - read before render workers fork, which ask ``search_known``
 
@@ -143,6 +144,18 @@ class Reuse:
         """A bulletin page's fingerprint by what it is made of (its own file, and all its page shows of the rest of
         the site), not by what it shows: cheap, and the same only when the page is (see ``around_bulletins``)."""
         return digest(self.around, bulletin.source_digest)
+
+    def know_summaries(self, summaries: dict[str, str]) -> None:
+        """The summaries of all bulletins (by source path): with ``around``, all that the list pages, unit pages,
+        statistics, tags, unit feeds and the sitemap are made of (``list_fingerprint``)."""
+        self.lists = digest(self.around, repr(sorted(summaries.items())))
+
+    def list_fingerprint(self, job: PageJob) -> str | None:
+        """A page's quick fingerprint (see ``quick_fingerprint``) when it shows no Markdown body, else None: its
+        template, its path and ``lists``, which covers every value such a page is made of."""
+        if not self.lists or job.body is not None or job.shows_bodies:
+            return None
+        return digest(self.lists, self.fingerprints.template(job.template), job.template, job.path)  # type: ignore[union-attr]
 
     def made_with(self, path: str, quick: str) -> str | None:
         """The fingerprint of the output file at ``path`` when the last build made it with this quick fingerprint."""

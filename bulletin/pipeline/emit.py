@@ -72,16 +72,13 @@ class Emitter:
                                    record=records[1], quick=quick))
         return emitted
 
-    def take_over(self, bulletin: Bulletin) -> tuple[str, list[Emitted] | None]:
-        """A bulletin's quick fingerprint, and its page's files taken over from the previous output when the last
-        build made them with the same (its body's facts known): neither its context nor its fingerprint is made."""
-        quick = self.reuse.quick_fingerprint(bulletin)
-        path = bulletin.url_path + "index.html"
-        fingerprint = self.reuse.made_with(path, quick)
-        if fingerprint is None or path in self.first or self.renderer.body_facts(bulletin) is None:
-            return quick, None
-        shard = self.shards.of_date(bulletin.date) if self.shards is not None else None
-        return quick, self._kept(path, shard, fingerprint, quick)
+    def take_over(self, path: str, quick: str | None, shard: str | None) -> list[Emitted] | None:
+        """The page's files taken over from the previous output when the last build made them with this quick
+        fingerprint (``shard``: the page's search shard): its fingerprint is not even worked out."""
+        fingerprint = self.reuse.made_with(path, quick) if quick is not None else None
+        if fingerprint is None or path in self.first:
+            return None
+        return self._kept(path, shard, fingerprint, quick)
 
     def _files(self, path: str, shard: str | None) -> tuple[list[str], list[str | None]]:
         """A page's output files (it, and its twin in the mirror) and the search shard of each (``shard``: the
@@ -187,6 +184,7 @@ def write_site(emitter: Emitter, sources: Sources, jobs: int, result: BuildResul
     produced: dict[str, str] = {}
     try:
         summaries = emit_bulletins(emitter, jobs, result, produced, progress, shards_whole)
+        emitter.reuse.know_summaries(summaries)
         pages = site_pages(renderer, summaries)
         collect(run_in_chunks(_emit_pages, (emitter, pages), len(pages), PAGES_PER_CHUNK, jobs),
                 emitter, result, produced, len(pages), progress)
@@ -258,10 +256,13 @@ def _emit_bulletins(emitter: Emitter, chunk: range) -> list[Emitted]:
 
 
 def _emitted_with_body(emitter: Emitter, bulletin: Bulletin) -> list[Emitted]:
-    quick, taken = emitter.take_over(bulletin)
-    if taken is not None:
-        return taken
     renderer = emitter.renderer
+    quick = emitter.reuse.quick_fingerprint(bulletin)
+    if renderer.body_facts(bulletin) is not None:  # the lists need its summary: else it is made now
+        shard = emitter.shards.of_date(bulletin.date) if emitter.shards is not None else None
+        taken = emitter.take_over(bulletin.url_path + "index.html", quick, shard)
+        if taken is not None:
+            return taken
     body = renderer.body(bulletin)
     emitted = emitter.emit(renderer.bulletin_job(bulletin, body), quick)
     if emitted[0].rendered:
@@ -273,4 +274,9 @@ def _emitted_with_body(emitter: Emitter, bulletin: Bulletin) -> list[Emitted]:
 
 def _emit_pages(state: tuple[Emitter, list[PageJob]], chunk: range) -> list[Emitted]:
     emitter, jobs = state
-    return [emitted for job in jobs[chunk.start:chunk.stop] for emitted in emitter.emit(job)]
+    out = []
+    for job in jobs[chunk.start:chunk.stop]:
+        quick = emitter.reuse.list_fingerprint(job)
+        taken = emitter.take_over(job.path, quick, search_shard(job, emitter.shards) if emitter.shards else None)
+        out += taken if taken is not None else emitter.emit(job, quick)
+    return out

@@ -238,7 +238,8 @@ def feed(r: Renderer, bulletins: Sequence[Bulletin], summaries: dict[str, str], 
     entries = [(b, summaries.get(b.source_path, ""), r.body_html(r.body(b), on_page=False) if with_bodies else None)
                for b in bulletins[:FEED_SIZE]]
     labels: dict[str, UnitLabel] = {b.unit: r.unit_labels[b.unit] for b, _, _ in entries}
-    return PageJob(path, "feed.xml", dict(entries=entries, feed_path=path, feed_title=title, unit_labels=labels))
+    return PageJob(path, "feed.xml", dict(entries=entries, feed_path=path, feed_title=title, unit_labels=labels),
+                   shows_bodies=with_bodies)
 
 
 def sitemap(r: Renderer, jobs: list[PageJob]) -> PageJob:

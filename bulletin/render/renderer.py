@@ -101,6 +101,7 @@ class PageJob:
     template: str
     context: Mapping[str, object]
     body: Body | None = None
+    shows_bodies: bool = False  # its context holds bulletins' bodies (the site's feed): no quick fingerprint
 
 
 @dataclass(frozen=True, slots=True)
