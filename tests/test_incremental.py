@@ -438,3 +438,15 @@ def test_after_a_new_lead_the_lists_show_the_new_summary(minimal_site: Path) -> 
     apply(minimal_site, "rewrite lead", 4)
     assert run_cli("build", "--source", minimal_site).code == 0
     assert "开头改为第4版" in (minimal_site / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_manifest_is_ignored_where_damaged(minimal_site: Path, tmp_path: Path) -> None:
+    assert run_cli("build", "--source", minimal_site).code == 0
+    manifest = next((minimal_site / ".cache/bulletin").glob("manifest-*.json"))
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    damaged = dict.fromkeys(entries, {"0": "x", "1": 1, "2": 2, "3": "y"})
+    damaged["index.html"], damaged["units/town/report-q1/index.html"] = "abcd", [5, 1, 2, 3]
+    manifest.write_text(json.dumps(damaged), encoding="utf-8")
+    apply(minimal_site, "edit body", 1)
+    assert run_cli("build", "--source", minimal_site).code == 0
+    assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)

@@ -29,7 +29,10 @@ class Manifest:
             entries = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             entries = {}
-        return cls(path, entries if isinstance(entries, dict) else {})
+        if not isinstance(entries, dict):
+            return cls(path, {})
+        return cls(path, {rel: entry for rel, entry in entries.items()  # the shape ``record`` writes, or nothing
+                          if isinstance(entry, list) and len(entry) in (3, 4) and isinstance(entry[0], str)})
 
     def unchanged(self, rel: str, fingerprint: str, output: Path) -> bool:
         """True when ``output/rel`` is still the file the last build made from the same inputs."""
@@ -45,8 +48,7 @@ class Manifest:
     def made_with(self, rel: str, quick: str) -> str | None:
         """The fingerprint recorded for ``rel`` when the last build recorded this quick fingerprint with it."""
         entry = self.entries.get(rel)
-        fine = entry and len(entry) == 4 and entry[3] == quick and isinstance(entry[0], str)
-        return entry[0] if fine else None  # type: ignore[index]
+        return entry[0] if entry and len(entry) == 4 and entry[3] == quick else None
 
     def record(self, rel: str, fingerprint: str, stat: os.stat_result, quick: str | None = None) -> None:
         """``rel`` was made of what ``fingerprint`` names, and is the file whose status is ``stat``."""

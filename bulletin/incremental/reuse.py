@@ -24,16 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..digest import digest
-from ..model import Bulletin
 from ..errors import Problems
 from ..load.recall import Forgetful, Recall
+from ..model import Bulletin
 from ..render.renderer import BULLETIN_TEMPLATE, PageJob, Renderer
 from .bodies import BodyCache
 from .fingerprint import Fingerprinter
-from .sources import SourcesCache
 from .manifest import Manifest
 from .memo import ParseMemo
 from .search import SearchBundles, SearchCache, SearchPlan
+from .sources import SourcesCache
 from .stamp import BuildStamp, LastBuild, Snapshot, last_build, output_state
 
 
@@ -168,7 +168,7 @@ class Reuse:
     def remember(self, produced: dict[str, str], folder: Path, renderer: Renderer, files: int,
                  problems: Problems, quick: dict[str, str] | None = None) -> None:
         """After a good build into ``folder``: what each file was made of (``quick``: the quick fingerprints of
-        bulletins' pages), the bodies' facts and the stamp."""
+        pages), the bodies' facts and the stamp."""
         quick = quick or {}
         seen: dict[str, os.stat_result] = {}
         left = output_state(folder, seen) if self.stamp is not None else None  # one walk: the stamp's, the manifest's
@@ -182,7 +182,7 @@ class Reuse:
             self.stamp.save(self.state, left, files, problems)
 
 
-OWN_FIELDS = ("body", "source_digest")  # what a bulletin's page alone shows of its bulletin: its body, and ...
+OWN_FIELDS = ("body", "source_digest")  # what only its own page shows of a bulletin: its body (and its file's digest)
 
 
 def around_bulletins(renderer: Renderer, fingerprints: Fingerprinter) -> str:

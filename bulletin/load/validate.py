@@ -35,7 +35,7 @@ from .links import LinkIndex, check_links, index_digest, make_link_index
 from .narrative import check_narratives
 from .nodes import Node, parse_yaml
 from .read import Each, Sources, TextFile, read_text_file, split_front_matter
-from .recall import Forgetful, Recall, ReadBefore
+from .recall import Forgetful, ReadBefore, Recall
 from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
 
