@@ -20,6 +20,7 @@ from bulletin.load import narrative, validate
 from bulletin.load.read import TextFile
 from bulletin.load.validate import file_digest
 from bulletin.pipeline.build import BuildOptions, Edit, Session, build, load
+from bulletin.render.phrases import Phrases
 from bulletin.render.renderer import Renderer
 from bulletin.serve.watch import source_snapshot
 
@@ -449,4 +450,35 @@ def test_a_damaged_manifest_is_ignored_where_damaged(minimal_site: Path, tmp_pat
     manifest.write_text(json.dumps(damaged), encoding="utf-8")
     apply(minimal_site, "edit body", 1)
     assert run_cli("build", "--source", minimal_site).code == 0
+    assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)
+
+
+def _titles_broken(monkeypatch, site: Path) -> list[str]:
+    """Build ``site`` cold (no output) from the command line: the bulletins' titles it broke into phrases itself."""
+    shutil.rmtree(site / "output", ignore_errors=True)
+    titles = {line.removeprefix("title: ") for path in (site / "content").glob("*/*.md")
+              for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("title: ")}
+    broken, run = _watched(monkeypatch, site, (Phrases, "_find_breaks", lambda _self, text: text))
+    assert run.code == 0
+    return [text for text in broken if text in titles]
+
+
+def test_titles_broken_by_an_earlier_build_are_not_broken_again(minimal_site: Path, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    assert len(_titles_broken(monkeypatch, minimal_site)) == 2
+    assert _titles_broken(monkeypatch, minimal_site) == []
+    assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)
+    units = minimal_site / "data/units/town.yaml"  # a unit's name is a term kept whole: every title again
+    units.write_text(units.read_text(encoding="utf-8").replace("示范街道办事处", "示范镇人民政府", 1), encoding="utf-8")
+    assert len(_titles_broken(monkeypatch, minimal_site)) == 2
+
+
+def test_title_breaks_of_another_shape_are_not_used(minimal_site: Path, tmp_path: Path, monkeypatch) -> None:
+    _titles_broken(monkeypatch, minimal_site)
+    cache = minimal_site / ".cache/bulletin/sources.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    titles = sorted(data["titles"]["breaks"])
+    data["titles"]["breaks"] = {titles[0]: [0, 99], titles[1]: [3, 2]}  # outside the title; out of order
+    cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert len(_titles_broken(monkeypatch, minimal_site)) == 2
     assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)

@@ -6,7 +6,9 @@ last build read it. So the cache keeps:
 
 - each bulletin's front matter, by the digest of its file's path and text (``load.validate.file_digest``);
 - the checks that found nothing to say (a body's links against the site's pages, its figures against its
-  unit's reports), each by a digest of what it looked at.
+  unit's reports), each by a digest of what it looked at;
+- where the titles may break (BudouX's phrases, and the site's terms kept whole), by title, for the
+  site's terms as they were: breaking 10,000 titles takes a second.
 
 The whole cache is keyed by the generator's digest, so an upgrade of bulletin or of PyYAML reads and
 checks everything again. Only what read and checked without any problem is kept: a file with a
@@ -24,7 +26,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..digest import generator_digest
+from ..digest import digest, generator_digest
 from ..model import Bulletin
 from .files import CACHE_DIR, write_json
 
@@ -38,8 +40,11 @@ class SourcesCache:
     path: Path | None
     entries: dict[str, list] = field(default_factory=dict)  # key -> [title, date, summary, source, author, ...]
     checks: set[str] = field(default_factory=set)  # checks that found nothing, by what they looked at
+    breaks: dict[str, list[int]] = field(default_factory=dict)  # title -> where it may break ...
+    terms: str = ""  # ... for the site's terms of this digest
     used: dict[str, list] = field(default_factory=dict)  # what this build asked for or learned ...
     used_checks: set[str] = field(default_factory=set)  # ... of both
+    used_breaks: dict[str, list[int]] | None = None  # ... and the titles' breaks it ends with (None: as read)
 
     @classmethod
     def for_site(cls, source: Path) -> SourcesCache:
@@ -51,9 +56,11 @@ class SourcesCache:
             data = None
         if not isinstance(data, dict) or data.get("generator") != generator_digest():
             return cls(path)
-        bulletins, checks = data.get("bulletins"), data.get("checks")
+        bulletins, checks, titles = data.get("bulletins"), data.get("checks"), data.get("titles")
+        titles = titles if isinstance(titles, dict) and isinstance(titles.get("breaks"), dict) else {}
         return cls(path, bulletins if isinstance(bulletins, dict) else {},
-                   {key for key in checks if isinstance(key, str)} if isinstance(checks, list) else set())
+                   {key for key in checks if isinstance(key, str)} if isinstance(checks, list) else set(),
+                   titles.get("breaks", {}), str(titles.get("terms", "")))
 
     def front_matter(self, key: str) -> dict[str, object] | None:
         """The fields the file with digest ``key`` gave, if it was read without a problem and the entry is sound."""
@@ -78,16 +85,32 @@ class SourcesCache:
     def learn_checked(self, key: str) -> None:
         self.used_checks.add(key)
 
+    def title_breaks(self, terms: tuple[str, ...]) -> list[tuple[str, tuple[int, ...]]]:
+        """Where the titles known may break, when the site's terms are those they were broken with; those of a
+        sound shape only (breaks inside the title, in order)."""
+        if self.terms != digest(*terms):
+            return []
+        return [(title, tuple(found)) for title, found in self.breaks.items() if isinstance(title, str)
+                and isinstance(found, list) and all(type(at) is int and 0 < at < len(title) for at in found)
+                and all(a < b for a, b in zip(found, found[1:]))]
+
+    def keep_title_breaks(self, terms: tuple[str, ...], found: dict[str, tuple[int, ...]]) -> None:
+        """The breaks of the site's titles as this build ends, for the site's terms."""
+        self.terms, self.used_breaks = digest(*terms), {title: list(at) for title, at in sorted(found.items())}
+
     def save(self) -> None:
         """Keep what this build used and learned, when it differs from what was read (none of another site's files)."""
-        if self.path is None or (self.used == self.entries and self.used_checks == self.checks):
+        breaks = self.breaks if self.used_breaks is None else self.used_breaks
+        if self.path is None or (self.used == self.entries and self.used_checks == self.checks and
+                                 breaks == self.breaks):
             return
         try:
             write_json(self.path, {"generator": generator_digest(), "bulletins": dict(sorted(self.used.items())),
-                                   "checks": sorted(self.used_checks)})
+                                   "checks": sorted(self.used_checks), "titles": {"terms": self.terms,
+                                                                                "breaks": breaks}})
         except ValueError:  # text JSON cannot carry (a lone surrogate): the file is parsed again next time
             pass
-        self.entries, self.checks = dict(self.used), set(self.used_checks)
+        self.entries, self.checks, self.breaks = dict(self.used), set(self.used_checks), breaks
 
 
 def _fields(entry: object) -> dict[str, object] | None:

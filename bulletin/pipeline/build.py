@@ -149,6 +149,8 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             stats = compute_stats(loaded.site)
             renderer = Renderer(loaded.site, stats, loaded.env, reuse.bodies,
                                 written_base_url=loaded.written_base_url)
+            if reuse.read_before is not None:  # titles broken by an earlier build need not be broken again
+                renderer.phrases.learn(reuse.read_before.title_breaks(renderer.phrases.terms))
             reuse.start(renderer)
             emitter = Emitter(renderer, reuse, writer)
             first = emitter.emit_first(pages_of(renderer, edit.changed), result)
@@ -167,6 +169,10 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
                 session.last = renderer
             with collection_paused():
                 reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick)
+            if reuse.read_before is not None:
+                titles = (item.title for item in (*loaded.site.bulletins, *loaded.site.pages))
+                reuse.read_before.keep_title_breaks(renderer.phrases.terms, renderer.phrases.titles_found(titles))
+                reuse.read_before.save()
     finally:
         if ahead is not None:
             ahead.cancel()  # done already, unless the build failed before its index was made

@@ -20,6 +20,7 @@ import functools
 import html
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import budoux
 from markupsafe import Markup
@@ -108,9 +109,15 @@ class Phrases:
         """What ``headline(title)`` found, for another process's ``learn`` (a render worker's, for the parent)."""
         return tuple((part, self._found[part]) for part in _headline_parts(title) if part in self._found)
 
-    def learn(self, found: tuple[tuple[str, tuple[int, ...]], ...]) -> None:
-        """Take over what another process found (``headline_breaks``): the same texts need not be broken again."""
+    def learn(self, found: Iterable[tuple[str, tuple[int, ...]]]) -> None:
+        """Take over what another process found (``headline_breaks``), or an earlier build: the same texts need not
+        be broken again."""
         self._found.update(found)
+
+    def titles_found(self, titles: Iterable[str]) -> dict[str, tuple[int, ...]]:
+        """The breaks found so far of these titles' parts (as ``headline`` breaks them), for a later build."""
+        parts = {part for title in titles for part in _headline_parts(title)}
+        return {part: found for part, found in self._found.items() if part in parts}
 
     def in_html(self, fragment: str) -> str:
         """A body's HTML with ``<wbr>`` in the text of its headings (h2 to h6)."""
