@@ -18,11 +18,11 @@ import jinja2
 
 from ..errors import Problems, strictly
 from ..incremental.bodies import BodyCache
-from ..incremental.sources import SourcesCache
 from ..incremental.reuse import Reuse
+from ..incremental.sources import SourcesCache
 from ..incremental.stamp import Snapshot
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
-from ..load.recall import Forgetful, Recall, ReadBefore
+from ..load.recall import Forgetful, ReadBefore, Recall
 from ..load.validate import edited_body, edited_reports, load_site
 from ..model import Site
 from ..output.inplace import InPlace

@@ -40,7 +40,7 @@ class Emitter:
     first: dict[str, tuple[str, list[Emitted]]] = field(default_factory=dict)  # pages written ahead, by path
     search: SearchPlan | None = None  # the searched pages, when the site has search (of ``collect``)
     shards: Shards | None = None  # how the search index is cut, when the site has search
-    quick: dict[str, str] = field(default_factory=dict)  # the quick fingerprints of bulletins' pages (of ``collect``)
+    quick: dict[str, str] = field(default_factory=dict)  # the quick fingerprints of pages (of ``collect``)
 
     def __post_init__(self) -> None:
         if self.renderer.site.config.search and self.search is None:
@@ -51,8 +51,8 @@ class Emitter:
         return "zh-Hant" in self.renderer.site.config.variants
 
     def emit(self, job: PageJob, quick: str | None = None) -> list[Emitted]:
-        """One page, and its traditional twin if the site has a mirror (``quick``: a bulletin page's quick
-        fingerprint, recorded with it)."""
+        """One page, and its traditional twin if the site has a mirror (``quick``: the page's quick fingerprint,
+        recorded with it)."""
         fingerprint = self.reuse.fingerprint(job, self.renderer)
         first = self.first.get(job.path)
         if first is not None and first[0] == fingerprint:
@@ -101,9 +101,8 @@ class Emitter:
     def emit_file(self, path: str, inputs: str, make: Callable[[], bytes]) -> Emitted:
         """A file that ``make`` makes of what ``inputs`` says (a workbook): taken over while that is unchanged."""
         fingerprint = digest(self.reuse.fingerprints.shared, inputs)  # type: ignore[union-attr]
-        if self.reuse.unchanged(path, fingerprint) and self.writer.keep(path):
-            return Emitted(path, fingerprint, False, False)
-        return Emitted(path, fingerprint, True, self.writer.write(path, make()))
+        kept = self._kept(path, None, fingerprint, None)  # a data file: no twin, no search record
+        return kept[0] if kept is not None else Emitted(path, fingerprint, True, self.writer.write(path, make()))
 
     def emit_first(self, jobs: Iterable[PageJob], result: BuildResult) -> list[str]:
         """Write these pages now (the ones an editor looks at); the whole site's emission then takes them as they are.
@@ -277,6 +276,7 @@ def _emit_pages(state: tuple[Emitter, list[PageJob]], chunk: range) -> list[Emit
     out = []
     for job in jobs[chunk.start:chunk.stop]:
         quick = emitter.reuse.list_fingerprint(job)
-        taken = emitter.take_over(job.path, quick, search_shard(job, emitter.shards) if emitter.shards else None)
+        shard = search_shard(job, emitter.shards) if emitter.shards is not None else None
+        taken = emitter.take_over(job.path, quick, shard)
         out += taken if taken is not None else emitter.emit(job, quick)
     return out

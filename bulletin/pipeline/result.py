@@ -28,7 +28,7 @@ class Emitted:
     shard: str | None = None  # the search index's shard of a page readers search
     record: dict[str, object] | None = None  # its search record, when it was rendered now
     phrases: tuple[tuple[str, tuple[int, ...]], ...] = ()  # where its title breaks, when a worker found it now
-    quick: str | None = None  # a bulletin page's quick fingerprint (``Reuse.quick_fingerprint``)
+    quick: str | None = None  # a page's quick fingerprint (``Reuse.quick_fingerprint``, ``list_fingerprint``)
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         """Pickled as its fields, made again by ``__init__``: a worker sends one per page, and a dataclass's own

@@ -33,6 +33,7 @@ from .sanitize import sanitize_html, summarize
 
 BULLETIN_TEMPLATE = "bulletin.html"  # the template of every bulletin's page
 
+
 @dataclass(frozen=True, slots=True)
 class BodyFacts:
     """What is known of a rendered body without its HTML: the summary lists show, the URLs it links to."""
