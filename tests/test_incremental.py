@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from bulletin.digest import generator_digest
 from bulletin.incremental.fingerprint import Fingerprinter
 from bulletin.incremental.sources import SourcesCache
+from bulletin.incremental.stamp import last_build
 from bulletin.load import narrative, validate
 from bulletin.load.read import TextFile
 from bulletin.load.validate import file_digest
@@ -162,6 +163,19 @@ def test_a_build_with_nothing_changed_does_nothing_and_repeats_the_warnings(mini
     assert again.code == 0 and again.lines == first.lines and len(first.lines) == 1
     assert "(0 pages rendered, 0 files changed)" in again.out
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == times
+
+
+def test_after_a_build_that_adds_and_removes_pages_the_stamp_finds_nothing_changed(minimal_site: Path) -> None:
+    options = BuildOptions(minimal_site, minimal_site / "output", jobs=1)
+    _age(minimal_site)
+    assert build(options).ok
+    write_files(minimal_site, {"content/town/added.md": "---\ntitle: 新增一期\ndate: 2021-05-01\n---\n正文。\n"})
+    (minimal_site / "content/town/report-q1.md").unlink()
+    _age(minimal_site)
+    assert build(options).ok  # new files staged, stale ones moved out: the stamp lists the output as it is left
+    assert (options.output / "units/town/added/index.html").is_file()
+    assert not (options.output / "units/town/report-q1").exists()
+    assert last_build(minimal_site, options.output, options.key(), interrupted=False)[1] is not None
 
 
 def test_a_changed_or_deleted_output_file_is_put_back_by_the_next_build(minimal_site: Path) -> None:

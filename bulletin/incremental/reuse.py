@@ -166,15 +166,15 @@ class Reuse:
         return self.manifest.unchanged(path, fingerprint, self.output)
 
     def remember(self, produced: dict[str, str], folder: Path, renderer: Renderer, files: int,
-                 problems: Problems, quick: dict[str, str] | None = None) -> None:
+                 problems: Problems, quick: dict[str, str] | None = None, listed: list[str] | None = None) -> None:
         """After a good build into ``folder``: what each file was made of (``quick``: the quick fingerprints of
-        pages), the bodies' facts and the stamp."""
+        pages), the bodies' facts and the stamp. ``listed``: the folder's files, when the writer knows them."""
         quick = quick or {}
-        seen: dict[str, os.stat_result] = {}
-        left = output_state(folder, seen) if self.stamp is not None else None  # one walk: the stamp's, the manifest's
+        seen: dict[str, os.stat_result] = {}  # one look at each file: the stamp's, the manifest's
+        left = output_state(folder, listed, seen) if self.stamp is not None else None
         for path, fingerprint in produced.items():
-            file = os.path.join(folder, path)
-            self.manifest.record(path, fingerprint, seen.get(file) or os.stat(file), quick.get(path))
+            status = seen.get(path) or os.stat(os.path.join(folder, path))
+            self.manifest.record(path, fingerprint, status, quick.get(path))
         self.manifest.save(set(produced))
         site = renderer.site
         self.bodies.save_facts({self.bodies.key(item.body) for item in (*site.bulletins, *site.pages)})

@@ -16,11 +16,13 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from ..digest import digest, generator_digest
 from ..errors import Problems, Severity, SourceError
 from ..load.files import SOURCE_DIRS, walk_once
 from ..messages import Message
+from ..output.disk import files_below
 from .files import CACHE_DIR, write_json
 from .memo import RACY_NS
 
@@ -39,31 +41,30 @@ class Snapshot:
         return self.taken_ns - self.newest_ns > RACY_NS
 
 
-def snapshot(folders: list[Path], skip_top_dot_entries: bool = False,
-             seen: dict[str, os.stat_result] | None = None) -> Snapshot:
-    """Size, modification and change times and inode of every file below ``folders`` (links followed); ``seen``,
-    when given, gets each file's status by its path."""
-    entries: list[str] = []
-    newest, taken = 0, time.time_ns()
+def snapshot(folders: list[Path]) -> Snapshot:
+    """Size, modification and change times and inode of every file below ``folders`` (links followed)."""
+    paths: list[str] = []
     for folder in folders:
         for dirpath, dirnames, filenames in walk_once(folder):
-            top = dirpath == str(folder)
-            if top and skip_top_dot_entries:
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             dirnames.sort()
-            for name in sorted(filenames):
-                if top and skip_top_dot_entries and name.startswith("."):
-                    continue
-                path = os.path.join(dirpath, name)
-                try:
-                    s = os.stat(path)
-                except OSError:
-                    entries.append(f"{path}\0gone")
-                    continue
-                newest = max(newest, s.st_mtime_ns)
-                if seen is not None:
-                    seen[path] = s
-                entries.append(f"{path}\0{s.st_size}\0{s.st_mtime_ns}\0{s.st_ctime_ns}\0{s.st_ino}")
+            paths += [os.path.join(dirpath, name) for name in sorted(filenames)]
+    return _snapshot_of(zip(paths, paths))
+
+
+def _snapshot_of(files: Iterable[tuple[str, str]], seen: dict[str, os.stat_result] | None = None) -> Snapshot:
+    """The snapshot of ``files``, each (how it is named, where it is); ``seen`` gets each file's status by name."""
+    entries: list[str] = []
+    newest, taken = 0, time.time_ns()
+    for name, path in files:
+        try:
+            s = os.stat(path)
+        except OSError:
+            entries.append(f"{name}\0gone")
+            continue
+        newest = max(newest, s.st_mtime_ns)
+        if seen is not None:
+            seen[name] = s
+        entries.append(f"{name}\0{s.st_size}\0{s.st_mtime_ns}\0{s.st_ctime_ns}\0{s.st_ino}")
     return Snapshot(digest("\n".join(entries)), taken, newest)
 
 
@@ -122,6 +123,11 @@ class BuildStamp:
                                "files": files, "warnings": warnings})
 
 
-def output_state(output: Path, seen: dict[str, os.stat_result] | None = None) -> Snapshot:
-    """The snapshot a stamp records of an output folder (its dot-entries at the top left out: not the build's)."""
-    return snapshot([output], skip_top_dot_entries=True, seen=seen)
+def output_state(output: Path, listed: list[str] | None = None,
+                 seen: dict[str, os.stat_result] | None = None) -> Snapshot:
+    """The snapshot a stamp records of an output folder: of each file ``files_below`` lists there (its dot-entries
+    at the top left out: not the build's), or of ``listed``, the same list when the caller knows it already.
+    ``seen``, when given, gets each file's status by its relative path."""
+    root = os.fspath(output)
+    files = files_below(output, top_dot_entries=False) if listed is None else listed
+    return _snapshot_of(((rel, f"{root}/{rel}") for rel in files), seen)

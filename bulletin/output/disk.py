@@ -102,18 +102,36 @@ def process_alive(pid: str) -> bool:
     return True
 
 
-def files_below(folder: Path, top_dot_entries: bool = True) -> list[str]:
-    """Every file and link below ``folder`` (links not followed), by relative path."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        top = dirpath == str(folder)
-        if top and not top_dot_entries:
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            filenames = [f for f in filenames if not f.startswith(".")]
-        prefix = os.path.relpath(dirpath, folder).replace(os.sep, "/")
-        names = filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-        found += [name if prefix == "." else f"{prefix}/{name}" for name in names]
+def files_below(folder: Path | str, top_dot_entries: bool = True) -> list[str]:
+    """Every file and link below ``folder`` (links not followed), by relative path, sorted. A folder that cannot
+    be read is passed over, as ``os.walk`` does. (``os.scandir`` and no path objects: an output of 10,000
+    bulletins has 29,000 folders, which ``os.walk`` takes three times as long to list.)"""
+    found: list[str] = []
+
+    def visit(path: str, prefix: str, top: bool) -> None:
+        try:
+            with os.scandir(path) as entries:
+                listed = [(entry.name, entry.path, _is_folder(entry)) for entry in entries]
+        except OSError:
+            return
+        for name, entry_path, is_folder in listed:
+            if top and not top_dot_entries and name.startswith("."):
+                continue
+            if is_folder:
+                visit(entry_path, f"{prefix}{name}/", False)
+            else:
+                found.append(prefix + name)
+
+    visit(os.fspath(folder), "", True)
     return sorted(found)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A real folder (not a link to one)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def remove_empty_folders(root: Path, removed: Iterable[str]) -> None:

@@ -20,6 +20,7 @@ class InPlace:
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
+        self.listed: list[str] | None = None
         self.produced: set[str] = set()
         self.previous: set[str] | None = None  # what the last build produced; None: not known yet
 

@@ -70,7 +70,8 @@ class Patch(Staging):
     def commit(self) -> None:
         """Move stale files aside, then each staged file in (its predecessor aside); on any failure, undo."""
         staged = files_below(self.dir)
-        stale = [rel for rel in files_below(self.output, top_dot_entries=False) if rel not in self.produced]
+        present = files_below(self.output, top_dot_entries=False)
+        stale = [rel for rel in present if rel not in self.produced]
         with locked(self.output.parent):
             self.old.mkdir()
             added = [rel for rel in staged if not os.path.lexists(self.output / rel)]
@@ -87,3 +88,5 @@ class Patch(Staging):
                 undo_patch(self.output, self.old)
                 raise
         remove(self.old)
+        kept = {rel for rel in present if rel in self.produced}
+        self.listed = sorted(kept.union(rel for rel in staged if not rel.startswith(".")))  # as a walk would find

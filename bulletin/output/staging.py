@@ -33,6 +33,7 @@ class Staging:
         self.output = output.resolve()  # through a link to the output folder, to the folder it names
         self.dir = self._sibling("staging", os.getpid())
         self.old = self._sibling("old", os.getpid())
+        self.listed: list[str] | None = None
 
     def _sibling(self, kind: str, pid: int | str) -> Path:
         return self.output.parent / f".{self.output.name}.{kind}-{pid}"

@@ -13,6 +13,7 @@ class Writer(Protocol):
     """Where a build's files go: each method returns whether the file's bytes changed (``keep``: whether it could)."""
 
     output: Path  # the output folder (resolved)
+    listed: list[str] | None  # after ``commit``, its files as ``disk.files_below`` lists them, if known without a walk
 
     @property
     def folder(self) -> Path:

@@ -168,7 +168,8 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             if session is not None:
                 session.last = renderer
             with collection_paused():
-                reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick)
+                reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick,
+                               writer.listed)
             if reuse.read_before is not None:
                 titles = (item.title for item in (*loaded.site.bulletins, *loaded.site.pages))
                 reuse.read_before.keep_title_breaks(renderer.phrases.terms, renderer.phrases.titles_found(titles))
