@@ -21,6 +21,7 @@ from conftest import output_files, run_cli, write_files
 from bulletin.incremental.bodies import BodyCache
 from bulletin.load.read import MAX_SOURCE_BYTES
 from bulletin.output.staging import Staging
+from bulletin.pipeline.build import BuildOptions, load
 from bulletin.render.markup import make_markdown, render_markdown
 from bulletin.render.sanitize import sanitize_html
 
@@ -365,9 +366,10 @@ def test_odd_names_stay_inside_the_output_folder(minimal_site: Path) -> None:
 
 
 def test_a_cache_file_planted_in_the_repository_cannot_bypass_the_sanitiser(minimal_site: Path) -> None:
-    body = "一季度，示范街道组织宣讲2场次，参与群众300人次。\n"
+    loaded = load(BuildOptions(minimal_site, minimal_site / "output"))
+    bulletin = next(b for b in loaded.site.bulletins if b.slug == "report-q1")  # type: ignore[union-attr]
     cache = BodyCache.for_site(minimal_site)
-    cache.put(cache.key(body), "<p>一季度</p><script>alert('XSS')</script><img src=x onerror=alert(1)>")
+    cache.put(cache.key(bulletin), "<p>一季度</p><script>alert('XSS')</script><img src=x onerror=alert(1)>")
     assert run_cli("build", "--source", minimal_site, "--quiet").code == 0
     page = (minimal_site / "output/units/town/report-q1/index.html").read_text(encoding="utf-8")
     assert "<p>一季度</p>" in page and "参与群众300人次" not in page  # the planted entry was used...

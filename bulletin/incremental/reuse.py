@@ -177,7 +177,7 @@ class Reuse:
             self.manifest.record(path, fingerprint, status, quick.get(path))
         self.manifest.save(set(produced))
         site = renderer.site
-        self.bodies.save_facts({self.bodies.key(item.body) for item in (*site.bulletins, *site.pages)})
+        self.bodies.save_facts({self.bodies.key(item) for item in (*site.bulletins, *site.pages)})
         if self.stamp is not None and self.state is not None and left is not None:
             self.stamp.save(self.state, left, files, problems)
 

@@ -99,7 +99,7 @@ def check(options: BuildOptions) -> Loaded:
         return loaded
     cache, converter = BodyCache.for_site(options.source), None
     for item in (*loaded.site.bulletins, *loaded.site.pages):
-        if cache.get(cache.key(item.body)) is not None:
+        if cache.get(cache.key(item)) is not None:
             continue
         converter = converter or make_markdown()
         try:

@@ -218,7 +218,7 @@ def emit_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: d
     if watch is not None and result.ok:
         watch.rest()
     facts = renderer.cache.facts
-    return {b.source_path: renderer.summary(b, facts[renderer.cache.key(b.body)]) for b in bulletins}
+    return {b.source_path: renderer.summary(b, facts[renderer.cache.key(b)]) for b in bulletins}
 
 
 def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildResult, produced: dict[str, str],

@@ -43,14 +43,15 @@ class BodyFacts:
 
 
 class BodyStore(Protocol):
-    """Where converted bodies are kept between builds (``incremental.BodyCache``), keyed by ``key(markdown)``.
+    """Where converted bodies are kept between builds (``incremental.BodyCache``), keyed by ``key(item)``.
 
     HTML read from a store is sanitised again before use: the store is never trusted.
     """
 
     facts: dict[str, BodyFacts]
 
-    def key(self, markdown_text: str) -> str: ...
+    def key(self, item: Bulletin | Page) -> str:
+        """What the body of a bulletin or page is known by."""
 
     def get(self, key: str) -> str | None: ...
 
@@ -66,8 +67,8 @@ class NoStore:
     facts: dict[str, BodyFacts] = field(default_factory=dict)
 
     @staticmethod
-    def key(markdown_text: str) -> str:
-        return markdown_text
+    def key(item: Bulletin | Page) -> str:
+        return item.body
 
     def get(self, key: str) -> str | None:
         return None
@@ -191,7 +192,7 @@ class Renderer:
     # -- bodies ------------------------------------------------------------------------
     def body(self, item: Bulletin | Page) -> Body:
         """The body of a bulletin or page, its facts known (made into HTML now if they were not)."""
-        key = self.cache.key(item.body)
+        key = self.cache.key(item)
         body = Body(item.source_path, item.body, key, self.cache.facts.get(key))
         if body.facts is None:
             self._make_html(body)
@@ -199,7 +200,7 @@ class Renderer:
 
     def body_facts(self, item: Bulletin | Page) -> BodyFacts | None:
         """The facts of a body converted before (by this build or an earlier one), without making anything."""
-        return self.cache.facts.get(self.cache.key(item.body))
+        return self.cache.facts.get(self.cache.key(item))
 
     def _make_html(self, body: Body) -> None:
         raw = self.cache.get(body.key)
