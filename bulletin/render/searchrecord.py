@@ -30,7 +30,7 @@ UNITS_SHARD = "units"
 SEARCH_FOLDER = "pagefind"
 MIRROR_SHARD = "hant-"  # the prefix of the mirror's shards
 INDEX_LANGUAGE = "und"  # the records' language for Pagefind (see the module's docstring)
-SHARD_RECORDS = 500  # the most records a shard of bulletins should hold: Pagefind indexes about 200 a second
+SHARD_RECORDS = 500  # the most records a shard of bulletins should hold: Pagefind indexes about 300 a second
 
 
 @dataclass(frozen=True, slots=True)
