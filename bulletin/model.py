@@ -7,7 +7,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, Protocol
 
 # The digits of a 公安备案号 (湘公网安备43020302000123号): what the public-security filing site looks up.
 POLICE_NUMBER = re.compile(r"\d{6,20}")
@@ -97,6 +97,12 @@ class Unit:
         return self.short_name or self.name
 
 
+class Unread(Protocol):
+    """A bulletin's Markdown body that was not read, as no page of the build may need it: read when asked for."""
+
+    def read(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Bulletin:
     """One Markdown bulletin of one unit."""
@@ -105,7 +111,7 @@ class Bulletin:
     slug: str
     title: str
     date: dt.date
-    body: str  # Markdown source
+    markdown: str | Unread  # its Markdown body (see ``body``)
     body_line: int  # line of the body's first line in the source file
     source_path: str  # relative to the source root
     summary: str | None = None
@@ -116,6 +122,11 @@ class Bulletin:
     source_digest: str = field(default="", compare=False, repr=False)  # of the file all of this was read from
     title_note: str | None = None  # the editors' word on the title: 原文无标题，标题为编者所拟。
     date_note: str | None = None  # ... and on the date: 原文未署日期，日期为编者根据…推定。
+
+    @property
+    def body(self) -> str:
+        """The Markdown body: a build that found the file as an earlier one read it reads it only now."""
+        return self.markdown if isinstance(self.markdown, str) else self.markdown.read()
 
     @property
     def url_path(self) -> str:

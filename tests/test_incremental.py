@@ -18,6 +18,7 @@ from bulletin.incremental.fingerprint import Fingerprinter
 from bulletin.incremental.sources import SourcesCache
 from bulletin.incremental.stamp import last_build
 from bulletin.load import narrative, validate
+from bulletin.load import read as read_module
 from bulletin.load.read import TextFile
 from bulletin.load.validate import file_digest
 from bulletin.pipeline.build import BuildOptions, Edit, Session, build, load
@@ -107,12 +108,15 @@ def test_reused_pages_equal_a_clean_build_after_any_edits(tmp_path_factory, edit
     evented = Session.for_preview(BuildOptions(site, evented_output))
     assert build(BuildOptions(site, preview_output, jobs=1), session=session).ok
     assert build(BuildOptions(site, evented_output, jobs=1), session=evented).ok
+    _settle(site)  # so that the command line's builds may take files as read before by their status
     assert run_cli("build", "--source", site).code == 0
     for edit, n in edits:
         before = source_snapshot(site)
         apply(site, edit, n)
         after = source_snapshot(site)
         changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))  # as events say
+        if n % 2:
+            _settle(site)
         assert run_cli("build", "--source", site, "--jobs", "2").code == 0  # staged, reusing pages
         assert build(BuildOptions(site, preview_output, jobs=1), session=session).ok  # the preview, in place
         assert build(BuildOptions(site, evented_output, jobs=1), session=evented, edit=Edit(tuple(changed), complete=True)).ok
@@ -163,6 +167,15 @@ def test_a_build_with_nothing_changed_does_nothing_and_repeats_the_warnings(mini
     assert again.code == 0 and again.lines == first.lines and len(first.lines) == 1
     assert "(0 pages rendered, 0 files changed)" in again.out
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == times
+
+
+def _settle(site: Path) -> None:
+    """Date the sources a few seconds back, as if saved a while ago (a build trusts only settled files' status)."""
+    past = time.time_ns() - 5_000_000_000
+    for folder in ("content", "data", "templates", "static"):
+        for path in (site / folder).rglob("*"):
+            if path.is_file():
+                os.utime(path, ns=(past, past))
 
 
 def test_after_a_build_that_adds_and_removes_pages_the_stamp_finds_nothing_changed(minimal_site: Path) -> None:
@@ -348,6 +361,32 @@ def test_after_an_edit_only_the_edited_bulletin_is_parsed_and_the_site_is_the_sa
     remembered = load(options, stored=SourcesCache.for_site(minimal_site)).site
     assert remembered is not None and remembered == load(options).site
     assert remembered.bulletins[0].title.startswith("修订0")
+
+
+def _files_read(monkeypatch, site: Path) -> list[str]:
+    """The bulletins' files a command-line build of ``site`` read, sorted."""
+    noted, run = _watched(monkeypatch, site, (read_module, "_read_text_file", lambda _file, rel, *_: rel))
+    assert run.code == 0, run.err
+    return [rel for rel in noted if rel.startswith("content/town/")]
+
+
+def test_a_settled_bulletin_file_is_not_read_again_until_a_page_needs_its_body(minimal_site: Path, tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    old = {f"content/town/old-{n:02d}.md": f"---\ntitle: 旧闻第{n}期\ndate: 2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}\n"
+                                         f"---\n旧闻正文{n}。\n" for n in range(25)}
+    write_files(minimal_site, old)
+    oldest = sorted(old, key=lambda rel: old[rel].split("date: ")[1][:10])[:5]  # older than the 20 the feed shows
+    _settle(minimal_site)
+    assert len(_files_read(monkeypatch, minimal_site)) == 27
+    edited = minimal_site / oldest[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    read = _files_read(monkeypatch, minimal_site)
+    assert oldest[0] in read and not set(oldest[1:]) & set(read)  # the others: unchanged, and on no page made now
+    assert oldest[0] in _files_read(monkeypatch, minimal_site)  # saved less than a second ago: read again
+    _settle(minimal_site)
+    apply(minimal_site, "edit template", 0)  # every page made again, the bodies read as they are needed
+    assert run_cli("build", "--source", minimal_site, "--jobs", "2").code == 0
+    assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)
 
 
 def test_a_bulletin_with_a_warning_is_parsed_and_warned_about_on_every_build(minimal_site: Path, monkeypatch) -> None:

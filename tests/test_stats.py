@@ -56,7 +56,7 @@ def site(metrics: list[Metric], units: list[Unit], bulletins: int = 0) -> Site:
                 slug=f"b{i}",
                 title=f"简报{i}",
                 date=d("2021-06-01"),
-                body="正文",
+                markdown="正文",
                 body_line=7,
                 source_path=f"content/{units[0].slug}/b{i}.md",
             )

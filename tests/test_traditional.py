@@ -14,6 +14,7 @@ import pytest
 from conftest import REPO, run_cli, write_files
 
 from bulletin.hant import PHRASES, Converter, untraditional
+from bulletin.load import validate
 from bulletin.load.names import find_names
 
 MIRRORED_SITE = "title: 示范街道工作简报\nbase_url: https://example.org/news/\nsearch: false\nvariants: [zh-Hant]\n"
@@ -163,6 +164,29 @@ def test_a_name_in_terms_yaml_or_a_site_without_mirror_gives_no_warning(minimal_
     assert run_cli("check", "--source", minimal_site).lines == []  # no mirror: nothing to guess
     write_files(minimal_site, {"data/site.yaml": MIRRORED_SITE, "data/terms.yaml": TERMS})
     assert run_cli("check", "--source", minimal_site).lines == []
+
+
+def test_names_are_checked_again_only_in_changed_files_but_a_warning_comes_back_on_every_build(
+        minimal_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_files(minimal_site, {"data/site.yaml": MIRRORED_SITE,
+                               BULLETIN: "---\ntitle: 讲党史\ndate: 2021-07-01\n---\n老兵余俊结合亲身经历讲党史。\n"})
+    checked: list[str] = []
+    real = validate.check_names
+    monkeypatch.setattr(validate, "check_names", lambda file, *rest: checked.append(file.path) or real(file, *rest))
+
+    def build() -> list[str]:
+        checked.clear()
+        run = run_cli("build", "--source", minimal_site, "--jobs", "1", "--quiet")
+        assert run.code == 0 and len(run.lines) == 1 and "余俊" in run.lines[0]  # the warning, every time
+        return sorted(path for path in checked if path.startswith("content/"))
+
+    everything = build()
+    assert len(everything) == 3
+    edited = minimal_site / "content/town/report-q1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert build() == sorted([BULLETIN, "content/town/report-q1.md"])  # the warned one, and the edited one
+    write_files(minimal_site, {"data/terms.yaml": "zh-Hant:\n  张中于: 張中于\n"})
+    assert build() == everything  # other terms: every file is checked again
 
 
 def test_the_check_warns_in_chinese_by_default(minimal_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

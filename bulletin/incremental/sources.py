@@ -5,6 +5,9 @@ their links and figures much of the rest; a build after one edit finds all but o
 last build read it. So the cache keeps:
 
 - each bulletin's front matter, by the digest of its file's path and text (``load.validate.file_digest``);
+- each bulletin file's status (size, times, inode) when it was read, with that digest and where its body
+  starts: a file with the same status is not even read (its body is read if a page needs it). Only a
+  status older than the build that read it by more than a clock tick is kept, as the build stamp does;
 - the checks that found nothing to say (a body's links against the site's pages, its figures against its
   unit's reports), each by a digest of what it looked at;
 - where the titles may break (BudouX's phrases, and the site's terms kept whole), by title, for the
@@ -23,12 +26,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..digest import digest, generator_digest
 from ..model import Bulletin
 from .files import CACHE_DIR, write_json
+from .memo import RACY_NS
 
 TEXTS = ("title", "summary", "source", "author", "title_note", "date_note")  # str, or None but the title
 
@@ -45,6 +51,9 @@ class SourcesCache:
     used: dict[str, list] = field(default_factory=dict)  # what this build asked for or learned ...
     used_checks: set[str] = field(default_factory=set)  # ... of both
     used_breaks: dict[str, list[int]] | None = None  # ... and the titles' breaks it ends with (None: as read)
+    files: dict[str, list] = field(default_factory=dict)  # path -> [size, mtime, ctime, inode, digest, body line]
+    used_files: dict[str, list] = field(default_factory=dict)  # ... of this build
+    started: int = field(default_factory=time.time_ns)  # before any file was looked at
 
     @classmethod
     def for_site(cls, source: Path) -> SourcesCache:
@@ -58,9 +67,10 @@ class SourcesCache:
             return cls(path)
         bulletins, checks, titles = data.get("bulletins"), data.get("checks"), data.get("titles")
         titles = titles if isinstance(titles, dict) and isinstance(titles.get("breaks"), dict) else {}
+        files = data.get("files")
         return cls(path, bulletins if isinstance(bulletins, dict) else {},
                    {key for key in checks if isinstance(key, str)} if isinstance(checks, list) else set(),
-                   titles.get("breaks", {}), str(titles.get("terms", "")))
+                   titles.get("breaks", {}), str(titles.get("terms", "")), files=files if isinstance(files, dict) else {})
 
     def front_matter(self, key: str) -> dict[str, object] | None:
         """The fields the file with digest ``key`` gave, if it was read without a problem and the entry is sound."""
@@ -74,6 +84,20 @@ class SourcesCache:
         self.used[bulletin.source_digest] = [bulletin.title, bulletin.date.isoformat(), bulletin.summary,
                                              bulletin.source, bulletin.author, list(bulletin.tags), bulletin.draft,
                                              bulletin.title_note, bulletin.date_note]
+
+    def known_file(self, path: str, status: os.stat_result) -> tuple[str, int] | None:
+        entry = self.files.get(path)
+        if not (isinstance(entry, list) and len(entry) == 6 and entry[:4] == _status(status)
+                and isinstance(entry[4], str) and type(entry[5]) is int and entry[5] > 0):
+            return None
+        if self.front_matter(entry[4]) is None:
+            return None
+        self.used_files[path] = entry
+        return entry[4], entry[5]
+
+    def learn_file(self, path: str, status: os.stat_result, bulletin: Bulletin) -> None:
+        if status.st_mtime_ns < self.started - RACY_NS:  # else it may change again within its time's tick
+            self.used_files[path] = [*_status(status), bulletin.source_digest, bulletin.body_line]
 
     def checked(self, key: str) -> bool:
         """Whether the check that ``key`` names (what it looked at) found nothing last time."""
@@ -102,15 +126,21 @@ class SourcesCache:
         """Keep what this build used and learned, when it differs from what was read (none of another site's files)."""
         breaks = self.breaks if self.used_breaks is None else self.used_breaks
         if self.path is None or (self.used == self.entries and self.used_checks == self.checks and
-                                 breaks == self.breaks):
+                                 breaks == self.breaks and self.used_files == self.files):
             return
         try:
             write_json(self.path, {"generator": generator_digest(), "bulletins": dict(sorted(self.used.items())),
                                    "checks": sorted(self.used_checks), "titles": {"terms": self.terms,
-                                                                                "breaks": breaks}})
+                                                                                "breaks": breaks},
+                                   "files": dict(sorted(self.used_files.items()))})
         except ValueError:  # text JSON cannot carry (a lone surrogate): the file is parsed again next time
             pass
         self.entries, self.checks, self.breaks = dict(self.used), set(self.used_checks), breaks
+        self.files = dict(self.used_files)
+
+
+def _status(status: os.stat_result) -> list[int]:
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
 def _fields(entry: object) -> dict[str, object] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,56 @@ class TextFile:
     text: str
 
 
+class KnownFile:
+    """A bulletin's file whose status says it is as an earlier build read it (``ReadBefore.known_file``): its
+    digest and where its body starts are known, and its text is read only when asked for."""
+
+    __slots__ = ("path", "file", "digest", "body_line", "_text")
+
+    def __init__(self, path: str, file: str, digest: str, body_line: int) -> None:
+        self.path, self.file, self.digest, self.body_line = path, file, digest, body_line  # ``path`` as TextFile's
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The file's text, read and decoded as any source file is (its problems were reported when it was first
+        read; a file gone since is empty)."""
+        if self._text is None:
+            read = _read_text_file(self.file, self.path, Problems())
+            self._text = read.text if read is not None else ""
+        return self._text
+
+    def body(self) -> LaterBody:
+        return LaterBody(self)
+
+
+class LaterBody:
+    """The Markdown body of a ``KnownFile``, read from it when first asked for (``model.Unread``)."""
+
+    __slots__ = ("file",)
+
+    def __init__(self, file: KnownFile) -> None:
+        self.file = file
+
+    def read(self) -> str:
+        return split_front_matter(self.file.text)[1]
+
+    def __eq__(self, other: object) -> bool:
+        """The same file's, or equal to the text of the body (which it then reads)."""
+        if isinstance(other, LaterBody):
+            return (other.file.path, other.file.digest) == (self.file.path, self.file.digest)
+        return isinstance(other, str) and self.read() == other
+
+    def __hash__(self) -> int:
+        return hash(self.read())  # as its text's: a bulletin hashes as one read whole would
+
+    def __repr__(self) -> str:
+        return f"LaterBody({self.file.path!r}, {self.file.digest!r})"
+
+
+Known = Callable[[str, os.stat_result], tuple[str, int] | None]  # a file's digest and body line, if read before
+
+
 @dataclass(slots=True)
 class Sources:
     """Everything read from a site root, before validation."""
@@ -50,11 +101,12 @@ class Sources:
     metrics: TextFile | None = None
     terms: TextFile | None = None  # data/terms.yaml: how the traditional mirror writes names and terms
     units: list[TextFile] = field(default_factory=list)
-    bulletins: list[TextFile] = field(default_factory=list)
+    bulletins: list[TextFile | KnownFile] = field(default_factory=list)
     pages: list[TextFile] = field(default_factory=list)
     templates: list[TextFile] = field(default_factory=list)
     static: list[tuple[str, Path]] = field(default_factory=list)  # (relative path, file)
     unreadable_units: list[str] = field(default_factory=list)  # unit files found but not read (reported already)
+    status: dict[str, os.stat_result] = field(default_factory=dict)  # bulletins' files' status, as the walk found it
 
 
 def decode_source(data: bytes, path: str, problems: Problems) -> str | None:
@@ -135,11 +187,13 @@ def _read_text_file(file: str, rel: str, problems: Problems) -> TextFile | None:
 
 
 def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
-                 changed: Sequence[str] | None = None, each: Each | None = None) -> Sources:
+                 changed: Sequence[str] | None = None, each: Each | None = None,
+                 read_before: Known | None = None) -> Sources:
     """Read every source file of the site at ``root`` (with ``each``, many at a time, when there is no recall).
 
     With a recall, only files changed since the last load are read again; if ``changed`` is given as
-    well (by file events), the site is not even walked: those files alone are looked at.
+    well (by file events), the site is not even walked: those files alone are looked at. Without one, a
+    bulletin's file whose status ``read_before`` finds as an earlier build read it is not read (a ``KnownFile``).
     """
     known = recall.found if recall is not None else None
     files = updated_files(root, known, changed) if known is not None and changed else None
@@ -155,16 +209,25 @@ def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
     if recall is not None:
         recall.found = files
     sources = Sources(root=root)
+    unread: dict[str, KnownFile] = {}
+    for rel, found_file in files.items():
+        if found_file.stat is not None and kind_of(rel) == "bulletins":
+            sources.status[rel] = found_file.stat
+            seen = read_before(rel, found_file.stat) if read_before is not None and recall is None else None
+            if seen is not None:
+                unread[rel] = KnownFile(rel, found_file.path, *seen)
     read_ahead = None
     if each is not None and recall is None:
-        texts = [found_file for rel, found_file in files.items() if kind_of(rel) != "static"]
+        texts = [found_file for rel, found_file in files.items() if kind_of(rel) != "static" and rel not in unread]
         read_ahead = iter(each(read_files, texts, len(texts)))
     for rel, found_file in files.items():
         kind = kind_of(rel)
         if kind == "static":
             sources.static.append((rel.removeprefix("static/"), Path(found_file.path)))
             continue
-        if read_ahead is not None:
+        if rel in unread:
+            text = unread[rel]
+        elif read_ahead is not None:
             text, found = next(read_ahead)
             problems.extend(found)
         else:

@@ -7,6 +7,7 @@ passes ``Forgetful`` (everything is read and parsed); the preview passes the mem
 
 from __future__ import annotations
 
+import os
 from typing import Callable, Hashable, Protocol, TypeVar
 
 from ..errors import Problems, SourceError
@@ -50,6 +51,13 @@ class ReadBefore(Protocol):
 
     def learn(self, bulletin: Bulletin) -> None:
         """``bulletin`` was read without a problem (even a warning) from the file its ``source_digest`` names."""
+
+    def known_file(self, path: str, status: os.stat_result) -> tuple[str, int] | None:
+        """The digest of the bulletin's file at ``path`` and the line its body starts on, when its ``status`` says
+        it is as an earlier build read it without a problem (and its front matter is known); else None."""
+
+    def learn_file(self, path: str, status: os.stat_result, bulletin: Bulletin) -> None:
+        """The file at ``path``, with this status before it was read, gave ``bulletin`` without a problem."""
 
     def checked(self, key: str) -> bool:
         """Whether the check ``key`` names found nothing last time."""

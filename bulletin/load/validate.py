@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 from pathlib import Path, PurePosixPath
 from typing import Callable, TypeVar
@@ -34,7 +35,7 @@ from .files import Found
 from .links import LinkIndex, check_links, index_digest, make_link_index
 from .narrative import check_narratives
 from .nodes import Node, parse_yaml
-from .read import Each, Sources, TextFile, read_text_file, split_front_matter
+from .read import Each, KnownFile, Sources, TextFile, read_text_file, split_front_matter
 from .recall import Forgetful, ReadBefore, Recall
 from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
@@ -78,7 +79,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
     unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
     if parse_many is not None:
-        bulletins = [b for b in _gathered(_bulletins_read(sources.bulletins, unit_slugs, parse_many, stored), problems)
+        bulletins = [b for b in _gathered(_bulletins_read(sources.bulletins, unit_slugs, parse_many, stored, sources.status), problems)
                      if b is not None]
     else:
         bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
@@ -106,9 +107,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
         check_narratives(published, units, tuple((metrics or {}).values()), problems, recall, stored)
     if config is not None and "zh-Hant" in config.variants:  # names the traditional mirror would guess
-        for file in [*sources.bulletins, *sources.pages]:
-            recall.remember(("names", file.path), (file,), config.terms,
-                            functools.partial(check_names, file, config.terms), problems)
+        _names_checked([*sources.bulletins, *sources.pages], config.terms, recall, stored, problems)
     if problems.has_errors or config is None:
         return None
     published.sort(key=lambda b: (-b.date.toordinal(), b.unit, b.slug))
@@ -121,7 +120,7 @@ def edited_body(site: Site, links: LinkIndex, root: Path, rel: str) -> Bulletin 
     old = next((b for b in site.bulletins if b.source_path == rel), None)
     units = {u.slug for u in site.units}
     new = _read_again(root, rel, lambda file, problems: read_bulletin(file, units, problems)) if old else None
-    if new is None or dataclasses.replace(new, body=old.body, body_line=old.body_line) != old:  # type: ignore[union-attr]
+    if new is None or dataclasses.replace(new, markdown=old.markdown, body_line=old.body_line) != old:  # type: ignore[union-attr]
         return None
     problems = Problems()
     check_links(links, rel, new.body, new.body_line, problems)
@@ -154,10 +153,10 @@ def without_draft_reports(unit: Unit) -> Unit:
     return dataclasses.replace(unit, reports=tuple(report for report in unit.reports if not report.draft))
 
 
-def _bulletins_read(files: list[TextFile], units: set[str], parse_many: Each,
-                    stored: ReadBefore | None) -> list[tuple[Bulletin | None, list[SourceError]]]:
+def _bulletins_read(files: list[TextFile | KnownFile], units: set[str], parse_many: Each, stored: ReadBefore | None,
+                    status: dict[str, os.stat_result]) -> list[tuple[Bulletin | None, list[SourceError]]]:
     """Each file's bulletin and problems, in order: as ``stored`` knows it, else parsed by ``parse_many`` (and
-    then learned by ``stored`` if it read without a problem)."""
+    then learned by ``stored`` if it read without a problem, with its file's ``status`` before it was read)."""
     read: list[tuple[Bulletin | None, list[SourceError]] | None] = [None] * len(files)
     if stored is not None:
         for index, file in enumerate(files):
@@ -170,6 +169,10 @@ def _bulletins_read(files: list[TextFile], units: set[str], parse_many: Each,
         read[index] = (bulletin, found)
         if stored is not None and bulletin is not None and not found:
             stored.learn(bulletin)
+    if stored is not None:
+        for file, (bulletin, found) in zip(files, read):  # type: ignore[misc]
+            if bulletin is not None and not found and file.path in status:
+                stored.learn_file(file.path, status[file.path], bulletin)
     return read  # type: ignore[return-value]
 
 
@@ -186,15 +189,39 @@ def _links_checked(index: LinkIndex, targets: str, items: list[Bulletin | Page],
             stored.learn_checked(key)
 
 
-def _stored_bulletin(file: TextFile, stored: ReadBefore) -> Bulletin | None:
-    """The bulletin of ``file`` made of the front matter ``stored`` keeps for its text, as ``read_bulletin`` makes it."""
+def _names_checked(files: list[TextFile | KnownFile], terms: tuple[tuple[str, str], ...], recall: Recall,
+                   stored: ReadBefore | None, problems: Problems) -> None:
+    """``check_names`` of each file, but of those ``stored`` says were checked without a warning for these terms."""
+    if stored is None:
+        for file in files:
+            recall.remember(("names", file.path), (file,), terms, functools.partial(check_names, file, terms),
+                            problems)
+        return
+    terms_digest = digest(repr(terms))
+    for file in files:
+        key = digest("names", file_digest(file), terms_digest)
+        if stored.checked(key):
+            continue
+        found = Problems()
+        check_names(file, terms, found)  # type: ignore[arg-type]
+        problems.extend(found)
+        if not found.items:
+            stored.learn_checked(key)
+
+
+def _stored_bulletin(file: TextFile | KnownFile, stored: ReadBefore) -> Bulletin | None:
+    """The bulletin of ``file`` made of the front matter ``stored`` keeps for its text, as ``read_bulletin`` makes it
+    (the body of a file not read, read when a page needs it)."""
     key = file_digest(file)
     fields = stored.front_matter(key)
     if fields is None:
         return None
-    _, body, body_line = split_front_matter(file.text)
-    return Bulletin(unit=file.path.split("/")[1], slug=markdown_slug(file.path), body=body, body_line=body_line,
-                    source_path=file.path, source_digest=key, **fields)  # type: ignore[arg-type]
+    if isinstance(file, KnownFile):
+        markdown, body_line = file.body(), file.body_line
+    else:
+        _, markdown, body_line = split_front_matter(file.text)
+    return Bulletin(unit=file.path.split("/")[1], slug=markdown_slug(file.path), markdown=markdown,
+                    body_line=body_line, source_path=file.path, source_digest=key, **fields)  # type: ignore[arg-type]
 
 
 def read_bulletins(state: tuple[list[TextFile], set[str]], chunk: range) -> list[tuple[Bulletin | None,
@@ -494,9 +521,9 @@ def read_page(file: TextFile, problems: Problems) -> Page | None:
     return Page(slug, title, body, body_line, file.path, file_digest(file))
 
 
-def file_digest(file: TextFile) -> str:
+def file_digest(file: TextFile | KnownFile) -> str:
     """What a bulletin or page read from ``file`` is known by: the same path and text make the same one."""
-    return digest(file.path, file.text)
+    return file.digest if isinstance(file, KnownFile) else digest(file.path, file.text)
 
 
 def check_unique_pages(items: list[Bulletin] | tuple[Page, ...], problems: Problems) -> None:

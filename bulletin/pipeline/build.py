@@ -68,12 +68,13 @@ class Loaded:
 def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(),
          stored: ReadBefore | None = None) -> Loaded:
     """Read and validate every source file, templates included; writes nothing. ``site`` is None on any error.
-    Without a recall, what ``stored`` knows of earlier builds is not parsed or checked again."""
+    Without a recall, what ``stored`` knows of earlier builds is not read, parsed or checked again."""
     problems = Problems()
     if isinstance(recall, Forgetful):
         recall = None  # nothing is remembered: files may be read and parsed many at a time
     each = functools.partial(map_in_order, size=FILES_PER_CHUNK, jobs=options.jobs) if recall is None else None
-    sources = read_sources(options.source, problems, recall, edit.changed if edit.complete else None, each)
+    sources = read_sources(options.source, problems, recall, edit.changed if edit.complete else None, each,
+                           stored.known_file if stored is not None else None)
     site = load_site(sources, problems, drafts=options.drafts, recall=recall, each=each, stored=stored)
     recall = recall or Forgetful()
     env = recall.remember("templates", tuple(sources.templates), (),
