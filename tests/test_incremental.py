@@ -389,6 +389,14 @@ def test_a_settled_bulletin_file_is_not_read_again_until_a_page_needs_its_body(m
     assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)
 
 
+def test_what_read_well_is_kept_even_when_the_build_fails(minimal_site: Path, monkeypatch) -> None:
+    write_files(minimal_site, {"templates/bulletin.html": "{{ bulletin.nosuch.attribute }}\n"})  # fails as it renders
+    failed = run_cli("build", "--source", minimal_site, "--jobs", "1")
+    assert failed.code == 1 and "templates/bulletin.html" in failed.err, failed.err
+    (minimal_site / "templates/bulletin.html").unlink()
+    assert _parsed_files(monkeypatch, minimal_site)[0] == []  # the failed build's reading is not done again
+
+
 def test_a_bulletin_with_a_warning_is_parsed_and_warned_about_on_every_build(minimal_site: Path, monkeypatch) -> None:
     write_files(minimal_site, {"content/town/odd.md": "---\ntitle: 有误的键\ndate: 2021-02-01\nauthr: 张三\n---\n正文。\n"})
     for edit in range(3):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,11 +137,12 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     # collects, in the workers or in this process (see workers.run_in_chunks).
     with collection_paused():
         loaded = load(options, reuse.recall, edit, reuse.read_before)
-    if reuse.read_before is not None:
-        reuse.read_before.save()
     result = BuildResult(loaded.problems)
     if loaded.site is None:
+        if reuse.read_before is not None:
+            reuse.read_before.save()  # what read well is not parsed again while the rest is put right
         return result.finished(started)
+    saving: threading.Thread | None = None
     indexed = loaded.site.config.search and options.search_index
     writer = session.writer if session else open_writer(options.output)
     writer.prepare()
@@ -160,6 +162,9 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             plan = emitter.search
             shards_whole = functools.partial(ahead.whole, plan) if ahead is not None and plan is not None else None
             produced = write_site(emitter, loaded.sources, options.jobs, result, progress, shards_whole)
+        if reuse.read_before is not None:  # kept while the search index is made: nothing else runs here then
+            saving = threading.Thread(target=reuse.read_before.save, name="bulletin-sources")
+            saving.start()
         result.search = emitter.search
         if result.ok and indexed and emitter.search is not None:
             index_search(reuse, emitter.search, writer, result, produced, options.jobs, ahead)
@@ -171,6 +176,8 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
             with collection_paused():
                 reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick,
                                writer.listed)
+            if saving is not None:
+                saving.join()
             if reuse.read_before is not None:
                 titles = (item.title for item in (*loaded.site.bulletins, *loaded.site.pages))
                 reuse.read_before.keep_title_breaks(renderer.phrases.terms, renderer.phrases.titles_found(titles))
@@ -179,6 +186,10 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
         if ahead is not None:
             ahead.cancel()  # done already, unless the build failed before its index was made
         writer.abort()  # nothing left to remove after a commit
+        if saving is not None:
+            saving.join()
+        elif reuse.read_before is not None:  # the build failed: what read well is kept all the same
+            reuse.read_before.save()
     return result.finished(started)
 
 
