@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import pytest
 from conftest import SITES, Run, output_files, run_cli, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -423,6 +424,56 @@ def test_a_damaged_or_foreign_read_before_cache_is_ignored(minimal_site: Path, t
         shutil.rmtree(minimal_site / "output", ignore_errors=True)
         assert run_cli("build", "--source", minimal_site).code == 0
         assert output_files(minimal_site / "output") == expected
+
+
+def _units_parsed(site: Path, monkeypatch) -> tuple[list[str], str]:
+    """The unit files a load of ``site`` (with the command line's cache, which it then saves) parsed, and its units
+    as written out whole (where each figure was written included)."""
+    parsed: list[str] = []
+    real = validate.read_unit
+    monkeypatch.setattr(validate, "read_unit", lambda file, *rest: parsed.append(file.path) or real(file, *rest))
+    stored = SourcesCache.for_site(site)
+    loaded = load(BuildOptions(site, site / "output", jobs=1), stored=stored)
+    stored.save()
+    assert loaded.site is not None, loaded.problems.sorted()
+    return sorted(parsed), repr(loaded.site.units)
+
+
+def test_a_unit_read_before_is_not_parsed_again_and_is_the_same(example_site: Path, monkeypatch) -> None:
+    parsed, units = _units_parsed(example_site, monkeypatch)
+    assert len(parsed) == 5
+    assert _units_parsed(example_site, monkeypatch) == ([], units)
+    edited = example_site / "data/units/zhuzhou-gaoke.yaml"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("participants_people: 800余人", "participants_people: 900余人"), encoding="utf-8")
+    again, changed = _units_parsed(example_site, monkeypatch)
+    assert again == ["data/units/zhuzhou-gaoke.yaml"] and changed != units
+    assert repr(load(BuildOptions(example_site, example_site / "output", jobs=1)).site.units) == changed  # type: ignore[union-attr]
+    metrics = example_site / "data/metrics.yaml"
+    metrics.write_text("\n" + metrics.read_text(encoding="utf-8"), encoding="utf-8")  # each metric a line lower
+    assert _units_parsed(example_site, monkeypatch)[0] == parsed  # read against other metrics: parsed again
+
+
+@pytest.mark.parametrize("damage", [
+    lambda unit: unit[5][0].__setitem__(0, "三月"),  # a date
+    lambda unit: unit[5][0][3][0].__setitem__(1, "八百"),  # a figure
+    lambda unit: unit[5][0][3][0].__setitem__(1, "NaN"),
+    lambda unit: unit[5][0][3][0].__setitem__(2, "roughly"),  # a qualifier
+    lambda unit: unit[5][0].__setitem__(2, [0, 1]),  # where it was written
+    lambda unit: unit.__setitem__(1, 5),  # the name
+    lambda unit: unit.__setitem__(5, "reports"),
+])
+def test_a_damaged_unit_in_the_cache_is_parsed_again(minimal_site: Path, tmp_path: Path, damage) -> None:
+    expected = clean_build(minimal_site, tmp_path)
+    assert run_cli("build", "--source", minimal_site).code == 0
+    cache = minimal_site / ".cache/bulletin/sources.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    for unit in data["units"].values():
+        damage(unit)
+    cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(minimal_site / "output")
+    assert run_cli("build", "--source", minimal_site).code == 0
+    assert output_files(minimal_site / "output") == expected
 
 
 def _planned(monkeypatch, site: Path) -> list[str]:

@@ -11,7 +11,7 @@ import os
 from typing import Callable, Hashable, Protocol, TypeVar
 
 from ..errors import Problems, SourceError
-from ..model import Bulletin
+from ..model import Bulletin, Unit
 from .files import Found
 
 T = TypeVar("T")
@@ -58,6 +58,12 @@ class ReadBefore(Protocol):
 
     def learn_file(self, path: str, status: os.stat_result, bulletin: Bulletin) -> None:
         """The file at ``path``, with this status before it was read, gave ``bulletin`` without a problem."""
+
+    def unit(self, key: str, path: str) -> Unit | None:
+        """The unit read without a problem from the file at ``path`` whose text and metrics ``key`` names; else None."""
+
+    def learn_unit(self, key: str, unit: Unit) -> None:
+        """``unit`` was read without a problem (even a warning) from what ``key`` names."""
 
     def checked(self, key: str) -> bool:
         """Whether the check ``key`` names found nothing last time."""

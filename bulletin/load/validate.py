@@ -69,7 +69,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     metrics = recall.remember("metrics", (sources.metrics,), (), lambda found: read_metrics(sources.metrics, found),
                             problems)
     if parse_many is not None:
-        read = _gathered(parse_many(read_units, (sources.units, metrics), len(sources.units)), problems)
+        read = _gathered(_units_read(sources.units, metrics, parse_many, stored), problems)
     else:
         read = [recall.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics), problems)
                 for f in sources.units]
@@ -173,6 +173,26 @@ def _bulletins_read(files: list[TextFile | KnownFile], units: set[str], parse_ma
         for file, (bulletin, found) in zip(files, read):  # type: ignore[misc]
             if bulletin is not None and not found and file.path in status:
                 stored.learn_file(file.path, status[file.path], bulletin)
+    return read  # type: ignore[return-value]
+
+
+def _units_read(files: list[TextFile], metrics: dict[str, Metric] | None, parse_many: Each,
+                stored: ReadBefore | None) -> list[tuple[Unit | None, list[SourceError]]]:
+    """Each unit file's unit and problems, in order: as ``stored`` knows it (read from the same text against the same
+    metrics), else parsed by ``parse_many`` (and then learned by ``stored`` if it read without a problem)."""
+    against = digest(repr(metrics))
+    keys = [digest("unit", file_digest(file), against) for file in files]
+    read: list[tuple[Unit | None, list[SourceError]] | None] = [None] * len(files)
+    if stored is not None:
+        for index, (file, key) in enumerate(zip(files, keys)):
+            known = stored.unit(key, file.path)
+            read[index] = (known, []) if known is not None else None
+    missing = [index for index, found in enumerate(read) if found is None]
+    parsed = parse_many(read_units, ([files[index] for index in missing], metrics), len(missing))
+    for index, (unit, found) in zip(missing, parsed):
+        read[index] = (unit, found)
+        if stored is not None and unit is not None and not found:
+            stored.learn_unit(keys[index], unit)
     return read  # type: ignore[return-value]
 
 
