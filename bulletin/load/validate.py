@@ -157,23 +157,16 @@ def _bulletins_read(files: list[TextFile | KnownFile], units: set[str], parse_ma
                     status: dict[str, os.stat_result]) -> list[tuple[Bulletin | None, list[SourceError]]]:
     """Each file's bulletin and problems, in order: as ``stored`` knows it, else parsed by ``parse_many`` (and
     then learned by ``stored`` if it read without a problem, with its file's ``status`` before it was read)."""
-    read: list[tuple[Bulletin | None, list[SourceError]] | None] = [None] * len(files)
+    known = [_stored_bulletin(file, stored) if stored is not None and _unit_folder(file) in units else None
+             for file in files]  # a file in no unit's folder is parsed: the error names the units it may mean
+    read = _known_or_parsed(known, lambda missing: parse_many(read_bulletins, ([files[i] for i in missing], units),
+                                                              len(missing)),
+                            None if stored is None else lambda _index, bulletin: stored.learn(bulletin))
     if stored is not None:
-        for index, file in enumerate(files):
-            if _unit_folder(file) in units:  # else it is parsed, and the error names the units it may mean
-                known = _stored_bulletin(file, stored)
-                read[index] = (known, []) if known is not None else None
-    missing = [index for index, found in enumerate(read) if found is None]
-    parsed = parse_many(read_bulletins, ([files[index] for index in missing], units), len(missing))
-    for index, (bulletin, found) in zip(missing, parsed):
-        read[index] = (bulletin, found)
-        if stored is not None and bulletin is not None and not found:
-            stored.learn(bulletin)
-    if stored is not None:
-        for file, (bulletin, found) in zip(files, read):  # type: ignore[misc]
+        for file, (bulletin, found) in zip(files, read):
             if bulletin is not None and not found and file.path in status:
                 stored.learn_file(file.path, status[file.path], bulletin)
-    return read  # type: ignore[return-value]
+    return read
 
 
 def _units_read(files: list[TextFile], metrics: dict[str, Metric] | None, parse_many: Each,
@@ -182,18 +175,23 @@ def _units_read(files: list[TextFile], metrics: dict[str, Metric] | None, parse_
     metrics), else parsed by ``parse_many`` (and then learned by ``stored`` if it read without a problem)."""
     against = digest(repr(metrics))
     keys = [digest("unit", file_digest(file), against) for file in files]
-    read: list[tuple[Unit | None, list[SourceError]] | None] = [None] * len(files)
-    if stored is not None:
-        for index, (file, key) in enumerate(zip(files, keys)):
-            known = stored.unit(key, file.path)
-            read[index] = (known, []) if known is not None else None
-    missing = [index for index, found in enumerate(read) if found is None]
-    parsed = parse_many(read_units, ([files[index] for index in missing], metrics), len(missing))
-    for index, (unit, found) in zip(missing, parsed):
-        read[index] = (unit, found)
-        if stored is not None and unit is not None and not found:
-            stored.learn_unit(keys[index], unit)
-    return read  # type: ignore[return-value]
+    known = [stored.unit(key, file.path) if stored is not None else None for file, key in zip(files, keys)]
+    return _known_or_parsed(known, lambda missing: parse_many(read_units, ([files[i] for i in missing], metrics),
+                                                              len(missing)),
+                            None if stored is None else lambda index, unit: stored.learn_unit(keys[index], unit))
+
+
+def _known_or_parsed(known: list[T | None], parse: Callable[[list[int]], list[tuple[T | None, list[SourceError]]]],
+                     learn: Callable[[int, T], None] | None) -> list[tuple[T | None, list[SourceError]]]:
+    """Each item as ``known`` has it, else as ``parse`` makes it of the indices of those not known (each of which
+    that read without a problem ``learn`` is told, with its index)."""
+    read: list[tuple[T | None, list[SourceError]]] = [(found, []) for found in known]
+    missing = [index for index, found in enumerate(known) if found is None]
+    for index, (value, found) in zip(missing, parse(missing)):
+        read[index] = (value, found)
+        if learn is not None and value is not None and not found:
+            learn(index, value)
+    return read
 
 
 def _links_checked(index: LinkIndex, targets: str, items: list[Bulletin | Page], parse_many: Each,
