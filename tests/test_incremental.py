@@ -384,8 +384,8 @@ def test_a_settled_bulletin_file_is_not_read_again_until_a_page_needs_its_body(m
     read = _files_read(monkeypatch, minimal_site)
     assert oldest[0] in read and not set(oldest[1:]) & set(read)  # the others: unchanged, and on no page made now
     assert oldest[0] in _files_read(monkeypatch, minimal_site)  # saved less than a second ago: read again
-    _settle(minimal_site)
-    apply(minimal_site, "edit template", 0)  # every page made again, the bodies read as they are needed
+    apply(minimal_site, "edit template", 0)  # every page made again, the bodies not read at load read as needed ...
+    shutil.rmtree(minimal_site / ".cache/bulletin/bodies")  # ... and converted again, their HTML gone
     assert run_cli("build", "--source", minimal_site, "--jobs", "2").code == 0
     assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)
 
@@ -396,6 +396,17 @@ def test_what_read_well_is_kept_even_when_the_build_fails(minimal_site: Path, mo
     assert failed.code == 1 and "templates/bulletin.html" in failed.err, failed.err
     (minimal_site / "templates/bulletin.html").unlink()
     assert _parsed_files(monkeypatch, minimal_site)[0] == []  # the failed build's reading is not done again
+
+
+def test_a_file_read_with_a_warning_is_read_and_warned_about_on_every_build(minimal_site: Path, monkeypatch) -> None:
+    write_files(minimal_site, {"content/town/gbk.md": "---\ntitle: 旧编码\ndate: 2021-02-01\n---\n正文。\n".encode("gb18030")})
+    _settle(minimal_site)  # once: settling a file again changes its status
+    for edit in range(3):
+        read, run = _watched(monkeypatch, minimal_site, (read_module, "_read_text_file", lambda _file, rel, *_: rel))
+        assert "content/town/gbk.md" in read
+        assert len(run.lines) == 1 and run.lines[0].startswith("content/town/gbk.md:"), run.lines  # its encoding
+        other = minimal_site / "content/town/report-q1.md"
+        other.write_text(other.read_text(encoding="utf-8") + f"\n补充第{edit}句。\n", encoding="utf-8")
 
 
 def test_a_bulletin_with_a_warning_is_parsed_and_warned_about_on_every_build(minimal_site: Path, monkeypatch) -> None:

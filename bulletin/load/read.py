@@ -106,7 +106,8 @@ class Sources:
     templates: list[TextFile] = field(default_factory=list)
     static: list[tuple[str, Path]] = field(default_factory=list)  # (relative path, file)
     unreadable_units: list[str] = field(default_factory=list)  # unit files found but not read (reported already)
-    status: dict[str, os.stat_result] = field(default_factory=dict)  # bulletins' files' status, as the walk found it
+    status: dict[str, os.stat_result] = field(default_factory=dict)  # bulletins' files read without a warning: their
+    # status as the walk found it
 
 
 def decode_source(data: bytes, path: str, problems: Problems) -> str | None:
@@ -225,13 +226,19 @@ def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
         if kind == "static":
             sources.static.append((rel.removeprefix("static/"), Path(found_file.path)))
             continue
+        found: list[SourceError] = []
         if rel in unread:
             text = unread[rel]
         elif read_ahead is not None:
             text, found = next(read_ahead)
             problems.extend(found)
         else:
-            text = read_text_file(found_file, problems, recall, trusted=rel in unchanged)
+            reading = Problems()
+            text = read_text_file(found_file, reading, recall, trusted=rel in unchanged)
+            found = reading.items
+            problems.extend(reading)
+        if found:  # read with a warning (its encoding, say): read, and warned about, on every build
+            sources.status.pop(rel, None)
         if kind in ("site", "metrics", "terms"):
             setattr(sources, kind, text)
         elif text is not None:
