@@ -182,7 +182,7 @@ class Reuse:
             self.stamp.save(self.state, left, files, problems)
 
 
-OWN_FIELDS = ("markdown", "source_digest")  # what only its own page shows of a bulletin: its body (and its file's digest)
+OWN_FIELDS = ("markdown", "source_digest")  # what only a bulletin's own page shows: its body (and its file's digest)
 
 
 def around_bulletins(renderer: Renderer, fingerprints: Fingerprinter) -> str:

@@ -76,8 +76,8 @@ class SourcesCache:
         files, units = data.get("files"), data.get("units")
         return cls(path, bulletins if isinstance(bulletins, dict) else {},
                    {key for key in checks if isinstance(key, str)} if isinstance(checks, list) else set(),
-                   titles.get("breaks", {}), str(titles.get("terms", "")), files=files if isinstance(files, dict) else {},
-                   units=units if isinstance(units, dict) else {})
+                   titles.get("breaks", {}), str(titles.get("terms", "")),
+                   files=files if isinstance(files, dict) else {}, units=units if isinstance(units, dict) else {})
 
     def front_matter(self, key: str) -> dict[str, object] | None:
         """The fields the file with digest ``key`` gave, if it was read without a problem and the entry is sound."""
@@ -175,7 +175,8 @@ def _unit(entry: object, path: str) -> Unit | None:
     reports = [_report(item, path) for item in entry[5]]
     if not all(reports):
         return None
-    return Unit(entry[0], entry[1], entry[2], entry[3], entry[4], tuple(reports), Location(path, 1, 1))  # type: ignore[arg-type]
+    return Unit(entry[0], entry[1], entry[2], entry[3], entry[4], tuple(reports),  # type: ignore[arg-type]
+                Location(path, 1, 1))
 
 
 def _report(entry: object, path: str) -> Report | None:
