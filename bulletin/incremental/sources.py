@@ -45,7 +45,8 @@ TEXTS = ("title", "summary", "source", "author", "title_note", "date_note")  # s
 
 @dataclass(slots=True)
 class SourcesCache:
-    """Front-matter fields by file digest, and the keys of clean checks: the last build's, and those learned since."""
+    """What the module's docstring lists (front matter, files' status, units, clean checks, titles' breaks): the
+    last build's, and what this build used or learned (``used...``), which ``save`` keeps."""
 
     path: Path | None
     entries: dict[str, list] = field(default_factory=dict)  # key -> [title, date, summary, source, author, ...]
@@ -97,9 +98,7 @@ class SourcesCache:
         if not (isinstance(entry, list) and len(entry) == 6 and entry[:4] == _status(status)
                 and isinstance(entry[4], str) and type(entry[5]) is int and entry[5] > 0):
             return None
-        if self.front_matter(entry[4]) is None:
-            return None
-        self.used_files[path] = entry
+        self.used_files[path] = entry  # its front matter is looked up once, as any file's (else it is parsed)
         return entry[4], entry[5]
 
     def learn_file(self, path: str, status: os.stat_result, bulletin: Bulletin) -> None:

@@ -27,7 +27,7 @@ from ..messages import _
 from ..model import Bulletin, Metric, MetricKind, Quantity, Report, Unit
 from ..quantities import format_exactly
 from ..stats import value_as_of
-from .recall import ReadBefore, Recall
+from .recall import ReadBefore, Recall, check_unless_clean
 
 _HIDDEN = "\u200b"  # what Markdown syntax is replaced with: keeps every column, is no part of a figure
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -73,13 +73,8 @@ def check_narratives(bulletins: Sequence[Bulletin], units: Sequence[Unit], metri
             recall.remember(("narrative", bulletin.source_path), (bulletin, unit), catalogue,
                             functools.partial(check_narrative, bulletin, unit, catalogue), problems)
             continue
-        key = digest("narrative", bulletin.source_digest, looked_at(unit.slug))
-        if not stored.checked(key):
-            found = Problems()
-            check_narrative(bulletin, unit, catalogue, found)
-            problems.extend(found.items)
-            if not found.items:
-                stored.learn_checked(key)
+        check_unless_clean(stored, digest("narrative", bulletin.source_digest, looked_at(unit.slug)),
+                           functools.partial(check_narrative, bulletin, unit, catalogue), problems)
 
 
 def check_narrative(bulletin: Bulletin, unit: Unit, metrics: tuple[Metric, ...], problems: Problems) -> None:

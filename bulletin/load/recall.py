@@ -54,7 +54,7 @@ class ReadBefore(Protocol):
 
     def known_file(self, path: str, status: os.stat_result) -> tuple[str, int] | None:
         """The digest of the bulletin's file at ``path`` and the line its body starts on, when its ``status`` says
-        it is as an earlier build read it without a problem (and its front matter is known); else None."""
+        it is as an earlier build read it without a problem; else None."""
 
     def learn_file(self, path: str, status: os.stat_result, bulletin: Bulletin) -> None:
         """The file at ``path``, with this status before it was read, gave ``bulletin`` without a problem."""
@@ -70,6 +70,18 @@ class ReadBefore(Protocol):
 
     def learn_checked(self, key: str) -> None:
         """The check ``key`` names found nothing (not even a warning)."""
+
+
+def check_unless_clean(stored: ReadBefore, key: str, check: Callable[[Problems], None], problems: Problems) -> None:
+    """``check(problems)``, unless ``stored`` says the check ``key`` names found nothing last time; ``stored``
+    learns it when it finds nothing now."""
+    if stored.checked(key):
+        return
+    found = Problems()
+    check(found)
+    problems.extend(found)
+    if not found.items:
+        stored.learn_checked(key)
 
 
 class Forgetful:

@@ -36,7 +36,7 @@ from .links import LinkIndex, check_links, index_digest, make_link_index
 from .narrative import check_narratives
 from .nodes import Node, parse_yaml
 from .read import Each, KnownFile, Sources, TextFile, read_text_file, split_front_matter
-from .recall import Forgetful, ReadBefore, Recall
+from .recall import Forgetful, ReadBefore, Recall, check_unless_clean
 from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
 
@@ -79,8 +79,8 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     unit_slugs = {PurePosixPath(f.path).stem for f in sources.units}  # a broken unit file still exists
     unit_slugs |= {PurePosixPath(path).stem for path in sources.unreadable_units}  # ... as does one not read
     if parse_many is not None:
-        bulletins = [b for b in _gathered(_bulletins_read(sources.bulletins, unit_slugs, parse_many, stored, sources.status), problems)
-                     if b is not None]
+        read_bulletins_of = _bulletins_read(sources.bulletins, unit_slugs, parse_many, stored, sources.status)
+        bulletins = [b for b in _gathered(read_bulletins_of, problems) if b is not None]
     else:
         bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
     warn_about_copies([f.path for f in (*sources.units, *sources.bulletins, *sources.pages)], problems)
@@ -217,14 +217,8 @@ def _names_checked(files: list[TextFile | KnownFile], terms: tuple[tuple[str, st
         return
     terms_digest = digest(repr(terms))
     for file in files:
-        key = digest("names", file_digest(file), terms_digest)
-        if stored.checked(key):
-            continue
-        found = Problems()
-        check_names(file, terms, found)  # type: ignore[arg-type]
-        problems.extend(found)
-        if not found.items:
-            stored.learn_checked(key)
+        check_unless_clean(stored, digest("names", file_digest(file), terms_digest),
+                           functools.partial(check_names, file, terms), problems)  # type: ignore[arg-type]
 
 
 def _stored_bulletin(file: TextFile | KnownFile, stored: ReadBefore) -> Bulletin | None:
