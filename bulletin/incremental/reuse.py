@@ -22,6 +22,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from ..digest import digest
 from ..errors import Problems
@@ -104,6 +105,10 @@ class Reuse:
     def search_learn(self, path: str, fingerprint: str, record: dict[str, object]) -> None:
         """The search record of a page rendered now (made of the inputs ``fingerprint`` names)."""
         self.search.learn(path, fingerprint, record)
+
+    def search_stale(self, plan: SearchPlan, names: Iterable[str]) -> list[str]:
+        """Those of these shards of ``plan`` that are indexed again (their pages' records changed)."""
+        return self.search.stale(plan, names)
 
     def search_bundles(self, plan: SearchPlan, jobs: int = 1, ahead: SearchBundles | None = None,
                        part: bool = False, stop: threading.Event | None = None) -> SearchBundles:

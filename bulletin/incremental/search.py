@@ -11,11 +11,13 @@ those of pages rendered now and those kept for the others. A shard folder that d
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from ..digest import digest, generator_digest
 from ..output.disk import files_below, remove
@@ -49,6 +51,14 @@ class SearchBundles:
     files: dict[str, dict[str, str]] = field(default_factory=dict)  # each shard's files: path in the bundle -> digest
     records: int = 0  # records given to Pagefind
     peak_kb: int = 0  # the peak memory of Pagefind's process, when it ran
+
+    def joined(self, other: SearchBundles | None) -> SearchBundles:
+        """These bundles and ``other``'s (made for other shards of the same build)."""
+        if other is None:
+            return self
+        return SearchBundles({**self.folders, **other.folders}, [*self.indexed, *other.indexed],
+                             {**self.files, **other.files}, self.records + other.records,
+                             max(self.peak_kb, other.peak_kb))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +106,10 @@ class SearchCache:
         self._shards: dict[str, Shard] | None = None
         self.fresh: dict[str, tuple[str, Record]] = {}  # path -> (fingerprint, record) of pages rendered now
 
+    @functools.cached_property
+    def version(self) -> str:
+        return pagefind_version()
+
     @property
     def shards(self) -> dict[str, Shard]:
         if self._shards is None:
@@ -128,6 +142,19 @@ class SearchCache:
         with self.lock:
             self.fresh[path] = (fingerprint, record)
 
+    def stale(self, plan: SearchPlan, names: Iterable[str]) -> list[str]:
+        """Those of these shards of ``plan`` whose bundle in the cache was not indexed from their pages' records as
+        they are now (or that have none): they are indexed again. Whether a kept bundle is whole is not looked at."""
+        found = []
+        with self.lock:
+            for name in names:
+                kept = self.shards.get(name)
+                pages = plan.shards.get(name, {})
+                if kept is None or kept.key != shard_key(
+                        {path: self._digest(path, fp, self.fresh) for path, fp in pages.items()}, self.version):
+                    found.append(name)
+        return found
+
     def bundles(self, plan: SearchPlan, processes: int = 1, ahead: SearchBundles | None = None,
                 part: bool = False, stop: threading.Event | None = None) -> SearchBundles:
         """Each shard's bundle of ``plan``: taken over when its key is unchanged, else indexed again into the cache.
@@ -144,7 +171,7 @@ class SearchCache:
 
     def _bundles(self, plan: SearchPlan, processes: int, ahead: SearchBundles | None, part: bool,
                  stop: threading.Event | None) -> SearchBundles:
-        version = pagefind_version()
+        version = self.version
         folders: dict[str, Path] = dict(ahead.folders) if ahead is not None else {}
         work: list[Work] = []  # shards whose pages changed: indexed first, as they are the build's wait
         same: list[tuple[Work, Shard]] = []  # shards whose pages did not: their bundles checked after

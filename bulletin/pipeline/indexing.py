@@ -1,8 +1,10 @@
 """The search index of a command-line build: its bundles made while the pages are, and written with them.
 
-A bulletins' shard is whole as soon as the last of its bulletin pages is emitted, so it is indexed then, in
-a thread (``IndexingAhead``), while the other pages render; the units' shard follows when the list pages
-are done. Pagefind runs in processes of its own: the thread only feeds them records and waits.
+A bulletins' shard is whole as soon as the last of its bulletin pages is emitted, so if its pages changed it
+is indexed then, in a thread (``IndexingAhead``), while the other pages render. When the list pages are
+done, the build's own thread indexes the units' shard if it changed, and checks and writes the shards kept
+in the cache, while the thread is still at work. Pagefind runs in processes of its own: the threads only
+feed them records and wait.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ class IndexingAhead:
     failed: BaseException | None = None
 
     def whole(self, plan: SearchPlan, names: Iterable[str]) -> None:
-        """Index these shards of ``plan`` (all their pages are in it) unless they were handed over already."""
-        part = SearchPlan({name: dict(plan.shards[name]) for name in names
-                           if name in plan.shards and name not in self.given})
+        """Index these shards of ``plan`` (all their pages are in it) unless they were handed over already or are
+        kept in the cache as they are (the build's thread checks those while this one indexes)."""
+        names = [name for name in names if name in plan.shards and name not in self.given]
+        part = SearchPlan({name: dict(plan.shards[name]) for name in self.reuse.search_stale(plan, names)})
         if not part.shards:
             return
         self.given.update(part.shards)
@@ -94,16 +97,32 @@ class IndexingAhead:
 
 def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult, produced: dict[str, str],
                  jobs: int, ahead: IndexingAhead | None = None) -> None:
-    """The search index's bundles written with the pages, only shards whose pages changed indexed again (those
-    ``ahead`` indexed are taken from it); a failure is an error of the build. A bundle file that the output holds
-    already is taken over as a page is."""
+    """The search index's bundles written with the pages, only shards whose pages changed indexed again; a failure
+    is an error of the build. The shards ``ahead`` indexes are taken from it, and while it does, the others are
+    checked in the cache and written. A bundle file that the output holds already is taken over as a page is."""
+    written: set[str] = set()
     try:
-        bundles = reuse.search_bundles(plan, jobs, ahead.finish(plan) if ahead is not None else None)
+        made = None
+        if ahead is not None and ahead.given:
+            others = SearchPlan({name: pages for name, pages in plan.shards.items() if name not in ahead.given})
+            made = reuse.search_bundles(others, jobs, part=True)
+            write_bundles(made, reuse, writer, result, produced, written)
+            made = made.joined(ahead.finish(plan))
+        bundles = reuse.search_bundles(plan, jobs, made)
     except SearchIndexError as exc:
         result.problems.error("data/site.yaml", 1, 1, exc.message)
         return
     count_search(bundles, result)
+    write_bundles(bundles, reuse, writer, result, produced, written)
+
+
+def write_bundles(bundles: SearchBundles, reuse: Reuse, writer: Writer, result: BuildResult,
+                  produced: dict[str, str], written: set[str]) -> None:
+    """The files of the bundles of shards not ``written`` yet, written to the output (and then ``written``)."""
     for shard, folder in sorted(bundles.folders.items()):
+        if shard in written:
+            continue
+        written.add(shard)
         for name, made in sorted(bundles.files[shard].items()):
             rel = f"{SEARCH_FOLDER}/{shard}/{name}"
             produced[rel] = made  # the digest of its bytes
