@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from browser import chromium_page
 from conftest import output_files, run_cli, write_files
 from static_server import serve_output
 
+from bulletin.incremental.stamp import last_build
 from bulletin.output.search import SearchIndexError, index_shards
 from bulletin.pipeline.build import BuildOptions, build
 from bulletin.pipeline.result import BuildResult
@@ -38,6 +41,15 @@ def build_site(root: Path, output: str = "output") -> BuildResult:
     result = build(BuildOptions(root, root / output))
     assert result.ok, result.problems.sorted()
     return result
+
+
+def settle(root: Path) -> None:
+    """Date the sources a few seconds back, as if saved a while ago (a build trusts only settled files' status)."""
+    past = time.time_ns() - 5_000_000_000
+    for folder in ("content", "data"):
+        for path in (root / folder).rglob("*"):
+            if path.is_file():
+                os.utime(path, ns=(past, past))
 
 
 def cache(root: Path) -> Path:
@@ -69,6 +81,22 @@ def test_an_edit_indexes_again_only_the_shard_of_its_year(two_years: Path) -> No
     assert any("登山" in record["body"] for record in records.values())
     assert mtimes(output / "pagefind/2022").keys() == mtimes(cache(two_years) / "2022/bundle").keys()  # none stale
     assert found_urls(output, '"登 山"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
+
+
+def test_after_an_edit_indexed_while_the_output_was_surveyed_the_next_build_has_nothing_to_do(
+        two_years: Path) -> None:
+    """The build looks at the output while Pagefind indexes the edited shard; the files it then moves in are
+    looked at again, so the stamp describes the output as the build left it."""
+    options = BuildOptions(two_years, two_years / "output")
+    settle(two_years)
+    build_site(two_years)
+    bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
+    bulletin.write_text(WINTER.replace("长跑", "越野跑"), encoding="utf-8")
+    settle(two_years)
+    assert sorted(build_site(two_years).indexed) == ["2022", "hant-2022"]
+    assert last_build(two_years, options.output, options.key(), interrupted=False)[1] is not None
+    again = build_site(two_years)
+    assert again.rendered == 0 and again.changed == 0
 
 
 def test_a_year_without_bulletins_leaves_no_shard(two_years: Path) -> None:
@@ -206,6 +234,31 @@ def test_a_shard_handed_to_indexing_before_all_its_pages_were_in_is_indexed_agai
     build_site(two_years)
     assert 1 in handed and max(handed) >= 5  # told after its first page; four or more came later
     assert found_urls(two_years / "output", '"党 史"') == expected
+
+
+def test_the_bulletins_of_an_edited_shard_are_emitted_first_so_that_its_indexing_starts_sooner(
+        two_years: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulletins are emitted newest first, a page at a time here: without the edit, 2022's bulletin would come
+    before 2021's. The shard of the edited bulletin is handed to indexing before any other bulletin is emitted."""
+    import bulletin.pipeline.emit as emit
+    import bulletin.pipeline.indexing as indexing
+
+    build_site(two_years)
+    bulletin = two_years / "content/yunxi/2021-06-04-chuancheng-hongse-jiyin.md"
+    bulletin.write_text(bulletin.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    monkeypatch.setattr(emit, "BULLETINS_PER_CHUNK", 1)
+    handed = []
+    whole = indexing.IndexingAhead.whole
+
+    def handing(ahead: indexing.IndexingAhead, plan: object, names: list[str]) -> None:
+        whole(ahead, plan, names)
+        handed.append((sorted(ahead.given), sorted(plan.shards)))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(indexing.IndexingAhead, "whole", handing)
+    result = build_site(two_years)
+    assert sorted(result.indexed) == ["2021", "hant-2021"]
+    given, emitted = next((given, emitted) for given, emitted in handed if given)
+    assert given == ["2021", "hant-2021"] and emitted == ["2021", "hant-2021"]  # 2022's page was not emitted yet
 
 
 def test_indexing_told_to_stop_writes_no_bundle(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ class Reuse:
     fingerprints: Fingerprinter | None = None  # of this build's pages, once ``start`` has seen its renderer
     around: str = ""  # the digest of what a bulletin's page shows besides its own file (``start``)
     lists: str = ""  # ... and of what every other page but the site's feed and free pages shows (``know_summaries``)
+    quick: dict[str, str] = field(default_factory=dict)  # bulletin pages' quick fingerprints, by their files' digests
     _read_before: SourcesCache | None = None
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
     _manifest: Manifest | None = None
@@ -136,7 +137,7 @@ class Reuse:
         if self._templates_env is not renderer.env:
             self._templates, self._templates_env = {}, renderer.env
         self.fingerprints = Fingerprinter(renderer.env, shared, self._templates)
-        self.around, self.lists = around_bulletins(renderer, self.fingerprints), ""
+        self.around, self.lists, self.quick = around_bulletins(renderer, self.fingerprints), "", {}
         if renderer.site.config.search:
             self.search.shards  # noqa: B018 - read before render workers fork, which ask ``search_known``
 
@@ -148,7 +149,10 @@ class Reuse:
     def quick_fingerprint(self, bulletin: Bulletin) -> str:
         """A bulletin page's fingerprint by what it is made of (its own file, and all its page shows of the rest of
         the site), not by what it shows: cheap, and the same only when the page is (see ``around_bulletins``)."""
-        return digest(self.around, bulletin.source_digest)
+        quick = self.quick.get(bulletin.source_digest)
+        if quick is None:
+            quick = self.quick[bulletin.source_digest] = digest(self.around, bulletin.source_digest)
+        return quick
 
     def know_summaries(self, summaries: dict[str, str]) -> None:
         """The summaries of all bulletins (by source path): with ``around``, all that the list pages, unit pages,
@@ -171,11 +175,13 @@ class Reuse:
         return self.manifest.unchanged(path, fingerprint, self.output)
 
     def remember(self, produced: dict[str, str], folder: Path, renderer: Renderer, files: int,
-                 problems: Problems, quick: dict[str, str] | None = None, listed: list[str] | None = None) -> None:
+                 problems: Problems, quick: dict[str, str] | None = None, listed: list[str] | None = None,
+                 statuses: dict[str, os.stat_result] | None = None) -> None:
         """After a good build into ``folder``: what each file was made of (``quick``: the quick fingerprints of
-        pages), the bodies' facts and the stamp. ``listed``: the folder's files, when the writer knows them."""
+        pages), the bodies' facts and the stamp. ``listed``: the folder's files, when the writer knows them;
+        ``statuses``: those of its files that it knows (they did not change since it looked)."""
         quick = quick or {}
-        seen: dict[str, os.stat_result] = {}  # one look at each file: the stamp's, the manifest's
+        seen: dict[str, os.stat_result] = dict(statuses or {})  # one look at each file: the stamp's, the manifest's
         left = output_state(folder, listed, seen) if self.stamp is not None else None
         for path, fingerprint in produced.items():
             status = seen.get(path) or os.stat(os.path.join(folder, path))

@@ -52,12 +52,14 @@ def snapshot(folders: list[Path]) -> Snapshot:
 
 
 def _snapshot_of(files: Iterable[tuple[str, str]], seen: dict[str, os.stat_result] | None = None) -> Snapshot:
-    """The snapshot of ``files``, each (how it is named, where it is); ``seen`` gets each file's status by name."""
+    """The snapshot of ``files``, each (how it is named, where it is); ``seen`` gets each file's status by name, and
+    a status it holds already is taken as it is."""
     entries: list[str] = []
     newest, taken = 0, time.time_ns()
     for name, path in files:
+        s = seen.get(name) if seen is not None else None
         try:
-            s = os.stat(path)
+            s = s or os.stat(path)
         except OSError:
             entries.append(f"{name}\0gone")
             continue
@@ -127,7 +129,8 @@ def output_state(output: Path, listed: list[str] | None = None,
                  seen: dict[str, os.stat_result] | None = None) -> Snapshot:
     """The snapshot a stamp records of an output folder: of each file ``files_below`` lists there (its dot-entries
     at the top left out: not the build's), or of ``listed``, the same list when the caller knows it already.
-    ``seen``, when given, gets each file's status by its relative path."""
+    ``seen``, when given, gets each file's status by its relative path; the statuses it holds already (of files
+    known not to have changed since they were looked at) are taken as they are."""
     root = os.fspath(output)
     files = files_below(output, top_dot_entries=False) if listed is None else listed
     return _snapshot_of(((rel, f"{root}/{rel}") for rel in files), seen)

@@ -21,6 +21,7 @@ class InPlace:
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
         self.listed: list[str] | None = None
+        self.statuses: dict[str, os.stat_result] = {}
         self.produced: set[str] = set()
         self.previous: set[str] | None = None  # what the last build produced; None: not known yet
 
@@ -59,6 +60,9 @@ class InPlace:
     def adopt(self, paths: Iterable[str]) -> None:
         """Count files written by worker processes (their own copies of this object) as produced."""
         self.produced.update(paths)
+
+    def survey(self) -> None:
+        """Nothing to look at: files are written in place as they come."""
 
     def commit(self, keep_folders: tuple[str, ...] = ("pagefind",)) -> None:
         """Remove what the last build wrote and this one did not (dot-entries and ``keep_folders`` stay)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from contextlib import suppress
 from pathlib import Path
 from typing import Iterable
 
@@ -36,6 +37,7 @@ class Patch(Staging):
     def __init__(self, output: Path) -> None:
         super().__init__(output)
         self.produced: set[str] = set()
+        self.surveyed: dict[str, os.stat_result] | None = None  # the output's files and their statuses (``survey``)
 
     def write(self, rel: str, data: bytes) -> bool:
         self.produced.add(rel)
@@ -67,10 +69,20 @@ class Patch(Staging):
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
+    def survey(self) -> None:
+        """List the output's files and their statuses now (the build waits for its search index): the commit then
+        need not list them, nor the stamp look again at the files it did not move."""
+        surveyed = {}
+        for rel in files_below(self.output, top_dot_entries=False):
+            with suppress(OSError):  # gone since listed: not surveyed
+                surveyed[rel] = os.stat(os.path.join(self.output, rel))
+        self.surveyed = surveyed
+
     def commit(self) -> None:
         """Move stale files aside, then each staged file in (its predecessor aside); on any failure, undo."""
         staged = files_below(self.dir)
-        present = files_below(self.output, top_dot_entries=False)
+        surveyed = self.surveyed
+        present = list(surveyed) if surveyed is not None else files_below(self.output, top_dot_entries=False)
         stale = [rel for rel in present if rel not in self.produced]
         with locked(self.output.parent):
             self.old.mkdir()
@@ -90,3 +102,6 @@ class Patch(Staging):
         remove(self.old)
         kept = {rel for rel in present if rel in self.produced}
         self.listed = sorted(kept.union(rel for rel in staged if not rel.startswith(".")))  # as a walk would find
+        if surveyed is not None:  # the files it did not move are as they were surveyed
+            moved = set(staged)
+            self.statuses = {rel: surveyed[rel] for rel in kept if rel not in moved}

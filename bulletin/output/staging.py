@@ -34,6 +34,7 @@ class Staging:
         self.dir = self._sibling("staging", os.getpid())
         self.old = self._sibling("old", os.getpid())
         self.listed: list[str] | None = None
+        self.statuses: dict[str, os.stat_result] = {}
 
     def _sibling(self, kind: str, pid: int | str) -> Path:
         return self.output.parent / f".{self.output.name}.{kind}-{pid}"
@@ -102,6 +103,9 @@ class Staging:
         target = self.dir.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         return target, self.output.joinpath(*parts)
+
+    def survey(self) -> None:
+        """Nothing to look at: the whole output is replaced."""
 
     def commit(self) -> None:
         """Keep the old output's dot-entries, then swap the staged folder in; on any failure, undo."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable, Protocol
 
@@ -14,6 +15,7 @@ class Writer(Protocol):
 
     output: Path  # the output folder (resolved)
     listed: list[str] | None  # after ``commit``, its files as ``disk.files_below`` lists them, if known without a walk
+    statuses: dict[str, os.stat_result]  # after ``commit``: of files ``listed``, those known without looking again
 
     @property
     def folder(self) -> Path:
@@ -28,6 +30,9 @@ class Writer(Protocol):
     def copy(self, rel: str, source: Path) -> bool: ...
 
     def adopt(self, paths: Iterable[str]) -> None: ...
+
+    def survey(self) -> None:
+        """Look at the output as it is, while the build waits for something else, so that ``commit`` need not."""
 
     def commit(self) -> None: ...
 

@@ -175,7 +175,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
                 session.last = renderer
             with collection_paused():
                 reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick,
-                               writer.listed)
+                               writer.listed, writer.statuses)
             if saving is not None:
                 saving.join()
             if reuse.read_before is not None:

@@ -213,12 +213,23 @@ def emit_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: d
     renderer = emitter.renderer
     bulletins = renderer.site.bulletins
     watch = WholeShards(emitter, shards_whole) if shards_whole is not None and emitter.search is not None else None
-    chunks = run_in_chunks(_emit_bulletins, emitter, len(bulletins), BULLETINS_PER_CHUNK, jobs)
+    first = to_index_first(emitter) if watch is not None else None
+    chunks = run_in_chunks(_emit_bulletins, emitter, len(bulletins), BULLETINS_PER_CHUNK, jobs, first)
     collect(chunks, emitter, result, produced, len(bulletins), progress, watch)
     if watch is not None and result.ok:
         watch.rest()
     facts = renderer.cache.facts
     return {b.source_path: renderer.summary(b, facts[renderer.cache.key(b)]) for b in bulletins}
+
+
+def to_index_first(emitter: Emitter) -> Callable[[range], bool]:
+    """Whether a range of the bulletins holds one of a search shard that is indexed again (one of its bulletins'
+    pages is not taken over as the last build made it): emitted first, such a shard is whole, and indexed, sooner."""
+    shards, reuse, bulletins = emitter.shards, emitter.reuse, emitter.renderer.site.bulletins
+    changed = {shards.of_date(b.date) for b in bulletins  # type: ignore[union-attr]
+               if reuse.made_with(b.url_path + "index.html", reuse.quick_fingerprint(b)) is None}
+    return lambda chunk: any(shards.of_date(b.date) in changed  # type: ignore[union-attr]
+                             for b in bulletins[chunk.start:chunk.stop])
 
 
 def collect(outcomes: Iterable[list[Emitted]], emitter: Emitter, result: BuildResult, produced: dict[str, str],

@@ -99,7 +99,8 @@ def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildRe
                  jobs: int, ahead: IndexingAhead | None = None) -> None:
     """The search index's bundles written with the pages, only shards whose pages changed indexed again; a failure
     is an error of the build. The shards ``ahead`` indexes are taken from it, and while it does, the others are
-    checked in the cache and written. A bundle file that the output holds already is taken over as a page is."""
+    checked in the cache and written, and the writer surveys the output. A bundle file that the output holds
+    already is taken over as a page is."""
     written: set[str] = set()
     try:
         made = None
@@ -107,6 +108,7 @@ def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildRe
             others = SearchPlan({name: pages for name, pages in plan.shards.items() if name not in ahead.given})
             made = reuse.search_bundles(others, jobs, part=True)
             write_bundles(made, reuse, writer, result, produced, written)
+            writer.survey()  # what the commit would look at, looked at while Pagefind still works
             made = made.joined(ahead.finish(plan))
         bundles = reuse.search_bundles(plan, jobs, made)
     except SearchIndexError as exc:

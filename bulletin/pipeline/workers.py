@@ -32,10 +32,14 @@ class _Interrupted(Exception):
     """Ctrl-C inside a worker, carried to the parent as an ordinary exception."""
 
 
-def run_in_chunks(work: Work, state: S, total: int, size: int, jobs: int) -> Iterator[list[R]]:
+def run_in_chunks(work: Work, state: S, total: int, size: int, jobs: int,
+                  first: Callable[[range], bool] | None = None) -> Iterator[list[R]]:
     """``work(state, chunk)`` for consecutive ranges of ``size`` below ``total``: in ``jobs`` forked processes
-    when there is enough to do, else in this one. Yields each chunk's results as it is done (in any order)."""
+    when there is enough to do, else in this one. Yields each chunk's results as it is done (in any order).
+    Chunks for which ``first`` is true are taken before the others."""
     chunks = _chunks(total, size)
+    if first is not None:
+        chunks.sort(key=lambda chunk: not first(chunk))  # a stable sort: in order within each group
     if not _in_parallel(total, jobs):
         with collecting():  # rendering makes garbage: collect it here as a worker would
             for chunk in chunks:
