@@ -34,13 +34,14 @@ class Manifest:
         return cls(path, {rel: entry for rel, entry in entries.items()  # the shape ``record`` writes, or nothing
                           if isinstance(entry, list) and len(entry) in (3, 4) and isinstance(entry[0], str)})
 
-    def unchanged(self, rel: str, fingerprint: str, output: Path) -> bool:
-        """True when ``output/rel`` is still the file the last build made from the same inputs."""
+    def unchanged(self, rel: str, fingerprint: str, output: Path, status: os.stat_result | None = None) -> bool:
+        """True when ``output/rel`` is still the file the last build made from the same inputs (``status``: its
+        status, when known)."""
         entry = self.entries.get(rel)
         if not entry or entry[0] != fingerprint:
             return False
         try:
-            stat = os.stat(os.path.join(output, rel))  # not pathlib: asked for every page of every build
+            stat = status or os.stat(os.path.join(output, rel))  # not pathlib: asked for every page of every build
         except OSError:
             return False
         return [stat.st_size, stat.st_mtime_ns] == entry[1:3]

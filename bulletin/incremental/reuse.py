@@ -170,9 +170,10 @@ class Reuse:
         """The fingerprint of the output file at ``path`` when the last build made it with this quick fingerprint."""
         return self.manifest.made_with(path, quick)
 
-    def unchanged(self, path: str, fingerprint: str) -> bool:
-        """Whether the output file at ``path`` is still the one the last build made from these inputs."""
-        return self.manifest.unchanged(path, fingerprint, self.output)
+    def unchanged(self, path: str, fingerprint: str, status: os.stat_result | None = None) -> bool:
+        """Whether the output file at ``path`` is still the one the last build made from these inputs (``status``:
+        the file's, when the writer knows it)."""
+        return self.manifest.unchanged(path, fingerprint, self.output, status)
 
     def remember(self, produced: dict[str, str], folder: Path, renderer: Renderer, files: int,
                  problems: Problems, quick: dict[str, str] | None = None, listed: list[str] | None = None,

@@ -64,6 +64,9 @@ class InPlace:
     def survey(self) -> None:
         """Nothing to look at: files are written in place as they come."""
 
+    def surveyed_file(self, rel: str) -> os.stat_result | None:
+        return None
+
     def commit(self, keep_folders: tuple[str, ...] = ("pagefind",)) -> None:
         """Remove what the last build wrote and this one did not (dot-entries and ``keep_folders`` stay)."""
         if self.previous is None:  # first build: anything in the folder may be stale

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from contextlib import suppress
 from pathlib import Path
 from typing import Iterable
@@ -37,7 +38,7 @@ class Patch(Staging):
     def __init__(self, output: Path) -> None:
         super().__init__(output)
         self.produced: set[str] = set()
-        self.surveyed: dict[str, os.stat_result] | None = None  # the output's files and their statuses (``survey``)
+        self.surveyed: dict[str, os.stat_result] | None = None  # the output's files, links not followed (``survey``)
 
     def write(self, rel: str, data: bytes) -> bool:
         self.produced.add(rel)
@@ -48,7 +49,15 @@ class Patch(Staging):
 
     def keep(self, rel: str) -> bool:
         self.produced.add(rel)
+        if self.surveyed is not None:
+            return self.surveyed_file(rel) is not None
         return is_plain_file(os.path.join(self.output, *relative_parts(rel)))  # not pathlib: asked for every page
+
+    def surveyed_file(self, rel: str) -> os.stat_result | None:
+        """The status of the output's plain file ``rel`` as ``survey`` found it (None: not surveyed, or not a plain
+        file: a link, say)."""
+        status = self.surveyed.get(rel) if self.surveyed is not None else None
+        return status if status is not None and stat.S_ISREG(status.st_mode) else None
 
     def copy(self, rel: str, source: Path) -> bool:
         self.produced.add(rel)
@@ -70,12 +79,13 @@ class Patch(Staging):
         return target
 
     def survey(self) -> None:
-        """List the output's files and their statuses now (the build waits for its search index): the commit then
-        need not list them, nor the stamp look again at the files it did not move."""
+        """List the output's files and their statuses now (the build waits for its search index): the files kept
+        from then on, the commit and the stamp need not look at them again, only at the files the commit moves.
+        (``files_below`` does not enter a linked folder: a plain file listed is reached without following a link.)"""
         surveyed = {}
         for rel in files_below(self.output, top_dot_entries=False):
             with suppress(OSError):  # gone since listed: not surveyed
-                surveyed[rel] = os.stat(os.path.join(self.output, rel))
+                surveyed[rel] = os.lstat(os.path.join(self.output, rel))
         self.surveyed = surveyed
 
     def commit(self) -> None:
@@ -102,6 +112,7 @@ class Patch(Staging):
         remove(self.old)
         kept = {rel for rel in present if rel in self.produced}
         self.listed = sorted(kept.union(rel for rel in staged if not rel.startswith(".")))  # as a walk would find
-        if surveyed is not None:  # the files it did not move are as they were surveyed
+        if surveyed is not None:  # the plain files it did not move are as they were surveyed
             moved = set(staged)
-            self.statuses = {rel: surveyed[rel] for rel in kept if rel not in moved}
+            self.statuses = {rel: status for rel in kept
+                             if rel not in moved and (status := self.surveyed_file(rel)) is not None}

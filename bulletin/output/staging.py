@@ -107,6 +107,9 @@ class Staging:
     def survey(self) -> None:
         """Nothing to look at: the whole output is replaced."""
 
+    def surveyed_file(self, rel: str) -> os.stat_result | None:
+        return None
+
     def commit(self) -> None:
         """Keep the old output's dot-entries, then swap the staged folder in; on any failure, undo."""
         moved: list[str] = []

@@ -34,6 +34,9 @@ class Writer(Protocol):
     def survey(self) -> None:
         """Look at the output as it is, while the build waits for something else, so that ``commit`` need not."""
 
+    def surveyed_file(self, rel: str) -> os.stat_result | None:
+        """The status of the output's plain file ``rel`` as ``survey`` found it, if it did."""
+
     def commit(self) -> None: ...
 
     def abort(self) -> None: ...

@@ -106,9 +106,9 @@ def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildRe
         made = None
         if ahead is not None and ahead.given:
             others = SearchPlan({name: pages for name, pages in plan.shards.items() if name not in ahead.given})
+            writer.survey()  # the output looked at once, while Pagefind works: its files kept need no other look
             made = reuse.search_bundles(others, jobs, part=True)
             write_bundles(made, reuse, writer, result, produced, written)
-            writer.survey()  # what the commit would look at, looked at while Pagefind still works
             made = made.joined(ahead.finish(plan))
         bundles = reuse.search_bundles(plan, jobs, made)
     except SearchIndexError as exc:
@@ -129,7 +129,7 @@ def write_bundles(bundles: SearchBundles, reuse: Reuse, writer: Writer, result: 
             rel = f"{SEARCH_FOLDER}/{shard}/{name}"
             produced[rel] = made  # the digest of its bytes
             result.pages += 1
-            if not (reuse.unchanged(rel, made) and writer.keep(rel)):
+            if not (reuse.unchanged(rel, made, writer.surveyed_file(rel)) and writer.keep(rel)):
                 result.changed += writer.copy(rel, folder / name)
 
 
