@@ -194,11 +194,12 @@ class Edits:
         unit = f"unit-{i % units:03d}"
         self.bulletin = site / "content" / unit / f"b{i:05d}.md"
         self.page = f"units/{unit}/b{i:05d}/index.html"
+        self.oldest = site / "content" / "unit-000" / "b00000.md"  # make_corpus.py: bulletin 0 has the earliest date
         self.unit_yaml = site / "data" / "units" / f"{unit}.yaml"
         self.templates, self.theme_footer = site / "templates", (theme / "templates" / "footer.html").read_text("utf-8")
         self.stamp = site.parent / f"{site.name}.done"
         self.key = self.stamp.read_text()
-        self.originals = {path: path.read_bytes() for path in (self.bulletin, self.unit_yaml)}
+        self.originals = {path: path.read_bytes() for path in (self.bulletin, self.oldest, self.unit_yaml)}
         self.made_templates = not self.templates.exists()
         self.count = 0
 
@@ -207,11 +208,14 @@ class Edits:
         self.count += 1
         return self.count
 
-    def touch_bulletin(self) -> str:
+    def touch_bulletin(self, bulletin: Path | None = None) -> str:
         marker = f"bench-edit-{os.getpid()}-{self._next()}"
-        with self.bulletin.open("a", encoding="utf-8") as f:
+        with (bulletin or self.bulletin).open("a", encoding="utf-8") as f:
             f.write(f"\n补充说明：本段是基准测试追加的一句话（{marker}）。\n")
         return marker
+
+    def touch_oldest(self) -> str:
+        return self.touch_bulletin(self.oldest)
 
     def touch_unit_yaml(self) -> None:
         self._next()
@@ -368,6 +372,8 @@ def bench_size(b: Bench, n: int, m: Measured, notes: list[str], serve: bool = Tr
             ("warm", "rebuild, nothing changed", lambda: None),
             ("bulletin", f"rebuild after appending a sentence to {edits.bulletin.relative_to(sites[mode])}",
              edits.touch_bulletin),
+            ("oldest", f"rebuild after appending a sentence to {edits.oldest.relative_to(sites[mode])}, the oldest "
+             "bulletin", edits.touch_oldest),
             ("unit_yaml", f"rebuild after changing one figure in {edits.unit_yaml.relative_to(sites[mode])}",
              edits.touch_unit_yaml),
             ("template", "rebuild after writing templates/footer.html (the theme's plus a comment)",

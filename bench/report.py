@@ -37,6 +37,8 @@ ROWS = [
     Row("warm_off", "rebuild, nothing changed, search off", "s", H, ("ref", 0.08, "18")),
     Row("bulletin_on", "rebuild after one bulletin edit, search on", "s", HP, ("max", 3.0, "18")),
     Row("bulletin_off", "rebuild after one bulletin edit, search off", "s", H),
+    Row("oldest_on", "rebuild after an edit of the oldest bulletin, search on", "s", HP),
+    Row("oldest_off", "rebuild after an edit of the oldest bulletin, search off", "s", H),
     Row("unit_yaml_on", "rebuild after one unit YAML edit, search on", "s", HP),
     Row("unit_yaml_off", "rebuild after one unit YAML edit, search off", "s", H),
     Row("template_on", "rebuild after a template edit, search on", "s", HP),
