@@ -149,9 +149,7 @@ class SearchCache:
         with self.lock:
             for name in names:
                 kept = self.shards.get(name)
-                pages = plan.shards.get(name, {})
-                if kept is None or kept.key != shard_key(
-                        {path: self._digest(path, fp, self.fresh) for path, fp in pages.items()}, self.version):
+                if kept is None or kept.key != self._keyed(plan.shards.get(name, {}), self.fresh)[1]:
                     found.append(name)
         return found
 
@@ -171,7 +169,6 @@ class SearchCache:
 
     def _bundles(self, plan: SearchPlan, processes: int, ahead: SearchBundles | None, part: bool,
                  stop: threading.Event | None) -> SearchBundles:
-        version = self.version
         folders: dict[str, Path] = dict(ahead.folders) if ahead is not None else {}
         work: list[Work] = []  # shards whose pages changed: indexed first, as they are the build's wait
         same: list[tuple[Work, Shard]] = []  # shards whose pages did not: their bundles checked after
@@ -181,8 +178,7 @@ class SearchCache:
         for name, pages in sorted(plan.shards.items()):
             if name in folders:
                 continue
-            entries = {path: [fp, self._digest(path, fp, fresh)] for path, fp in pages.items()}
-            key = shard_key({path: entry[1] for path, entry in entries.items()}, version)
+            entries, key = self._keyed(pages, fresh)
             kept = shards.get(name)
             if kept is not None and kept.key == key:
                 same.append(((name, key, entries, []), kept))
@@ -229,6 +225,12 @@ class SearchCache:
             self.shards[name] = store(bundle.parent, self.folder / name, key, entries, records)
             done.folders[name] = self.folder / name / BUNDLE
             done.indexed.append(name)
+
+    def _keyed(self, pages: dict[str, str], fresh: dict[str, tuple[str, Record]]) -> tuple[dict[str, list[str]], str]:
+        """A shard's pages (path -> fingerprint) as its ``shard.json`` keeps them (path -> [fingerprint, record
+        digest]), and the shard's key."""
+        entries = {path: [fp, self._digest(path, fp, fresh)] for path, fp in pages.items()}
+        return entries, shard_key({path: entry[1] for path, entry in entries.items()}, self.version)
 
     def _digest(self, path: str, fingerprint: str, fresh: dict[str, tuple[str, Record]]) -> str:
         made = fresh.get(path)
