@@ -78,3 +78,13 @@ def test_another_version_of_a_library_is_another_generator(monkeypatch: pytest.M
     monkeypatch.undo()
     digest.generator_digest.cache_clear()
     assert digest.generator_digest() == today
+
+
+def test_changed_template_options_in_the_package_apply_to_templates_compiled_before(own_copy: tuple[Path, Path]) -> None:
+    package, site = own_copy
+    before = (site / BULLETIN_PAGE).read_text(encoding="utf-8")
+    edit(package / "bulletin/render/environment.py", "trim_blocks=True", "trim_blocks=False")  # same template texts
+    build_with(package, site)
+    after = (site / BULLETIN_PAGE).read_text(encoding="utf-8")
+    assert after != before and after.count("\n") > before.count("\n")
+    assert len(list((site / ".cache/bulletin/templates").iterdir())) == 1  # the old code is gone

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import jinja2
 import pytest
 from conftest import SITES, Run, output_files, run_cli, write_files
 from hypothesis import HealthCheck, given, settings
@@ -605,3 +606,38 @@ def test_title_breaks_of_another_shape_are_not_used(minimal_site: Path, tmp_path
     cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert len(_titles_broken(monkeypatch, minimal_site)) == 2
     assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)
+
+
+def _compiled(monkeypatch, site: Path) -> list[str]:
+    """Build ``site`` from the command line: the templates it compiled itself (not taken from the cache)."""
+    compiled, run = _watched(monkeypatch, site, (jinja2.Environment, "compile", lambda _env, _text, name, *_: name))
+    assert run.code == 0, run.err
+    return compiled
+
+
+def test_templates_compiled_by_an_earlier_build_are_not_compiled_again_unless_edited(minimal_site: Path,
+                                                                                    tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    assert "bulletin.html" in _compiled(monkeypatch, minimal_site)
+    apply(minimal_site, "edit body", 0)
+    assert _compiled(monkeypatch, minimal_site) == []
+    apply(minimal_site, "edit template", 1)  # the site's footer, which every page includes
+    assert _compiled(monkeypatch, minimal_site) == ["footer.html"]
+    assert "页脚 1" in (minimal_site / "output/index.html").read_text(encoding="utf-8")
+    assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)
+
+
+def test_a_damaged_compiled_template_is_compiled_again(minimal_site: Path, tmp_path: Path, monkeypatch) -> None:
+    assert run_cli("build", "--source", minimal_site).code == 0
+    kept = [path for path in (minimal_site / ".cache/bulletin/templates").rglob("*") if path.is_file()]
+    assert kept
+    for n, path in enumerate(kept):  # cut short, emptied, or of other bytes altogether
+        path.write_bytes(path.read_bytes()[:n % 40] if n % 3 else b"\x00" * 64)
+    apply(minimal_site, "edit body", 0)
+    assert len(_compiled(monkeypatch, minimal_site)) == len(kept)
+    assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)
+
+
+def test_check_compiles_templates_but_keeps_nothing(minimal_site: Path) -> None:
+    assert run_cli("check", "--source", minimal_site).code == 0
+    assert not (minimal_site / ".cache").exists()

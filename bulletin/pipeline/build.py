@@ -20,6 +20,7 @@ import jinja2
 from ..errors import Problems, strictly
 from ..incremental.bodies import BodyCache
 from ..incremental.reuse import Reuse
+from ..incremental.compiled import CompiledTemplates
 from ..incremental.sources import SourcesCache
 from ..incremental.stamp import Snapshot
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
@@ -67,9 +68,10 @@ class Loaded:
 
 
 def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(),
-         stored: ReadBefore | None = None) -> Loaded:
-    """Read and validate every source file, templates included; writes nothing. ``site`` is None on any error.
-    Without a recall, what ``stored`` knows of earlier builds is not read, parsed or checked again."""
+         stored: ReadBefore | None = None, compiled: jinja2.BytecodeCache | None = None) -> Loaded:
+    """Read and validate every source file, templates included; writes nothing but ``compiled`` templates. ``site``
+    is None on any error. Without a recall, what ``stored`` knows of earlier builds is not read, parsed or checked
+    again; templates are compiled unless ``compiled`` has their code."""
     problems = Problems()
     if isinstance(recall, Forgetful):
         recall = None  # nothing is remembered: files may be read and parsed many at a time
@@ -79,7 +81,7 @@ def load(options: BuildOptions, recall: Recall | None = None, edit: Edit = Edit(
     site = load_site(sources, problems, drafts=options.drafts, recall=recall, each=each, stored=stored)
     recall = recall or Forgetful()
     env = recall.remember("templates", tuple(sources.templates), (),
-                          functools.partial(make_environment, sources.templates), problems)
+                          functools.partial(make_environment, sources.templates, compiled=compiled), problems)
     env.shared_fragments.clear()  # type: ignore[attr-defined]  # what {% shared %} rendered is this build's own
     recall.turn()
     if options.strict:
@@ -96,7 +98,8 @@ def check(options: BuildOptions) -> Loaded:
     """``load``, and whatever else a build would refuse though the sources read well: a Markdown body that cannot
     be converted (nested hundreds of levels deep). Front matter read before and bodies converted before (in the
     cache) are not read again; nothing is written."""
-    loaded = load(options, stored=SourcesCache.for_site(options.source))
+    loaded = load(options, stored=SourcesCache.for_site(options.source),
+                  compiled=CompiledTemplates.for_site(options.source, writable=False))
     if loaded.site is None:
         return loaded
     cache, converter = BodyCache.for_site(options.source), None
@@ -136,7 +139,7 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     # plan, their fingerprints): a collection would scan them again and again to free nothing. Rendering itself
     # collects, in the workers or in this process (see workers.run_in_chunks).
     with collection_paused():
-        loaded = load(options, reuse.recall, edit, reuse.read_before)
+        loaded = load(options, reuse.recall, edit, reuse.read_before, CompiledTemplates.for_site(options.source))
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         if reuse.read_before is not None:

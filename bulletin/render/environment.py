@@ -33,9 +33,11 @@ class TemplateProblem(Exception):
         self.path, self.line, self.message = path, line, message
 
 
-def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.Environment:
-    """The theme's templates, overridden file by file by the site's; every template compiled, so that a mistake in
-    one (or in what a site template makes of a theme template that includes it) is found before rendering."""
+def make_environment(templates: list[TextFile], problems: Problems,
+                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The theme's templates, overridden file by file by the site's; every template compiled (or its code taken from
+    ``compiled``, when compiled before from the same text), so that a mistake in one (or in what a site template
+    makes of a theme template that includes it) is found before rendering."""
     site_templates = {f.path.removeprefix("templates/"): f.text for f in templates}
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([
@@ -48,6 +50,7 @@ def make_environment(templates: list[TextFile], problems: Problems) -> jinja2.En
         keep_trailing_newline=True,
         auto_reload=False,
         extensions=[SharedFragments],
+        bytecode_cache=compiled,
     )
     env.shared_names = SHARED_NAMES  # type: ignore[attr-defined]
     env.filters.update(date_zh=date_zh, quantity=format_quantity, number=format_number, percent_of=percent_of,
