@@ -22,7 +22,7 @@ from bulletin.load.validate import markdown_slug
 from bulletin.model import Quantity
 from bulletin.quantities import QuantityError, parse_quantity
 from bulletin.render.markup import make_markdown, render_markdown
-from bulletin.render.sanitize import sanitize_html
+from bulletin.render.sanitize import left_as_it_is, sanitize_html
 
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))  # FUZZ_SCALE=100 for a long hunt; modest by default
 FAST = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -147,6 +147,19 @@ def test_sanitiser_output_has_no_script_handler_or_script_url(parts: list[str]) 
 @given(nasty_html)
 def test_markdown_bodies_never_carry_a_script_through(parts: list[str]) -> None:
     assert_harmless(render_markdown(make_markdown(), "".join(parts)))
+
+
+# What tidy repairs, as Markdown or HTML an editor may write: its output must still be the allowlist's own.
+REPAIRED = ["| a | b |\n|:--|--:|\n| 1 | 2 |\n", "&nbsp;", "\u00a0", "<img>", "<img src=x.png>", "<a>t</a>",
+            "<b><p>x</p></b>", "<li>x</li>", "<ul>t<li>a</li></ul>", "<h2></h2>", "<dl><dt><h2>x</h2></dt></dl>",
+            "<td align=center>x</td>", "<ol start=-5><li>x</li></ol>", "<th scope=bogus>h</th>", "<col span=0>",
+            "[l](http://例子.cn/a b)", "<a href=\"http://x/?a=1&b=2\">q</a>", "\ufdd0", "<span> </span>"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(FRAGMENTS + REPAIRED) | nasty_text, max_size=20))
+def test_what_the_sanitiser_makes_of_a_body_it_leaves_as_it_is_so_the_cache_can_keep_it(parts: list[str]) -> None:
+    assert left_as_it_is(render_markdown(make_markdown(), "".join(parts)))
 
 
 # -- whole builds of random small sites -----------------------------------------------------

@@ -25,6 +25,7 @@ from bulletin.load.read import TextFile
 from bulletin.load.validate import file_digest
 from bulletin.pipeline.build import BuildOptions, Edit, Session, build, load
 from bulletin.render.phrases import Phrases
+from bulletin.render import renderer as renderer_module
 from bulletin.render.renderer import Renderer
 from bulletin.serve.watch import source_snapshot
 
@@ -641,3 +642,13 @@ def test_a_damaged_compiled_template_is_compiled_again(minimal_site: Path, tmp_p
 def test_check_compiles_templates_but_keeps_nothing(minimal_site: Path) -> None:
     assert run_cli("check", "--source", minimal_site).code == 0
     assert not (minimal_site / ".cache").exists()
+
+
+def test_bodies_kept_in_the_cache_are_neither_converted_nor_sanitised_again(minimal_site: Path, tmp_path: Path,
+                                                                            monkeypatch) -> None:
+    assert run_cli("build", "--source", minimal_site).code == 0
+    shutil.rmtree(minimal_site / "output")  # as on a CI machine: a fresh checkout, its cache restored
+    made, run = _watched(monkeypatch, minimal_site, (renderer_module, "convert_markdown", lambda *_: "converted"),
+                         (renderer_module, "sanitize_html", lambda *_: "sanitised"))
+    assert run.code == 0 and made == []
+    assert output_files(minimal_site / "output") == clean_build(minimal_site, tmp_path)

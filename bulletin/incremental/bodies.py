@@ -1,7 +1,8 @@
 """Converted bodies in ``<source>/.cache/bulletin/bodies/``: safe to delete at any time, never published.
 
-- the HTML of each Markdown body, keyed by the digest of its source file (else of its text) and of the
-  generator (see ``digest.generator_digest``), so a warm build converts no Markdown that did not change;
+- the sanitised HTML of each Markdown body, keyed by the digest of its source file (else of its text) and
+  of the generator (see ``digest.generator_digest``), so a warm build converts no Markdown that did not
+  change (the renderer uses it only if the sanitiser leaves it as it is);
 - what lists and fingerprints need of each body (its summary and the URLs it links to), so that a
   page whose inputs did not change needs neither its body's HTML nor its Markdown.
 """

@@ -128,7 +128,7 @@ def render_markdown(converter: markdown.Markdown, text: str) -> str:
 
 
 def convert_markdown(converter: markdown.Markdown, text: str) -> str:
-    """Markdown -> HTML *not yet sanitised*: only for a cache, whose content is sanitised when read."""
+    """Markdown -> HTML *not yet sanitised* (``sanitize_html`` makes it safe)."""
     converter.reset()
     try:
         return converter.convert(text)

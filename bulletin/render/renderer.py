@@ -29,7 +29,7 @@ from .environment import THEME, TemplateProblem
 from .markup import MarkupError, convert_markdown, make_markdown
 from .phrases import Phrases
 from .tidy import scrolling_tables
-from .sanitize import sanitize_html, summarize
+from .sanitize import left_as_it_is, sanitize_html, summarize
 
 BULLETIN_TEMPLATE = "bulletin.html"  # the template of every bulletin's page
 
@@ -45,7 +45,7 @@ class BodyFacts:
 class BodyStore(Protocol):
     """Where converted bodies are kept between builds (``incremental.BodyCache``), keyed by ``key(item)``.
 
-    HTML read from a store is sanitised again before use: the store is never trusted.
+    HTML read from a store is used only when the sanitiser would leave it as it is: the store is never trusted.
     """
 
     facts: dict[str, BodyFacts]
@@ -203,15 +203,17 @@ class Renderer:
         return self.cache.facts.get(self.cache.key(item))
 
     def _make_html(self, body: Body) -> None:
-        raw = self.cache.get(body.key)
-        if raw is None:
+        kept = self.cache.get(body.key)
+        # a cache file planted in the repository must not bypass the sanitiser: what it would change is made again
+        if kept is not None and left_as_it_is(kept):
+            body.html = kept
+        else:
             try:
                 raw = convert_markdown(self.converter(), body.markdown)
             except MarkupError as exc:  # reported like a template problem, at the source file
                 raise TemplateProblem(body.source_path, 1, exc.message) from None
-            self.cache.put(body.key, raw)
-        # sanitised on every build: a cache file planted in the repository must not bypass the sanitiser
-        body.html = sanitize_html(raw)
+            body.html = sanitize_html(raw)
+            self.cache.put(body.key, body.html)
         if body.facts is None:
             body.facts = BodyFacts(summarize(body.html), tuple(url for _, url in link_attributes(body.html)))
             body.learned = True

@@ -7,7 +7,7 @@ import re
 
 import nh3
 
-from .tidy import tidy
+from .tidy import ALIGN, tidy
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "div",
@@ -27,6 +27,7 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
     "blockquote": {"cite"},
 }
+ALLOWED_CLASSES = {cell: set(ALIGN.values()) for cell in ("td", "th")}  # what tidy makes of a Markdown table's | :-- |
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]+$", re.IGNORECASE)
 URL_ATTRIBUTES = {"href", "src", "cite"}
@@ -43,17 +44,29 @@ def sanitize_html(raw: str) -> str:
     """Keep only allowlisted tags, attributes and URL schemes (data: only for images).
 
     A body's ``# heading`` becomes an h2: the page's own title is its one h1. What is left is made valid HTML
-    (``tidy``: an ``alt`` for every image, no empty link, no paragraph inside ``<b>``).
+    (``tidy``: an ``alt`` for every image, no empty link, no paragraph inside ``<b>``), which the allowlist
+    leaves as it is (see ``left_as_it_is``).
     """
-    return tidy(nh3.clean(
+    return tidy(_allowed(raw))
+
+
+def left_as_it_is(html: str) -> bool:
+    """Whether the allowlist leaves ``html`` exactly as it is, as it does what ``sanitize_html`` made: HTML kept
+    in a cache may then be used without being made again (a file planted there cannot bring a script in)."""
+    return _allowed(html) == html
+
+
+def _allowed(raw: str) -> str:
+    return nh3.clean(
         H1.sub(r"<\1h2", raw),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES | {"data"},
         attribute_filter=_filter_attribute,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ))
+    )
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:

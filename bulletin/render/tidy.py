@@ -17,7 +17,6 @@ script, it only removes, unwraps or fills in.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -147,13 +146,19 @@ def parse(fragment: str) -> Element:
     return builder.root
 
 
+# The escapes of HTML's serialisation algorithm, as html5ever (and so nh3) writes them.
+TEXT_ESCAPES = str.maketrans({"&": "&amp;", "\u00a0": "&nbsp;", "<": "&lt;", ">": "&gt;"})
+ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "\u00a0": "&nbsp;", '"': "&quot;"})
+
+
 def serialize(nodes: list[Element | str]) -> str:
+    """The tree as HTML, escaped as the sanitiser (html5ever) escapes it: what it leaves unchanged."""
     out: list[str] = []
     for node in nodes:
         if isinstance(node, str):
-            out.append(html.escape(node, quote=False))
+            out.append(node.translate(TEXT_ESCAPES))
             continue
-        attrs = "".join(f' {name}="{html.escape(value)}"' for name, value in node.attrs.items())
+        attrs = "".join(f' {name}="{value.translate(ATTRIBUTE_ESCAPES)}"' for name, value in node.attrs.items())
         out.append(f"<{node.tag}{attrs}>")
         if node.tag not in VOID:
             out.append(serialize(node.children))
