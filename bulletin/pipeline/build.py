@@ -19,8 +19,8 @@ import jinja2
 
 from ..errors import Problems, strictly
 from ..incremental.bodies import BodyCache
-from ..incremental.reuse import Reuse
 from ..incremental.compiled import CompiledTemplates
+from ..incremental.reuse import Reuse
 from ..incremental.sources import SourcesCache
 from ..incremental.stamp import Snapshot
 from ..load.read import FILES_PER_CHUNK, Sources, read_sources
