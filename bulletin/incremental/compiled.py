@@ -8,16 +8,14 @@ Jinja options, is never run. A folder of another generator is removed when this 
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket
 
 from ..digest import digest, generator_digest
-from .files import CACHE_DIR
+from .files import CACHE_DIR, write_whole
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -47,26 +45,14 @@ class CompiledTemplates(jinja2.BytecodeCache):
         """Keep the bucket's code, whole or not at all; a cache that cannot be written is simply not used."""
         if not self.writable:
             return
-        try:
-            if not self.folder.is_dir():
-                self._forget_other_generators()
-                self.folder.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(descriptor, "wb") as stream:
-                    bucket.write_bytecode(stream)
-                os.replace(temporary, self.folder / bucket.key)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass
-
-    def clear(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not self.folder.is_dir():
+            self._forget_other_generators()
+        write_whole(self.folder / bucket.key, bucket.bytecode_to_string())
 
     def _forget_other_generators(self) -> None:
-        if self.root.is_dir():
-            for other in self.root.iterdir():
-                if other != self.folder:
-                    shutil.rmtree(other, ignore_errors=True)
+        try:
+            others = [other for other in self.root.iterdir() if other != self.folder]
+        except OSError:  # no folder yet, or one that cannot be listed
+            return
+        for other in others:
+            shutil.rmtree(other, ignore_errors=True)

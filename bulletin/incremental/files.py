@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 CACHE_DIR = Path(".cache") / "bulletin"
@@ -11,10 +12,21 @@ CACHE_DIR = Path(".cache") / "bulletin"
 
 def write_json(path: Path, data: object) -> None:
     """Replace ``path`` whole with ``data``; a cache that cannot be written is simply not used next time."""
+    write_whole(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Replace ``path`` whole with ``data`` (written beside it, then moved over it); a cache that cannot be written
+    is simply not used next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, path)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     except OSError:
         pass
