@@ -152,6 +152,16 @@ def test_preview_with_worker_processes_keeps_every_page(minimal_site: Path, tmp_
     assert output_files(preview) == clean_build(minimal_site, tmp_path)
 
 
+def test_the_preview_s_first_build_removes_what_no_build_makes_but_not_the_search_index_or_dot_entries(
+        minimal_site: Path, tmp_path: Path) -> None:
+    preview = write_files(tmp_path / "preview", {"stray/old/index.html": "旧页", "pagefind/kept.js": "//",
+                                                 ".editor/notes": "笔记"})
+    options = BuildOptions(minimal_site, preview, jobs=1)
+    assert build(options, session=Session.for_preview(options)).ok
+    assert not (preview / "stray").exists()
+    assert (preview / "pagefind/kept.js").is_file() and (preview / ".editor/notes").is_file()
+
+
 def _age(site: Path, seconds: int = 5) -> None:
     """Date every source file ``seconds`` back, as if saved a while ago (a stamp trusts only settled files)."""
     past = time.time_ns() - seconds * 1_000_000_000
@@ -418,6 +428,59 @@ def test_a_bulletin_with_a_warning_is_parsed_and_warned_about_on_every_build(min
         assert "content/town/odd.md" in parsed
         assert [line.split(": warning: ")[0] for line in lines] == ["content/town/odd.md:4:1"]
         apply(minimal_site, "edit body", edit)
+
+
+def _preview_spied(monkeypatch, options: BuildOptions, session: Session, edit: Edit = Edit()) -> dict[str, list[str]]:
+    """Build in the preview: the bulletins' files it read, those it parsed and those whose links and figures it
+    checked, each sorted."""
+    seen: dict[str, list[str]] = {"read": [], "parsed": [], "checked": []}
+    spied = ((read_module, "_read_text_file", "read", lambda _file, rel, *_: rel),
+             (validate, "read_bulletin", "parsed", lambda file, *_: file.path),
+             (validate, "check_links", "checked", lambda _index, path, *_: path),
+             (narrative, "check_narrative", "checked", lambda bulletin, *_: bulletin.source_path))
+    for owner, name, kind, noted in spied:
+        def spy(*args, real=getattr(owner, name), kind=kind, noted=noted):
+            seen[kind].append(noted(*args))
+            return real(*args)
+        monkeypatch.setattr(owner, name, spy)
+    assert build(options, session=session, edit=edit).ok
+    monkeypatch.undo()
+    return {kind: sorted(path for path in paths if path.startswith("content/")) for kind, paths in seen.items()}
+
+
+def test_the_preview_starts_from_what_command_line_builds_read_and_then_remembers_it(minimal_site: Path,
+                                                                                    tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    old = {f"content/town/old-{n:02d}.md": f"---\ntitle: 旧闻第{n}期\ndate: 2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}\n"
+                                         f"---\n旧闻正文{n}。\n" for n in range(25)}
+    write_files(minimal_site, old)
+    _settle(minimal_site)
+    assert run_cli("build", "--source", minimal_site).code == 0
+    options = BuildOptions(minimal_site, minimal_site / "output", jobs=1)
+    session = Session.for_preview(options)
+    first = _preview_spied(monkeypatch, options, session)
+    assert first["parsed"] == first["checked"] == []
+    oldest = sorted(old, key=lambda rel: old[rel].split("date: ")[1][:10])[:5]  # older than the 20 the feed shows
+    assert first["read"] and not set(oldest) & set(first["read"])  # the feed's bodies only
+    edited = "content/town/report-q1.md"
+    path = minimal_site / edited
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 修订", 1), encoding="utf-8")
+    again = _preview_spied(monkeypatch, options, session, Edit((edited,)))
+    assert again["parsed"] == [edited] and edited in again["read"] and edited in again["checked"]
+    assert output_files(options.output) == clean_build(minimal_site, tmp_path)
+
+
+def test_what_the_preview_first_read_is_kept_for_the_command_line_and_not_lost_by_its_later_builds(
+        minimal_site: Path, monkeypatch) -> None:
+    options = BuildOptions(minimal_site, minimal_site / "output", jobs=1)
+    session = Session.for_preview(options)
+    assert _preview_spied(monkeypatch, options, session)["parsed"] == ["content/town/2021-06-30-工作动态.md",
+                                                                     "content/town/report-q1.md"]
+    apply(minimal_site, "edit body", 1)  # report-q1.md
+    assert _preview_spied(monkeypatch, options, session, Edit(("content/town/report-q1.md",)))["parsed"] == [
+        "content/town/report-q1.md"]
+    parsed, lines = _parsed_files(monkeypatch, minimal_site)
+    assert parsed == ["content/town/report-q1.md"] and lines == []  # the edit, which the preview's first build missed
 
 
 def test_a_damaged_or_foreign_read_before_cache_is_ignored(minimal_site: Path, tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ A build asks ``Reuse`` five questions, from the largest to the smallest unit of 
 
 - the whole build: did nothing change since the last good build into this output (``last_build``)?
 - a source file: is what was read and parsed from it last time still good (``recall``, the preview's; for a
-  bulletin's front matter and the checks of links and figures, ``read_before``, the command line's)?
+  bulletin's front matter and the checks of links and figures, ``read_before``, the command line's, which the
+  preview's first build reads too)?
 - a page: is the output file still what these inputs make (``fingerprint`` and ``unchanged``; first, for most
   pages, ``quick_fingerprint`` or ``list_fingerprint``, and ``made_with``)?
 - a body: is its Markdown converted already (``bodies``)?
@@ -51,6 +52,7 @@ class Reuse:
     around: str = ""  # the digest of what a bulletin's page shows besides its own file (``start``)
     lists: str = ""  # ... and of what every other page but the site's feed and free pages shows (``know_summaries``)
     quick: dict[str, str] = field(default_factory=dict)  # bulletin pages' quick fingerprints, by their files' digests
+    first: bool = False  # a preview that has not built yet: its first build reads and keeps ``read_before``
     _read_before: SourcesCache | None = None
     _bodies: BodyCache | None = None  # read when first needed: a build with nothing to do never reads them
     _manifest: Manifest | None = None
@@ -66,13 +68,14 @@ class Reuse:
     @classmethod
     def for_preview(cls, source: Path, output: Path) -> Reuse:
         """A series of builds in one process: what was read and parsed is remembered between them."""
-        return cls(source, output, ParseMemo(), None)
+        return cls(source, output, ParseMemo(), None, first=True)
 
     @property
     def read_before(self) -> SourcesCache | None:
-        """What earlier command-line builds found reading the sources (bulletins' front matter, clean checks);
-        None in a preview, which remembers what it parsed and checked in memory instead."""
-        if self.stamp is None:
+        """What earlier builds found reading the sources (bulletins' front matter, clean checks), and what this
+        build finds, to keep for later ones. In a preview, for its first build only: later ones remember what it
+        parsed and checked in memory instead (and their findings alone would keep too little)."""
+        if self.stamp is None and not self.first:
             return None
         if self._read_before is None:
             self._read_before = SourcesCache.for_site(self.source)
@@ -99,9 +102,10 @@ class Reuse:
             self._search = SearchCache(self.source, prune=self.stamp is not None)  # the preview's keeps shards
         return self._search
 
-    def search_known(self, path: str, fingerprint: str) -> bool:
-        """Whether the search record of the page at ``path`` made of these inputs is kept (it need not be rendered)."""
-        return self.search.known(path, fingerprint)
+    def search_known(self, path: str, fingerprint: str, shard: str | None = None) -> bool:
+        """Whether the search record of the page at ``path`` made of these inputs is kept (it need not be rendered);
+        ``shard``: the page's, where it is looked for first."""
+        return self.search.known(path, fingerprint, shard)
 
     def search_learn(self, path: str, fingerprint: str, record: dict[str, object]) -> None:
         """The search record of a page rendered now (made of the inputs ``fingerprint`` names)."""

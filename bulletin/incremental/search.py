@@ -128,14 +128,24 @@ class SearchCache:
                 found[folder.name] = shard
         return found
 
-    def known(self, path: str, fingerprint: str) -> bool:
-        """Whether the record of the page at ``path``, made of these inputs, is kept (so it need not be rendered).
+    def known(self, path: str, fingerprint: str, home: str | None = None) -> bool:
+        """Whether the record of the page at ``path``, made of these inputs, is kept (so it need not be rendered);
+        ``home``: the page's shard, where it is looked for first.
 
         Takes no lock: render workers ask it, and a lock a thread held when they forked would never be let go."""
         fresh = self.fresh.get(path)
         if fresh is not None and fresh[0] == fingerprint:
             return True
-        return any(shard.digest_of(path, fingerprint) for shard in list(self.shards.values()))
+        return self._keeper(path, fingerprint, home) is not None
+
+    def _keeper(self, path: str, fingerprint: str, home: str | None) -> Shard | None:
+        """The kept shard that holds the record of the page at ``path`` made of these inputs: its own shard
+        ``home``, at one look, or another (its date's year was edited), or none."""
+        shards = self.shards
+        first = shards.get(home) if home is not None else None
+        if first is not None and first.digest_of(path, fingerprint) is not None:
+            return first
+        return next((shard for shard in list(shards.values()) if shard.digest_of(path, fingerprint) is not None), None)
 
     def learn(self, path: str, fingerprint: str, record: Record) -> None:
         """The record of a page rendered now."""
@@ -149,7 +159,7 @@ class SearchCache:
         with self.lock:
             for name in names:
                 kept = self.shards.get(name)
-                if kept is None or kept.key != self._keyed(plan.shards.get(name, {}), self.fresh)[1]:
+                if kept is None or kept.key != self._keyed(name, plan.shards.get(name, {}), self.fresh)[1]:
                     found.append(name)
         return found
 
@@ -178,12 +188,12 @@ class SearchCache:
         for name, pages in sorted(plan.shards.items()):
             if name in folders:
                 continue
-            entries, key = self._keyed(pages, fresh)
+            entries, key = self._keyed(name, pages, fresh)
             kept = shards.get(name)
             if kept is not None and kept.key == key:
                 same.append(((name, key, entries, []), kept))
             else:
-                work.append((name, key, entries, self._records(entries, fresh)))
+                work.append((name, key, entries, self._records(name, entries, fresh)))
         done = SearchBundles(folders, [])
         if ahead is not None:
             done.indexed, done.records, done.peak_kb = list(ahead.indexed), ahead.records, ahead.peak_kb
@@ -195,7 +205,7 @@ class SearchCache:
                     shards[name] = retag(kept, entries)
                 folders[name] = kept.folder / BUNDLE
             else:
-                broken.append((name, key, entries, self._records(entries, fresh)))
+                broken.append((name, key, entries, self._records(name, entries, fresh)))
         self._index(broken, processes, stop, done)
         with self.lock:  # what is kept now need not be remembered (unless the page changed again meanwhile)
             for pages in plan.shards.values():
@@ -226,35 +236,40 @@ class SearchCache:
             done.folders[name] = self.folder / name / BUNDLE
             done.indexed.append(name)
 
-    def _keyed(self, pages: dict[str, str], fresh: dict[str, tuple[str, Record]]) -> tuple[dict[str, list[str]], str]:
-        """A shard's pages (path -> fingerprint) as its ``shard.json`` keeps them (path -> [fingerprint, record
-        digest]), and the shard's key."""
-        entries = {path: [fp, self._digest(path, fp, fresh)] for path, fp in pages.items()}
+    def _keyed(self, name: str, pages: dict[str, str],
+               fresh: dict[str, tuple[str, Record]]) -> tuple[dict[str, list[str]], str]:
+        """The pages (path -> fingerprint) of the shard ``name`` as its ``shard.json`` keeps them (path ->
+        [fingerprint, record digest]), and the shard's key."""
+        entries = {path: [fp, self._digest(name, path, fp, fresh)] for path, fp in pages.items()}
         return entries, shard_key({path: entry[1] for path, entry in entries.items()}, self.version)
 
-    def _digest(self, path: str, fingerprint: str, fresh: dict[str, tuple[str, Record]]) -> str:
+    def _digest(self, home: str, path: str, fingerprint: str, fresh: dict[str, tuple[str, Record]]) -> str:
         made = fresh.get(path)
         if made is not None and made[0] == fingerprint:
             return record_digest(made[1])
-        for shard in self.shards.values():  # its own shard, or another when its date's year was edited
-            found = shard.digest_of(path, fingerprint)
-            if found is not None:
-                return found
-        raise LookupError(f"no search record of {path}")  # emission renders every page whose record is not kept
+        return self._holder(home, path, fingerprint).digest_of(path, fingerprint)  # type: ignore[return-value]
 
-    def _records(self, pages: dict[str, list[str]], fresh: dict[str, tuple[str, Record]]) -> list[Record]:
-        """The records of a shard's pages, in the order of their paths: made now, or kept."""
-        stored: dict[str, dict[str, Record]] = {}
+    def _holder(self, home: str, path: str, fingerprint: str) -> Shard:
+        """The kept shard with the record of this page (``_keeper``); there is one, as emission renders every page
+        whose record is not kept."""
+        keeper = self._keeper(path, fingerprint, home)
+        if keeper is None:
+            raise LookupError(f"no search record of {path}")
+        return keeper
+
+    def _records(self, home: str, pages: dict[str, list[str]], fresh: dict[str, tuple[str, Record]]) -> list[Record]:
+        """The records of the pages of the shard ``home``, in the order of their paths: made now, or kept."""
+        stored: dict[Path, dict[str, Record]] = {}
         records = []
         for path, (fingerprint, _digest) in sorted(pages.items()):
             made = fresh.get(path)
             if made is not None and made[0] == fingerprint:
                 records.append(made[1])
                 continue
-            name = next(n for n, shard in self.shards.items() if shard.digest_of(path, fingerprint))
-            if name not in stored:
-                stored[name] = read_records(self.shards[name])
-            records.append(stored[name][path])
+            keeper = self._holder(home, path, fingerprint)
+            if keeper.folder not in stored:
+                stored[keeper.folder] = read_records(keeper)
+            records.append(stored[keeper.folder][path])
         return records
 
     def _staging(self, name: str) -> Path:

@@ -27,7 +27,7 @@ from ..messages import _
 from ..model import Bulletin, Metric, MetricKind, Quantity, Report, Unit
 from ..quantities import format_exactly
 from ..stats import value_as_of
-from .recall import ReadBefore, Recall, check_unless_clean
+from .recall import ReadBefore, Recall, checked_once
 
 _HIDDEN = "\u200b"  # what Markdown syntax is replaced with: keeps every column, is no part of a figure
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -59,7 +59,7 @@ class Stated:
 def check_narratives(bulletins: Sequence[Bulletin], units: Sequence[Unit], metrics: Sequence[Metric],
                      problems: Problems, recall: Recall, stored: ReadBefore | None = None) -> None:
     """Warn about each figure of a bulletin that its unit's report contradicts (checked again only when the
-    bulletin or its unit changed: by ``recall``, the preview's memory, or by ``stored``, the command line's)."""
+    bulletin or its unit changed: by ``recall``, the preview's memory, and by ``stored``, the command line's)."""
     if not metrics:
         return
     catalogue = tuple(metrics)
@@ -69,12 +69,9 @@ def check_narratives(bulletins: Sequence[Bulletin], units: Sequence[Unit], metri
         unit = by_slug.get(bulletin.unit)
         if unit is None:
             continue
-        if stored is None:
-            recall.remember(("narrative", bulletin.source_path), (bulletin, unit), catalogue,
-                            functools.partial(check_narrative, bulletin, unit, catalogue), problems)
-            continue
-        check_unless_clean(stored, digest("narrative", bulletin.source_digest, looked_at(unit.slug)),
-                           functools.partial(check_narrative, bulletin, unit, catalogue), problems)
+        checked_once(recall, stored, ("narrative", bulletin.source_path), (bulletin, unit), catalogue,
+                     lambda b=bulletin, u=unit: digest("narrative", b.source_digest, looked_at(u.slug)),
+                     functools.partial(check_narrative, bulletin, unit, catalogue), problems)
 
 
 def check_narrative(bulletin: Bulletin, unit: Unit, metrics: tuple[Metric, ...], problems: Problems) -> None:

@@ -193,8 +193,8 @@ def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
     """Read every source file of the site at ``root`` (with ``each``, many at a time, when there is no recall).
 
     With a recall, only files changed since the last load are read again; if ``changed`` is given as
-    well (by file events), the site is not even walked: those files alone are looked at. Without one, a
-    bulletin's file whose status ``read_before`` finds as an earlier build read it is not read (a ``KnownFile``).
+    well (by file events), the site is not even walked: those files alone are looked at. A bulletin's file
+    whose status ``read_before`` finds as an earlier build read it is not read (a ``KnownFile``).
     """
     known = recall.found if recall is not None else None
     files = updated_files(root, known, changed) if known is not None and changed else None
@@ -214,7 +214,7 @@ def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
     for rel, found_file in files.items():
         if found_file.stat is not None and kind_of(rel) == "bulletins":
             sources.status[rel] = found_file.stat
-            seen = read_before(rel, found_file.stat) if read_before is not None and recall is None else None
+            seen = read_before(rel, found_file.stat) if read_before is not None else None
             if seen is not None:
                 unread[rel] = KnownFile(rel, found_file.path, *seen)
     read_ahead = None
@@ -227,8 +227,8 @@ def read_sources(root: Path, problems: Problems, recall: Recall | None = None,
             sources.static.append((rel.removeprefix("static/"), Path(found_file.path)))
             continue
         found: list[SourceError] = []
-        if rel in unread:
-            text = unread[rel]
+        if rel in unread:  # remembered by a recall as if read (its next load finds the same file)
+            text = unread[rel] if recall is None else recall.read(found_file, lambda _: unread[rel], Problems())
         elif read_ahead is not None:
             text, found = next(read_ahead)
             problems.extend(found)

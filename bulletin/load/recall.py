@@ -84,6 +84,17 @@ def check_unless_clean(stored: ReadBefore, key: str, check: Callable[[Problems],
         stored.learn_checked(key)
 
 
+def checked_once(recall: Recall, stored: ReadBefore | None, name: Hashable, objects: tuple[object, ...],
+                 values: Hashable, key: Callable[[], str], check: Callable[[Problems], None],
+                 problems: Problems) -> None:
+    """``check(problems)``, unless ``recall`` remembers it for the same inputs or (when it does not) ``stored``
+    says the check ``key()`` names found nothing last time."""
+    if stored is None:
+        recall.remember(name, objects, values, check, problems)
+    else:
+        recall.remember(name, objects, values, lambda found: check_unless_clean(stored, key(), check, found), problems)
+
+
 class Forgetful:
     """A ``Recall`` that remembers nothing: every file is read and parsed."""
 

@@ -36,7 +36,7 @@ from .links import LinkIndex, check_links, index_digest, make_link_index
 from .narrative import check_narratives
 from .nodes import Node, parse_yaml
 from .read import Each, KnownFile, Sources, TextFile, read_text_file, split_front_matter
-from .recall import Forgetful, ReadBefore, Recall, check_unless_clean
+from .recall import Forgetful, ReadBefore, Recall, checked_once
 from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
 
@@ -71,8 +71,9 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     if parse_many is not None:
         read = _gathered(_units_read(sources.units, metrics, parse_many, stored), problems)
     else:
-        read = [recall.remember(f.path, (f, metrics), (), functools.partial(read_unit, f, metrics), problems)
-                for f in sources.units]
+        against = digest(repr(metrics)) if stored is not None else ""
+        read = [recall.remember(f.path, (f, metrics), (), functools.partial(_unit_read, f, metrics, stored, against),
+                                problems) for f in sources.units]
     units = tuple(sorted(filter(None, read), key=lambda u: u.slug))
     if not drafts:
         units = tuple(without_draft_reports(unit) for unit in units)
@@ -82,7 +83,8 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
         read_bulletins_of = _bulletins_read(sources.bulletins, unit_slugs, parse_many, stored, sources.status)
         bulletins = [b for b in _gathered(read_bulletins_of, problems) if b is not None]
     else:
-        bulletins = [b for f in sources.bulletins if (b := _read_bulletin(f, unit_slugs, problems, recall))]
+        bulletins = [b for f in sources.bulletins
+                     if (b := _read_bulletin(f, unit_slugs, problems, recall, stored, sources.status))]
     warn_about_copies([f.path for f in (*sources.units, *sources.bulletins, *sources.pages)], problems)
     published = [b for b in bulletins if drafts or not b.draft]
     check_unique_pages(published, problems)
@@ -101,8 +103,9 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
         _links_checked(index, targets, linking, parse_many, stored, problems)
     else:
         for item in linking:
-            recall.remember(("links", item.source_path), (item,), targets,
-                            functools.partial(check_links, index, item.source_path, item.body, item.body_line), problems)
+            checked_once(recall, stored, ("links", item.source_path), (item,), targets,
+                         functools.partial(digest, "links", item.source_digest, targets),
+                         functools.partial(_check_links_of, index, item), problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
         check_narratives(published, units, tuple((metrics or {}).values()), problems, recall, stored)
@@ -209,16 +212,13 @@ def _links_checked(index: LinkIndex, targets: str, items: list[Bulletin | Page],
 
 def _names_checked(files: list[TextFile | KnownFile], terms: tuple[tuple[str, str], ...], recall: Recall,
                    stored: ReadBefore | None, problems: Problems) -> None:
-    """``check_names`` of each file, but of those ``stored`` says were checked without a warning for these terms."""
-    if stored is None:
-        for file in files:
-            recall.remember(("names", file.path), (file,), terms, functools.partial(check_names, file, terms),
-                            problems)
-        return
-    terms_digest = digest(repr(terms))
+    """``check_names`` of each file, but of those ``recall`` remembers or ``stored`` says were checked without a
+    warning for these terms."""
+    terms_digest = digest(repr(terms)) if stored is not None else ""
     for file in files:
-        check_unless_clean(stored, digest("names", file_digest(file), terms_digest),
-                           functools.partial(check_names, file, terms), problems)  # type: ignore[arg-type]
+        checked_once(recall, stored, ("names", file.path), (file,), terms,
+                     lambda f=file: digest("names", file_digest(f), terms_digest),
+                     functools.partial(check_names, file, terms), problems)  # type: ignore[arg-type]
 
 
 def _stored_bulletin(file: TextFile | KnownFile, stored: ReadBefore) -> Bulletin | None:
@@ -253,8 +253,12 @@ def read_units(state: tuple[list[TextFile], dict[str, Metric] | None], chunk: ra
 def check_links_of(state: tuple[LinkIndex, list[Bulletin | Page]], chunk: range) -> list[tuple[None, list[SourceError]]]:
     """``check_links`` of ``items[chunk]``, each with the problems found in it (work for ``Each``)."""
     index, items = state
-    return [_with_problems(functools.partial(check_links, index, item.source_path, item.body, item.body_line))
-            for item in items[chunk.start:chunk.stop]]
+    return [_with_problems(functools.partial(_check_links_of, index, item)) for item in items[chunk.start:chunk.stop]]
+
+
+def _check_links_of(index: LinkIndex, item: Bulletin | Page, problems: Problems) -> None:
+    """``check_links`` of one item, its body read only now (a bulletin's file may not have been read yet)."""
+    check_links(index, item.source_path, item.body, item.body_line, problems)
 
 
 def _with_problems(read: Callable[[Problems], T]) -> tuple[T, list[SourceError]]:
@@ -271,11 +275,51 @@ def _gathered(results: list[tuple[T, list[SourceError]]], problems: Problems) ->
     return out
 
 
-def _read_bulletin(file: TextFile, units: set[str], problems: Problems, recall: Recall) -> Bulletin | None:
-    """read_bulletin, from the recall while the file is unchanged and its unit exists (else a hint names the others)."""
+def _read_bulletin(file: TextFile, units: set[str], problems: Problems, recall: Recall, stored: ReadBefore | None,
+                   status: dict[str, os.stat_result]) -> Bulletin | None:
+    """read_bulletin, from the recall while the file is unchanged and its unit exists (else a hint names the others);
+    when the recall has none, as ``stored`` knows it (see ``_bulletin_read``)."""
     if _unit_folder(file) not in units:
         return read_bulletin(file, units, problems)
-    return recall.remember(file.path, (file,), (), lambda found: read_bulletin(file, units, found), problems)
+    return recall.remember(file.path, (file,), (), functools.partial(_bulletin_read, file, units, stored, status),
+                           problems)
+
+
+def _bulletin_read(file: TextFile, units: set[str], stored: ReadBefore | None, status: dict[str, os.stat_result],
+                   problems: Problems) -> Bulletin | None:
+    """read_bulletin, or the bulletin ``stored`` knows for the file's text; ``stored`` learns one that reads without a
+    problem (and the file's ``status`` before it was read), as ``_bulletins_read`` has it learn."""
+    if stored is None:
+        return read_bulletin(file, units, problems)
+    bulletin = _stored_bulletin(file, stored)
+    if bulletin is None:
+        found = Problems()
+        bulletin = read_bulletin(file, units, found)
+        problems.extend(found)
+        if bulletin is None or found.items:
+            return bulletin
+        stored.learn(bulletin)
+    if file.path in status:
+        stored.learn_file(file.path, status[file.path], bulletin)
+    return bulletin
+
+
+def _unit_read(file: TextFile, metrics: dict[str, Metric] | None, stored: ReadBefore | None, against: str,
+               problems: Problems) -> Unit | None:
+    """read_unit, or the unit ``stored`` knows for the file's text read against the metrics ``against`` names;
+    ``stored`` learns one that reads without a problem."""
+    if stored is None:
+        return read_unit(file, metrics, problems)
+    key = digest("unit", file_digest(file), against)
+    unit = stored.unit(key, file.path)
+    if unit is not None:
+        return unit
+    found = Problems()
+    unit = read_unit(file, metrics, found)
+    problems.extend(found)
+    if unit is not None and not found.items:
+        stored.learn_unit(key, unit)
+    return unit
 
 
 def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | None:

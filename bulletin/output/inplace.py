@@ -7,7 +7,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Iterable
 
-from .disk import is_plain_file, real_folder, same_bytes, same_file_bytes
+from .disk import files_below, is_plain_file, real_folder, same_bytes, same_file_bytes
 from .location import relative_parts, safe_relative
 
 
@@ -70,7 +70,7 @@ class InPlace:
     def commit(self, keep_folders: tuple[str, ...] = ("pagefind",)) -> None:
         """Remove what the last build wrote and this one did not (dot-entries and ``keep_folders`` stay)."""
         if self.previous is None:  # first build: anything in the folder may be stale
-            gone = [p.relative_to(self.output).as_posix() for p in self.output.rglob("*") if not p.is_dir()]
+            gone = files_below(self.output, top_dot_entries=False, skip=keep_folders)
         else:
             gone = list(self.previous - self.produced)
         for rel in sorted(gone):

@@ -126,6 +126,15 @@ def build(options: BuildOptions, session: Session | None = None, edit: Edit = Ed
     of their files changed as soon as they are written (while the rest of the site is still being built).
     ``known``: the sources' state as ``incremental.stamp.last_build`` found it just before, with something to do.
     """
+    try:
+        return _build(options, session, edit, progress, written_first, known)
+    finally:
+        if session is not None:
+            session.reuse.first = False  # its memory serves the builds that follow
+
+
+def _build(options: BuildOptions, session: Session | None, edit: Edit, progress: Progress | None,
+           written_first: WrittenFirst | None, known: Snapshot | None) -> BuildResult:
     started = time.perf_counter()
     if session is not None:
         with collection_paused():

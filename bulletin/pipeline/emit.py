@@ -93,7 +93,8 @@ class Emitter:
         search records are kept); else None."""
         paths, shards = self._files(path, shard)
         if all(self.reuse.unchanged(file, fingerprint) and self.writer.keep(file) and
-               (searched is None or self.reuse.search_known(file, fingerprint)) for file, searched in zip(paths, shards)):
+               (searched is None or self.reuse.search_known(file, fingerprint, searched))
+               for file, searched in zip(paths, shards)):
             return [Emitted(file, fingerprint, False, False, shard=searched, quick=quick)
                     for file, searched in zip(paths, shards)]
         return None
