@@ -425,12 +425,7 @@ def measure_serve(b: Bench, site: Path, out: Path, edits: Edits, m: Measured, no
         proc = subprocess.Popen(cmd, cwd=b.repo, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     sampler = Sampler(proc.pid, b.interval)
     try:
-        started = time.perf_counter()
-        while http_get(home) is None:
-            if proc.poll() is not None or time.perf_counter() - started > b.timeout:
-                raise BenchError(f"serve did not answer on {home}:\n{tail(log_path.read_text('utf-8', 'replace'))}")
-            time.sleep(0.05)
-        m.put("serve_start", time.perf_counter() - started, number)
+        m.put("serve_start", first_answer(b, proc, home, log_path), number)
         page_url, stats_url = home + edits.page.removesuffix("index.html"), home + "stats/"
         page_client = LiveReloadClient("127.0.0.1", port, page_url)
         stats_client = LiveReloadClient("127.0.0.1", port, stats_url)
@@ -472,6 +467,32 @@ def measure_serve(b: Bench, site: Path, out: Path, edits: Edits, m: Measured, no
         if largest:
             m.put("serve_rss", largest, number)
             notes.append(f"{n:,}: serve's largest process: {name}")
+    measure_restart(b, cmd, home, m, notes, n)
+
+
+def first_answer(b: Bench, proc: subprocess.Popen[bytes], home: str, log_path: Path) -> float:
+    """Seconds from now until the server ``proc`` answers ``home`` (it was just started)."""
+    started = time.perf_counter()
+    while http_get(home) is None:
+        if proc.poll() is not None or time.perf_counter() - started > b.timeout:
+            raise BenchError(f"serve did not answer on {home}:\n{tail(log_path.read_text('utf-8', 'replace'))}")
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def measure_restart(b: Bench, cmd: list[str], home: str, m: Measured, notes: list[str], n: int) -> None:
+    """The same preview started again on the output it left, as an editor's next ``make preview``: its time
+    until the first HTTP answer."""
+    number = b.log(cmd, "serve again, on the output the last one left")
+    log_path = b.work / f"serve-again-{n}.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=b.repo, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        m.put("serve_restart", first_answer(b, proc, home, log_path), number)
+    except (BenchError, OSError) as exc:
+        notes.append(f"{n:,}: serve again failed: {b.place(str(exc))}".replace("\n", " | "))
+    finally:
+        stop(proc)
 
 
 def quiet_threshold(tree: Tree, seconds: float = 3.0, timeout: float = 300.0) -> float:

@@ -59,6 +59,7 @@ ROWS = [
     Row("largest", "largest HTML page", "KB", "hugo_largest", ("max", 150, "8")),
     Row("hugo_largest", "Hugo: largest HTML page", "KB"),
     Row("serve_start", "preview (search on): start until the first HTTP answer", "s"),
+    Row("serve_restart", "preview started again on the output it left: start until the first HTTP answer", "s"),
     Row("serve_page", "preview: bulletin saved -> its page file rewritten", "ms", None, ("max", 300, "8")),
     Row("serve_page_reload", "preview: bulletin saved -> reload message for that open page", "ms", None,
         ("max", 300, "18")),
@@ -226,7 +227,7 @@ METHOD = """\
   `pagefind_extended --site OUT` (the binary of the pagefind package bulletin uses), which indexes every
   page Hugo wrote.
 - Output size: every file under OUT except `pagefind/`; the largest page is the largest `*.html` file.
-- Preview: `python build.py serve --source SRC --output OUT --port P` on the search-on site, started fresh;
+- Preview: `python build.py serve --source SRC --output OUT --port P` on the search-on site, started on no output;
   "start" is the time until its base path answers over HTTP. Two stdlib WebSocket clients connect to
   `/livereload` and speak the LiveReload protocol like livereload.js (hello, then info with the page's
   URL): one has the edited bulletin's page open, the other the statistics page. Before each edit the
@@ -239,7 +240,9 @@ METHOD = """\
   one ("reloaded page answered"), and waits until the server's processes are quiet again ("quiet again":
   the start of the first quiet second after the reload). The same for one figure of a unit YAML,
   `stats/index.html` (changed = its bytes differ from before the edit) and the client on the statistics
-  page. Memory: the largest process of the server's tree over the whole session.
+  page. Memory: the largest process of the server's tree over the whole session. Then the server is stopped
+  and started again with the same command on the output it left ("started again": an editor's next
+  `make preview`), and timed until its base path answers.
 - Profile (with `--profile-top N`): cProfile of one more cold build, search off, `--jobs 1` so that the
   rendering is in the profiled process (a process forked to convert bodies ahead is not profiled).
 - Targets (issue 18 unless marked #8; 2 cores, output on tmpfs) are checked at the largest size measured.
