@@ -8,7 +8,8 @@ from pathlib import Path
 import jinja2
 from conftest import REPO, run_cli, write_files
 
-from bulletin.pipeline.build import BuildOptions, load
+from bulletin.pipeline.build import BuildOptions, build, load
+from bulletin.render import environment
 from bulletin.render.environment import SHARED_NAMES
 from bulletin.render.fragments import SharedFragments
 from bulletin.render.renderer import Renderer
@@ -24,6 +25,20 @@ def test_a_shared_block_is_rendered_once_per_key() -> None:
     assert out == ["&lt;b&gt;a&lt;/b&gt;", "&lt;b&gt;b&lt;/b&gt;", "&lt;b&gt;a&lt;/b&gt;", "&lt;b&gt;a&lt;/b&gt;",
                    "&lt;b&gt;b&lt;/b&gt;"]  # escaped once, not twice
     assert calls == ["a", "b"]
+
+
+def test_a_bulletin_in_many_lists_is_rendered_once_for_each_way_a_list_shows_it(minimal_site: Path,
+                                                                                 monkeypatch) -> None:
+    made: list[str] = []
+    real = environment.headline
+    monkeypatch.setattr(environment, "headline", jinja2.pass_context(
+        lambda context, title: made.append(title) or real(context, title)))
+    assert build(BuildOptions(minimal_site, minimal_site / "output", jobs=1)).ok
+    title = "示范街道一季度工作简报"
+    lists = [p for p in (minimal_site / "output").rglob("index.html")
+             if re.search(r'class="bulletin-list">(?:(?!</ol>).)*units/town/report-q1/', p.read_text("utf-8"), re.S)]
+    assert len(lists) > 3  # the home page, the bulletins by year and by month, the unit's page, ...
+    assert made.count(title) == 3  # its own page, the lists that name its unit, and its unit's list, which does not
 
 
 def _current(html: str) -> list[str]:
