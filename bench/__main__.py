@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         print(profile(b, sizes[-1], args.profile_top or 15))
         return 0
     notes: list[str] = []
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:  # for every command the bench runs from here
+        notes.append("PYTHONDONTWRITEBYTECODE was set here; the bench removed it, so bulletin's commands keep "
+                     "Python's compiled bytecode between runs, as on an editor's machine")
     if not hugo:
         notes.append("Hugo not installed (`apt-get install -y hugo`) or --no-hugo: no Hugo or Hugo + Pagefind "
                      "figures, no ratios, targets given as ratios not checked")
