@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 
 from bulletin.messages import ENGLISH, Reporter
+from bulletin.output.inplace import InPlace
 from bulletin.pipeline.build import BuildOptions, Session
 from bulletin.serve.server import SearchRefresher, rebuild_site
 from test_search_shards import WINTER, found_urls, mtimes, two_years  # noqa: F401 - the fixture
 
 
-def test_a_save_rewrites_the_page_at_once_and_then_indexes_its_shard_alone(two_years: Path) -> None:  # noqa: F811
+def test_a_save_rewrites_the_page_at_once_and_then_indexes_its_shard_alone(two_years: Path,  # noqa: F811
+                                                                             monkeypatch) -> None:
     options = BuildOptions(two_years, two_years / "output")
     session = Session.for_preview(options)
     assert rebuild_site(options, [], session).indexed  # the first build indexes the whole site
@@ -36,3 +38,15 @@ def test_a_save_rewrites_the_page_at_once_and_then_indexes_its_shard_alone(two_y
     assert after["2021"] == before["2021"] and after["units"] == before["units"]
     assert after["2022"] != before["2022"]
     assert found_urls(output, '"越 野 跑"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
+    compared = [rel for rel in _compared(monkeypatch, options) if rel.startswith("pagefind/")]  # started again
+    assert compared and all(rel.startswith(("pagefind/2022/", "pagefind/hant-2022/")) for rel in compared)
+
+
+def _compared(monkeypatch, options: BuildOptions) -> list[str]:
+    """The files a new preview's first build compared byte for byte with the output: those the manifest does not
+    know as they are (the refreshed shard's), and the theme's assets, which are always compared."""
+    compared: list[str] = []
+    real = InPlace.copy
+    monkeypatch.setattr(InPlace, "copy", lambda writer, rel, source: compared.append(rel) or real(writer, rel, source))
+    assert rebuild_site(options, [], Session.for_preview(options)).ok
+    return compared

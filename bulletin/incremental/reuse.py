@@ -30,6 +30,7 @@ from ..errors import Problems
 from ..load.recall import Forgetful, Recall
 from ..model import Bulletin
 from ..render.renderer import BULLETIN_TEMPLATE, PageJob, Renderer
+from ..render.searchrecord import SEARCH_FOLDER
 from .bodies import BodyCache
 from .fingerprint import Fingerprinter
 from .manifest import Manifest
@@ -191,7 +192,10 @@ class Reuse:
         for path, fingerprint in produced.items():
             status = seen.get(path) or os.stat(os.path.join(folder, path))
             self.manifest.record(path, fingerprint, status, quick.get(path))
-        self.manifest.save(set(produced))
+        kept = set(produced)
+        if self.stamp is None:  # the preview's index is refreshed beside its builds, its files kept by its writer
+            kept.update(rel for rel in self.manifest.entries if rel.startswith(SEARCH_FOLDER + "/"))
+        self.manifest.save(kept)
         site = renderer.site
         self.bodies.save_facts({self.bodies.key(item) for item in (*site.bulletins, *site.pages)})
         if self.stamp is not None and self.state is not None and left is not None:
