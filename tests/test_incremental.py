@@ -299,6 +299,20 @@ def test_a_saved_body_is_told_first_once_with_the_bytes_the_whole_build_makes_an
     assert output_files(options.output) == clean_build(example_site, tmp_path)
 
 
+def test_a_preview_started_from_the_command_line_s_cache_writes_a_saved_body_first_all_the_same(
+        example_site: Path, tmp_path: Path) -> None:
+    _settle(example_site)
+    assert run_cli("build", "--source", example_site, "--output", tmp_path / "preview").code == 0
+    options, session = _previewed(example_site, tmp_path)  # its bulletins' files known by their status, not read
+    bulletin = "content/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu.md"
+    path = example_site / bulletin
+    path.write_text(path.read_text("utf-8").replace("百年征程", "预览先写。百年征程", 1), "utf-8")
+    ok, told = _told_first(options, session, Edit((bulletin,), complete=True))
+    assert ok and [p for p, _ in told][0] == "units/zhuzhou-gaoke/2021-11-30-dangshi-xuexi-jiaoyu/index.html"
+    assert "预览先写".encode() in told[0][1]
+    assert output_files(options.output) == clean_build(example_site, tmp_path)
+
+
 def test_a_saved_body_with_a_broken_link_leaves_its_page_as_it_was(minimal_site: Path, tmp_path: Path) -> None:
     options, session = _previewed(minimal_site, tmp_path)
     assert _saving_leaves_the_page_as_it_was(options, session, "\n见[不存在的简报](no-such-bulletin.md)。\n")
