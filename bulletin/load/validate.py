@@ -41,6 +41,8 @@ from .terms import check_names, read_terms
 from .tags import warn_near_duplicate_tags
 
 T = TypeVar("T")
+S = TypeVar("S")
+R = TypeVar("R")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 SITE_KEYS = ("title", "base_url", "language", "description", "search", "variants", *FURNITURE_KEYS)
 VARIANTS = ("zh-Hant",)
@@ -71,9 +73,8 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     if parse_many is not None:
         read = _gathered(_units_read(sources.units, metrics, parse_many, stored), problems)
     else:
-        against = digest(repr(metrics)) if stored is not None else ""
-        read = [recall.remember(f.path, (f, metrics), (), functools.partial(_unit_read, f, metrics, stored, against),
-                                problems) for f in sources.units]
+        read = [recall.remember(f.path, (f, metrics), (), functools.partial(_unit_read, f, metrics, stored), problems)
+                for f in sources.units]
     units = tuple(sorted(filter(None, read), key=lambda u: u.slug))
     if not drafts:
         units = tuple(without_draft_reports(unit) for unit in units)
@@ -104,7 +105,7 @@ def load_site(sources: Sources, problems: Problems, drafts: bool = False, recall
     else:
         for item in linking:
             checked_once(recall, stored, ("links", item.source_path), (item,), targets,
-                         functools.partial(digest, "links", item.source_digest, targets),
+                         functools.partial(_links_key, item, targets),
                          functools.partial(_check_links_of, index, item), problems)
     if not problems.has_errors:  # on partial data these warnings would mislead
         check_figures(tuple((metrics or {}).values()), units, bulletins, problems)
@@ -201,13 +202,18 @@ def _links_checked(index: LinkIndex, targets: str, items: list[Bulletin | Page],
                    stored: ReadBefore | None, problems: Problems) -> None:
     """``check_links`` of each item, by ``parse_many``, but of those ``stored`` says were checked without a problem
     against the same link targets (``targets``: their digest)."""
-    keys = [digest("links", item.source_digest, targets) for item in items]
+    keys = [_links_key(item, targets) for item in items]
     todo = [(item, key) for item, key in zip(items, keys) if stored is None or not stored.checked(key)]
     checked = parse_many(check_links_of, (index, [item for item, _ in todo]), len(todo))
     for (_item, key), (_none, found) in zip(todo, checked):
         problems.extend(found)
         if not found and stored is not None:
             stored.learn_checked(key)
+
+
+def _links_key(item: Bulletin | Page, targets: str) -> str:
+    """What a link check of ``item`` against the link targets whose digest is ``targets`` is known by."""
+    return digest("links", item.source_digest, targets)
 
 
 def _names_checked(files: list[TextFile | KnownFile], terms: tuple[tuple[str, str], ...], recall: Recall,
@@ -287,39 +293,27 @@ def _read_bulletin(file: TextFile, units: set[str], problems: Problems, recall: 
 
 def _bulletin_read(file: TextFile, units: set[str], stored: ReadBefore | None, status: dict[str, os.stat_result],
                    problems: Problems) -> Bulletin | None:
-    """read_bulletin, or the bulletin ``stored`` knows for the file's text; ``stored`` learns one that reads without a
-    problem (and the file's ``status`` before it was read), as ``_bulletins_read`` has it learn."""
+    """read_bulletin; with ``stored``, one file as ``_bulletins_read`` reads many (known, or parsed and learned)."""
     if stored is None:
         return read_bulletin(file, units, problems)
-    bulletin = _stored_bulletin(file, stored)
-    if bulletin is None:
-        found = Problems()
-        bulletin = read_bulletin(file, units, found)
-        problems.extend(found)
-        if bulletin is None or found.items:
-            return bulletin
-        stored.learn(bulletin)
-    if file.path in status:
-        stored.learn_file(file.path, status[file.path], bulletin)
+    [(bulletin, found)] = _bulletins_read([file], units, _here, stored, status)
+    problems.extend(found)
     return bulletin
 
 
-def _unit_read(file: TextFile, metrics: dict[str, Metric] | None, stored: ReadBefore | None, against: str,
+def _unit_read(file: TextFile, metrics: dict[str, Metric] | None, stored: ReadBefore | None,
                problems: Problems) -> Unit | None:
-    """read_unit, or the unit ``stored`` knows for the file's text read against the metrics ``against`` names;
-    ``stored`` learns one that reads without a problem."""
+    """read_unit; with ``stored``, one file as ``_units_read`` reads many (known, or parsed and learned)."""
     if stored is None:
         return read_unit(file, metrics, problems)
-    key = digest("unit", file_digest(file), against)
-    unit = stored.unit(key, file.path)
-    if unit is not None:
-        return unit
-    found = Problems()
-    unit = read_unit(file, metrics, found)
+    [(unit, found)] = _units_read([file], metrics, _here, stored)
     problems.extend(found)
-    if unit is not None and not found.items:
-        stored.learn_unit(key, unit)
     return unit
+
+
+def _here(work: Callable[[S, range], list[R]], state: S, total: int) -> list[R]:
+    """An ``Each`` that does the work in this process, in one go."""
+    return work(state, range(total))
 
 
 def read_site_config(file: TextFile | None, problems: Problems) -> SiteConfig | None:
