@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from hypothesis import given
@@ -75,7 +76,43 @@ def test_a_year_with_more_bulletins_than_a_shard_holds_is_cut_into_halves_quarte
     assert Shards.of(site(many)).parts == {2020: 12, 2021: 6, 2022: 3, 2023: 1}
     assert Shards.of(site({2020: SHARD_RECORDS}, mirrored=True)).parts == {2020: 12}  # twins are shards of their own
     assert search_shards(site({2020: 3, 2023: 5 * SHARD_RECORDS}))[:3] == ["2023-12", "2023-11", "2023-10"]
-    assert search_shards(site({2020: 3, 2021: 2 * SHARD_RECORDS}))[-3:] == ["2021-h1", "2020", "units"]
+    assert search_shards(site({2020: 3, 2021: 3 * SHARD_RECORDS // 2}))[-3:] == ["2021-h1", "2020", "units"]
+
+
+def test_a_year_under_way_is_cut_so_that_its_newest_shard_holds_no_more_than_a_shard_should() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from bulletin.render.searchrecord import SHARD_RECORDS, Shards, search_shards
+
+    # June: the year's bulletins are all in its first half, one and a half shards' worth of them. Halves would
+    # put them all in one shard, the one editors edit most; quarters hold three quarters of a shard each.
+    first_half = [SimpleNamespace(date=dt.date(2026, 1 + i % 6, 1)) for i in range(SHARD_RECORDS * 3 // 2)]
+    site = SimpleNamespace(bulletins=first_half, units=[object()], config=SimpleNamespace(variants=()))
+    assert Shards.of(site).parts == {2026: 3}
+    assert search_shards(site) == ["2026-q2", "2026-q1", "units"]
+
+
+@given(st.lists(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2022, 12, 31)), max_size=200),
+       st.integers(min_value=1, max_value=40))
+def test_no_shard_holds_more_than_a_shard_should_unless_one_month_does_and_no_cut_is_finer_than_it_must_be(
+        dates: list[dt.date], most: int) -> None:
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from bulletin.render.searchrecord import Shards
+
+    site = SimpleNamespace(bulletins=[SimpleNamespace(date=day) for day in dates], units=[])
+    shards = Shards.of(site, most)
+    held = Counter(shards.of_date(day) for day in dates)
+    per_month = Counter((day.year, day.month) for day in dates)
+    for day in dates:
+        months = shards.parts[day.year]
+        assert held[shards.of_date(day)] <= most or (months == 1 and per_month[day.year, day.month] > most)
+        if months < 12:  # the next coarser cut would overflow one of its parts
+            coarser = {1: 3, 3: 6, 6: 12}[months]
+            assert any(sum(per_month[day.year, m] for m in range(start + 1, start + coarser + 1)) > most
+                       for start in range(0, 12, coarser))
 
 
 @given(st.text(alphabet=st.sampled_from(list("党史学习 \n\t\u3000，。、（）“”《》—…%.-/:+ aZ09８Ａ\u3400\U00020001\uf900\u00a0"))))

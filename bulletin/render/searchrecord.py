@@ -36,18 +36,20 @@ SHARD_RECORDS = 500  # the most records a shard of bulletins should hold: Pagefi
 @dataclass(frozen=True, slots=True)
 class Shards:
     """How a site's index is cut: each year of bulletins whole ("2021"), or, when it has more records than a
-    shard should hold, in halves ("2021-h1"), quarters ("2021-q3") or months ("2021-07"); the units apart."""
+    shard should hold, in halves ("2021-h1"), quarters ("2021-q3") or months ("2021-07"), the coarsest cut in
+    which no part holds more (a year under way has its bulletins in its first months only); the units apart."""
 
     parts: dict[int, int]  # year -> the months each of its shards spans (12, 6, 3 or 1)
     units: bool
 
     @classmethod
-    def of(cls, site: Site) -> Shards:
-        per_year: dict[int, int] = {}
+    def of(cls, site: Site, most: int = SHARD_RECORDS) -> Shards:
+        per_month: dict[int, list[int]] = {}
         for bulletin in site.bulletins:
-            per_year[bulletin.date.year] = per_year.get(bulletin.date.year, 0) + 1
-        parts = {year: next((months for months in (12, 6, 3) if count * months <= SHARD_RECORDS * 12), 1)
-                 for year, count in per_year.items()}
+            per_month.setdefault(bulletin.date.year, [0] * 12)[bulletin.date.month - 1] += 1
+        parts = {year: next((months for months in (12, 6, 3)
+                             if max(sum(counts[start:start + months]) for start in range(0, 12, months)) <= most), 1)
+                 for year, counts in per_month.items()}
         return cls(parts, bool(site.units))
 
     def of_date(self, day: dt.date) -> str:
