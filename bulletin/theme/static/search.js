@@ -221,14 +221,17 @@
     return wrap;
   }
 
-  // Pagefind with every shard of the index merged; null for a site with nothing to search.
+  // Pagefind with every shard of the index merged; null for a site with nothing to search. The shards are
+  // asked for together: one after another, a phone waits for each one's files in turn.
   async function open() {
     if (!bundles.length) return null;
     var first = bundles[0];
     var pagefind = await import(/\.js$/.test(first) ? first : first + "pagefind.js");
     // The records' URLs carry the site's base path already: Pagefind must not add it again.
     await pagefind.options({ excerptLength: 0, baseUrl: "/" });
-    for (var i = 1; i < bundles.length; i++) await pagefind.mergeIndex(bundles[i], { baseUrl: "/" });
+    await Promise.all(bundles.slice(1).map(function (bundle) {
+      return pagefind.mergeIndex(bundle, { baseUrl: "/" });
+    }));
     return pagefind;
   }
 
@@ -251,21 +254,26 @@
   }
 
   async function run() {
+    var terms = termsOf(query);
+    if (terms.length) {
+      status.textContent = "正在搜索……";
+      list.setAttribute("aria-busy", "true");
+    }
     var pagefind = await open();
-    var filters = pagefind ? await pagefind.filters() : {};
+    var active = {};
+    Object.keys(chosen).forEach(function (name) { if (chosen[name]) active[name] = chosen[name]; });
+    // The filters and the query's candidates are asked for together: each needs files of every shard.
+    var asked = await Promise.all([pagefind ? pagefind.filters() : {},
+      pagefind && terms.length ? candidates(pagefind, terms, active) : []]);
+    var filters = asked[0];
     ["unit", "year"].forEach(function (name) {
       if (filters[name] && Object.keys(filters[name]).length) {
         filterBox.appendChild(filterSelect(name, filterBox.getAttribute("data-" + name) || name, filters[name]));
         filterBox.hidden = false;
       }
     });
-    var terms = termsOf(query);
     if (!terms.length) { status.textContent = "请输入要搜索的词语。"; return; }
-    status.textContent = "正在搜索……";
-    list.setAttribute("aria-busy", "true");
-    var active = {};
-    Object.keys(chosen).forEach(function (name) { if (chosen[name]) active[name] = chosen[name]; });
-    var pending = pagefind ? await candidates(pagefind, terms, active) : [];
+    var pending = asked[1];
     var next = 0; // the next candidate to check
     var found = []; // checked results, in order
     var shown = 0;
