@@ -48,7 +48,14 @@ def visit(browser: object, site: str, query: str, phone: bool) -> Visit:
         cdp.send("Network.emulateNetworkConditions", PHONE)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU})
     sizes: list[int] = []
-    page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+
+    def finished(request: object) -> None:
+        try:
+            sizes.append(request.sizes()["responseBodySize"])  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - a request still in flight when the context closes: not counted
+            pass
+
+    page.on("requestfinished", finished)
     started = time.perf_counter()
     page.goto(site + "search/?" + urlencode({"q": query}))
     page.wait_for_function(SHOWN)
