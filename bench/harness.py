@@ -195,11 +195,15 @@ class Edits:
         self.bulletin = site / "content" / unit / f"b{i:05d}.md"
         self.page = f"units/{unit}/b{i:05d}/index.html"
         self.oldest = site / "content" / "unit-000" / "b00000.md"  # make_corpus.py: bulletin 0 has the earliest date
+        # make_corpus.py: bulletin i is dated 2019-01-01 + (7i // 3 mod 2000) days; the first of the latest date
+        j = max(range(n), key=lambda k: ((k * 7) // 3 % 2000, -k))
+        self.newest = site / "content" / f"unit-{j % units:03d}" / f"b{j:05d}.md"
         self.unit_yaml = site / "data" / "units" / f"{unit}.yaml"
         self.templates, self.theme_footer = site / "templates", (theme / "templates" / "footer.html").read_text("utf-8")
         self.stamp = site.parent / f"{site.name}.done"
         self.key = self.stamp.read_text()
-        self.originals = {path: path.read_bytes() for path in (self.bulletin, self.oldest, self.unit_yaml)}
+        self.originals = {path: path.read_bytes()
+                          for path in (self.bulletin, self.oldest, self.newest, self.unit_yaml)}
         self.made_templates = not self.templates.exists()
         self.count = 0
 
@@ -216,6 +220,9 @@ class Edits:
 
     def touch_oldest(self) -> str:
         return self.touch_bulletin(self.oldest)
+
+    def touch_newest(self) -> str:
+        return self.touch_bulletin(self.newest)
 
     def touch_unit_yaml(self) -> None:
         self._next()
@@ -374,6 +381,8 @@ def bench_size(b: Bench, n: int, m: Measured, notes: list[str], serve: bool = Tr
              edits.touch_bulletin),
             ("oldest", f"rebuild after appending a sentence to {edits.oldest.relative_to(sites[mode])}, the oldest "
              "bulletin", edits.touch_oldest),
+            ("newest", f"rebuild after appending a sentence to {edits.newest.relative_to(sites[mode])}, the newest "
+             "bulletin (the one editors edit most)", edits.touch_newest),
             ("unit_yaml", f"rebuild after changing one figure in {edits.unit_yaml.relative_to(sites[mode])}",
              edits.touch_unit_yaml),
             ("template", "rebuild after writing templates/footer.html (the theme's plus a comment)",

@@ -39,6 +39,8 @@ ROWS = [
     Row("bulletin_off", "rebuild after one bulletin edit, search off", "s", H),
     Row("oldest_on", "rebuild after an edit of the oldest bulletin, search on", "s", HP),
     Row("oldest_off", "rebuild after an edit of the oldest bulletin, search off", "s", H),
+    Row("newest_on", "rebuild after an edit of the newest bulletin, search on", "s", HP),
+    Row("newest_off", "rebuild after an edit of the newest bulletin, search off", "s", H),
     Row("unit_yaml_on", "rebuild after one unit YAML edit, search on", "s", HP),
     Row("unit_yaml_off", "rebuild after one unit YAML edit, search off", "s", H),
     Row("template_on", "rebuild after a template edit, search on", "s", HP),
