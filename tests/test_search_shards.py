@@ -333,8 +333,8 @@ def found_urls(output: Path, query: str) -> set[str]:
 
 def test_the_search_page_asks_every_shard_for_its_index_at_once(two_years: Path) -> None:
     """On a phone each request waits its round trip: the page must not wait for one shard before it asks the
-    next (with 22 shards at 10,000 bulletins, that cost a throttled phone 14.5 s before the first result, 8.3 s
-    since). Each merged shard's first file is held back until all of them are asked for."""
+    next (with 22 shards at 10,000 bulletins, an emulated phone showed the first results for 党史 after 18.6 s,
+    12.4 s since: bench/SEARCH_PAGE.md). Each merged shard's first file is held back until all are asked for."""
     build_site(two_years)
     output = two_years / "output"
     page_html = (output / "search/index.html").read_text(encoding="utf-8")

@@ -80,7 +80,6 @@ def test_a_year_with_more_bulletins_than_a_shard_holds_is_cut_into_halves_quarte
 
 
 def test_a_year_under_way_is_cut_so_that_its_newest_shard_holds_no_more_than_a_shard_should() -> None:
-    import datetime as dt
     from types import SimpleNamespace
 
     from bulletin.render.searchrecord import SHARD_RECORDS, Shards, search_shards
