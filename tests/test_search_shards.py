@@ -17,7 +17,8 @@ from conftest import output_files, run_cli, write_files
 from static_server import serve_output
 
 from bulletin.incremental.stamp import last_build
-from bulletin.output.search import SearchIndexError, index_shards
+from bulletin.incremental.search import record_digest
+from bulletin.output.search import HeldIndex, SearchIndexError, index_shards
 from bulletin.pipeline.build import BuildOptions, build
 from bulletin.pipeline.result import BuildResult
 
@@ -272,6 +273,104 @@ def test_indexing_told_to_stop_writes_no_bundle(tmp_path: Path) -> None:
     index_shards([(records, tmp_path / "bundle")])  # not stopped: written
     assert (tmp_path / "bundle/pagefind.js").is_file()
 
+
+
+def bulletin_records(count: int) -> list[dict[str, object]]:
+    return [{"url": f"/b{i}/", "title": f"第{i}期工作动态", "body": f"开展宣讲{i}场，参与{i * 100}余人次。",
+             "meta": {"title": f"第{i}期工作动态"}, "filters": {"year": [str(2020 + i % 2)]}, "language": "und"}
+            for i in range(count)]
+
+
+def bundle_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_held_index_given_the_changed_records_again_writes_the_bundle_made_afresh(tmp_path: Path) -> None:
+    """Pagefind puts a record given again in the place of its page's: the bundle of an index held open with the
+    kept records, then given the edited one, is the bundle of the edited records indexed from scratch."""
+    kept = bulletin_records(5)
+    edited = [dict(record) for record in kept]
+    edited[2]["body"] = "开展宣讲2场，参与200余人次，另走访群众30户。"
+    paths = [f"units/b{i}/index.html" for i in range(5)]
+    held = HeldIndex({path: record_digest(r) for path, r in zip(paths, kept)}, lambda: kept)
+    assert held.finish({path: record_digest(r) for path, r in zip(paths, edited)}, edited, tmp_path / "held")
+    made = held.result()
+    assert made is not None and made.records == 5
+    index_shards([(edited, tmp_path / "afresh")])
+    assert bundle_bytes(tmp_path / "held") == bundle_bytes(tmp_path / "afresh")
+    index_shards([(kept, tmp_path / "before")])
+    assert bundle_bytes(tmp_path / "before") != bundle_bytes(tmp_path / "afresh")  # the edit is in the index
+
+
+def test_a_held_index_does_not_write_the_bundle_of_other_pages(tmp_path: Path) -> None:
+    """A page added (or gone) since the records were kept would not be in its place: the index is dropped."""
+    kept = bulletin_records(3)
+    held = HeldIndex({f"units/b{i}/index.html": record_digest(r) for i, r in enumerate(kept)}, lambda: kept)
+    more = bulletin_records(4)
+    assert not held.finish({f"units/b{i}/index.html": record_digest(r) for i, r in enumerate(more)}, more,
+                           tmp_path / "bundle")
+    assert held.result() is None and not (tmp_path / "bundle").exists()
+
+
+def pagefind_children() -> list[int]:
+    """The Pagefind processes this process started and that still run."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)
+            name = fields[0].split("(", 1)[1]
+            parent = int(fields[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and name.startswith("pagefind"):
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_the_shards_of_edited_bulletins_are_given_their_records_while_the_pages_render(
+        two_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit's shard and its twin's are written by indexes held open since the sources were read: nothing is
+    indexed afresh, and the bundles are those a build from scratch makes of the same sources."""
+    import bulletin.incremental.search as search
+
+    build_site(two_years)
+    bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
+    bulletin.write_text(WINTER.replace("冬季长跑活动，", "冬季长跑和登山活动，"), encoding="utf-8")
+    afresh: list[int] = []
+    indexing = search.index_shards
+    monkeypatch.setattr(search, "index_shards", lambda shards, *args: afresh.append(len(shards)) or
+                        indexing(shards, *args))
+    threads = threading.active_count()
+    result = build_site(two_years)
+    assert sorted(result.indexed) == ["2022", "hant-2022"] and afresh == []
+    assert threading.active_count() == threads and pagefind_children() == []
+    shutil.copytree(two_years, tmp_path / "scratch", ignore=shutil.ignore_patterns(".cache", "output"))
+    build_site(tmp_path / "scratch")
+    for shard in ("2022", "hant-2022"):
+        assert bundle_bytes(two_years / "output/pagefind" / shard) == bundle_bytes(
+            tmp_path / "scratch/output/pagefind" / shard)
+    assert found_urls(two_years / "output", '"登 山"') == {"/dsxx/units/yunxi/2022-01-15-dongji-changpao/"}
+
+
+def test_a_bulletin_added_to_a_shard_has_it_indexed_afresh(two_years: Path) -> None:
+    build_site(two_years)
+    write_files(two_years, {"content/yunxi/2022-02-01-dengshan.md": WINTER.replace("2022-01-15", "2022-02-01")
+                            .replace("冬季长跑", "登山")})
+    threads = threading.active_count()
+    result = build_site(two_years)
+    assert sorted(result.indexed) == ["2022", "hant-2022"] and result.indexed_records == 4
+    assert threading.active_count() == threads and pagefind_children() == []
+    assert found_urls(two_years / "output", '"登 山"') == {"/dsxx/units/yunxi/2022-02-01-dengshan/"}
+
+
+def test_an_index_held_for_a_file_saved_unchanged_ends_with_the_build(two_years: Path) -> None:
+    build_site(two_years)
+    bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
+    bulletin.write_text(bulletin.read_text(encoding="utf-8"), encoding="utf-8")  # saved again, as it was
+    threads = threading.active_count()
+    result = build_site(two_years)
+    assert result.indexed == []
+    assert threading.active_count() == threads and pagefind_children() == []
 
 QUERIES = [('"党 史"', {}), ('"学 习 教 育"', {}), ("实 事", {}), ('"800 余 人 次"', {}), ("宣 讲", {"year": "2021"}),
            ("党 史", {"unit": "云溪区"}), ("长 跑", {"year": "2022"}), ('"云 溪"', {}), ("活 动", {}), ("11543", {})]

@@ -35,6 +35,7 @@ from .bodies import BodyCache
 from .fingerprint import Fingerprinter
 from .manifest import Manifest
 from .memo import ParseMemo
+from ..output.search import HeldIndex
 from .search import SearchBundles, SearchCache, SearchPlan
 from .sources import SourcesCache
 from .stamp import BuildStamp, LastBuild, Snapshot, last_build, output_state
@@ -116,12 +117,17 @@ class Reuse:
         """Those of these shards of ``plan`` that are indexed again (their pages' records changed)."""
         return self.search.stale(plan, names)
 
+    def search_hold(self, names: Iterable[str]) -> dict[str, HeldIndex]:
+        """Indexes of these shards held open, given their kept records (``SearchCache.hold``)."""
+        return self.search.hold(names)
+
     def search_bundles(self, plan: SearchPlan, jobs: int = 1, ahead: SearchBundles | None = None,
-                       part: bool = False, stop: threading.Event | None = None) -> SearchBundles:
+                       part: bool = False, stop: threading.Event | None = None,
+                       held: dict[str, HeldIndex] | None = None) -> SearchBundles:
         """The search index's bundles of ``plan``: shards whose pages are unchanged taken over from the cache,
         the others indexed again, by as many Pagefind processes as ``jobs`` (raises ``SearchIndexError``).
-        ``ahead``, ``part`` and ``stop`` as ``SearchCache.bundles`` has them."""
-        return self.search.bundles(plan, jobs, ahead, part, stop)
+        ``ahead``, ``part``, ``stop`` and ``held`` as ``SearchCache.bundles`` has them."""
+        return self.search.bundles(plan, jobs, ahead, part, stop, held)
 
     def last_build(self, options: tuple[object, ...], interrupted: bool,
                    known: Snapshot | None = None) -> LastBuild | None:

@@ -22,7 +22,7 @@ from typing import Iterable
 from ..digest import digest, generator_digest
 from ..output.disk import files_below, remove
 from ..messages import _
-from ..output.search import Indexed, Record, SearchIndexError, index_shards, pagefind_version
+from ..output.search import HeldIndex, Indexed, Record, SearchIndexError, index_shards, pagefind_version
 from .files import CACHE_DIR
 
 Work = tuple[str, str, dict[str, list[str]], list[Record]]  # a shard to index: name, key, pages, their records
@@ -163,22 +163,35 @@ class SearchCache:
                     found.append(name)
         return found
 
+    def hold(self, names: Iterable[str]) -> dict[str, HeldIndex]:
+        """An index of each of these shards held open, given their kept records ahead (``output.search.HeldIndex``):
+        shards whose pages are about to change. A shard not kept has none."""
+        held = {}
+        for name in names:
+            kept = self.shards.get(name)
+            if kept is not None:
+                given = {path: entry[1] for path, entry in sorted(kept.pages.items())}
+                held[name] = HeldIndex(given, functools.partial(_kept_records, kept, list(given)))
+        return held
+
     def bundles(self, plan: SearchPlan, processes: int = 1, ahead: SearchBundles | None = None,
-                part: bool = False, stop: threading.Event | None = None) -> SearchBundles:
+                part: bool = False, stop: threading.Event | None = None,
+                held: dict[str, HeldIndex] | None = None) -> SearchBundles:
         """Each shard's bundle of ``plan``: taken over when its key is unchanged, else indexed again into the cache.
 
         ``ahead``: the bundles of some of the plan's shards, made earlier in this build (by ``part``), taken as
         they are. ``part``: the plan is only part of the build's, so no shard leaves the cache; else shards that
         are no longer in ``plan`` do (see ``prune``). One thread at a time may ask; ``stop`` ends its indexing
-        (see ``index_shards``). Raises ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
+        (see ``index_shards``). ``held``: indexes held open (``hold``), each taken from it for its shard, if indexed
+        again. Raises ``SearchIndexError`` when Pagefind fails or the cache cannot be written."""
         try:
-            return self._bundles(plan, processes, ahead, part, stop)
+            return self._bundles(plan, processes, ahead, part, stop, held if held is not None else {})
         except OSError as exc:
             raise SearchIndexError(_("the search index could not be kept in {folder}: {why}",
                                      folder=str(self.folder), why=exc.strerror or str(exc))) from None
 
     def _bundles(self, plan: SearchPlan, processes: int, ahead: SearchBundles | None, part: bool,
-                 stop: threading.Event | None) -> SearchBundles:
+                 stop: threading.Event | None, held: dict[str, HeldIndex]) -> SearchBundles:
         folders: dict[str, Path] = dict(ahead.folders) if ahead is not None else {}
         work: list[Work] = []  # shards whose pages changed: indexed first, as they are the build's wait
         same: list[tuple[Work, Shard]] = []  # shards whose pages did not: their bundles checked after
@@ -197,7 +210,7 @@ class SearchCache:
         done = SearchBundles(folders, [])
         if ahead is not None:
             done.indexed, done.records, done.peak_kb = list(ahead.indexed), ahead.records, ahead.peak_kb
-        self._index(work, processes, stop, done)
+        self._index(work, processes, stop, done, held)
         broken = []
         for (name, key, entries, _records), kept in same:
             if bundle_whole(kept):
@@ -206,7 +219,7 @@ class SearchCache:
                 folders[name] = kept.folder / BUNDLE
             else:
                 broken.append((name, key, entries, self._records(name, entries, fresh)))
-        self._index(broken, processes, stop, done)
+        self._index(broken, processes, stop, done, held)
         with self.lock:  # what is kept now need not be remembered (unless the page changed again meanwhile)
             for pages in plan.shards.values():
                 for path, fingerprint in pages.items():
@@ -219,20 +232,42 @@ class SearchCache:
         done.files = {name: listed[name] if name in listed else shards[name].bundle_files() for name in folders}
         return done
 
-    def _index(self, work: list[Work], processes: int, stop: threading.Event | None, done: SearchBundles) -> None:
-        """Index these shards into the cache, their bundles added to ``done``."""
+    def _index(self, work: list[Work], processes: int, stop: threading.Event | None, done: SearchBundles,
+               held: dict[str, HeldIndex]) -> None:
+        """Index these shards into the cache, their bundles added to ``done``: each by the index ``held`` for it
+        when that can write it (meanwhile the others are indexed afresh), else afresh."""
         if not work:
             return
-        staged = [(records, self._staging(name) / BUNDLE) for name, _key, _pages, records in work]
+        records = {name: shard_records for name, _key, _pages, shard_records in work}
+        staged = {name: self._staging(name) / BUNDLE for name in records}
+        writing: dict[str, HeldIndex] = {}
         try:
-            indexed: Indexed = index_shards(staged, processes, stop)
+            for name, _key, pages, shard_records in work:
+                holder = held.pop(name, None)
+                if holder is not None and holder.finish({path: entry[1] for path, entry in pages.items()},
+                                                        shard_records, staged[name]):
+                    writing[name] = holder
+            afresh = [name for name in records if name not in writing]
+            if afresh:  # while the held indexes write their bundles
+                _count(done, index_shards([(records[name], staged[name]) for name in afresh], processes, stop))
+            failed = []
+            for name, holder in writing.items():
+                made = holder.result(stop)
+                if made is None:
+                    remove(staged[name])
+                    failed.append(name)
+                else:
+                    _count(done, made)
+            if failed:
+                _count(done, index_shards([(records[name], staged[name]) for name in failed], processes, stop))
         except BaseException:
-            for _records, bundle in staged:
+            for holder in writing.values():
+                holder.drop()
+            for bundle in staged.values():
                 remove(bundle.parent)
             raise
-        done.records, done.peak_kb = done.records + indexed.records, max(done.peak_kb, indexed.peak_kb)
-        for (name, key, entries, records), (_records, bundle) in zip(work, staged):
-            self.shards[name] = store(bundle.parent, self.folder / name, key, entries, records)
+        for name, key, entries, shard_records in work:
+            self.shards[name] = store(staged[name].parent, self.folder / name, key, entries, shard_records)
             done.folders[name] = self.folder / name / BUNDLE
             done.indexed.append(name)
 
@@ -277,6 +312,16 @@ class SearchCache:
         remove(folder)
         folder.mkdir(parents=True)
         return folder
+
+
+def _count(done: SearchBundles, indexed: Indexed) -> None:
+    done.records, done.peak_kb = done.records + indexed.records, max(done.peak_kb, indexed.peak_kb)
+
+
+def _kept_records(shard: Shard, paths: list[str]) -> list[Record]:
+    """The kept records of these pages of the shard (KeyError if one is not kept)."""
+    records = read_records(shard)
+    return [records[path] for path in paths]
 
 
 def read_shard(folder: Path) -> Shard | None:

@@ -1,37 +1,33 @@
 """Full-text search with Pagefind: search records indexed into bundles, one bundle per shard of the site.
 
 The render stage makes a record of each page readers search (``render.searchrecord``); here the
-records of a shard go to Pagefind's service process through its Python API
-(``pagefind.index``) as custom records, their content cut into tokens (``searchtext``), and the
-shard's bundle is written into a folder. One service process indexes every shard in turn, dropping
+records of a shard go to Pagefind's service process (``output.pagefind``) as custom records, their
+content cut into tokens (``searchtext``), and the shard's bundle is written into a folder. One service process indexes every shard in turn, dropping
 each index once written, so its memory is that of the largest shard. The bundles' files are the one
 part of the output that is not byte-reproducible (SPEC section 3).
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
+import concurrent.futures
+import contextlib
 import importlib.metadata
-import json
 import os
 import shutil
 import threading
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..messages import Message, _
 from ..render.searchrecord import SEARCH_FOLDER
-from ..searchtext import search_tokens
 from .disk import same_file_bytes
+from .pagefind import Record, Service, ServiceEnded, ServiceError, Stopped
 from .stable_bundle import stabilize
 
-BATCH = 200  # records sent to the service before waiting for its answers
-ANSWER_SECONDS = 600  # the longest the service may take over one request before the build gives up on it
-
-Record = Mapping[str, object]  # url, title, body, meta, filters, language (see ``render.searchrecord``)
+BATCH = 200  # records sent to the service at once (between them, a build told to stop does)
+ANSWER_SECONDS = 600  # the longest the service may be silent while answers are due before the build gives up
 
 
 class SearchIndexError(RuntimeError):
@@ -71,12 +67,6 @@ def pagefind_version() -> str:
     return ",".join(found) or str(pagefind_executable())
 
 
-def record_content(record: Record) -> str:
-    """What the index holds of a record: its title and body as search tokens (made with the record, or now)."""
-    content = record.get("content")
-    return content if isinstance(content, str) else search_tokens(f"{record['title']}\n{record['body']}")
-
-
 def index_shards(shards: Iterable[tuple[Sequence[Record], Path]], processes: int = 1,
                  stop: threading.Event | None = None) -> Indexed:
     """Index each shard's records into a bundle written to its folder (which must not exist yet), in up to
@@ -86,113 +76,155 @@ def index_shards(shards: Iterable[tuple[Sequence[Record], Path]], processes: int
     if executable is None:
         raise SearchIndexError(_("search needs Pagefind: pip install 'pagefind[extended]', "
                                  "or set `search: false` in data/site.yaml"))
-    try:
-        return asyncio.run(_index_in(executable, list(shards), processes, stop))
-    except SearchIndexError:
-        raise
-    except (OSError, EOFError, ValueError, asyncio.IncompleteReadError, asyncio.TimeoutError) as exc:
-        raise SearchIndexError(_("Pagefind could not run: {why}", why=str(exc) or type(exc).__name__)) from None
-    except Exception as exc:  # noqa: BLE001 - the service reports its errors as bare Exceptions
-        raise SearchIndexError(_("Pagefind failed: {why}", why=str(exc.args[0] if exc.args else exc))) from None
-
-
-async def _index_in(executable: Path, shards: list[tuple[Sequence[Record], Path]], processes: int,
-                    stop: threading.Event | None) -> Indexed:
-    """The shards shared out between processes, the largest first to the least loaded (one process serves one
-    shard at a time: a service answers one request after another, whatever it is sent)."""
+    shards = list(shards)
     groups: list[list[tuple[Sequence[Record], Path]]] = [[] for _ in range(max(1, min(processes, len(shards))))]
-    for shard in sorted(shards, key=lambda s: -len(s[0])):
+    for shard in sorted(shards, key=lambda s: -len(s[0])):  # the largest first, to the least loaded
         min(groups, key=lambda g: sum(len(records) for records, _ in g)).append(shard)
-    parts = await asyncio.gather(*(_index(executable, group, stop) for group in groups))
+    if len(groups) == 1:
+        return _index(executable, groups[0], stop)
+    failed = threading.Event()  # one process failed: the others stop too, and the first failure is raised
+    either = _Either(stop, failed)
+
+    def index_group(group: list[tuple[Sequence[Record], Path]]) -> Indexed:
+        try:
+            return _index(executable, group, either)
+        except BaseException:
+            failed.set()
+            raise
+
+    with concurrent.futures.ThreadPoolExecutor(len(groups), thread_name_prefix="bulletin-pagefind") as pool:
+        parts = list(pool.map(index_group, groups))
     return Indexed(sum(p.records for p in parts), max(p.peak_kb for p in parts))
 
 
-async def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]],
-                 stop: threading.Event | None) -> Indexed:
-    from pagefind.service import PagefindService
+@dataclass(frozen=True, slots=True)
+class _Either:
+    """Set when either event is."""
 
-    class Service(PagefindService):
-        """Pagefind's service, run from the binary found above, its answers read as they come."""
+    first: threading.Event | None
+    second: threading.Event
 
-        def __init__(self) -> None:
-            self._loop = asyncio.get_running_loop()
-            self._bin = executable
-            self._responses = {}
+    def is_set(self) -> bool:
+        return self.second.is_set() or (self.first is not None and self.first.is_set())
 
-        async def _wait_for_responses(self) -> None:  # the package's own sleeps 0.1 s before each answer
-            while True:
-                answer = json.loads(base64.b64decode((await self._backend.stdout.readuntil(b","))[:-1]))
-                future = self._responses.get(answer.get("message_id")) if isinstance(answer, dict) else None
-                if future is None or future.done():
-                    continue
-                payload = answer["payload"]
-                if payload["type"] == "Error":
-                    future.set_exception(Exception(payload.get("message"), payload.get("original_message")))
-                else:
-                    future.set_result(payload)
 
-    service = await Service().launch()
+def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]],
+           stop: threading.Event | _Either | None) -> Indexed:
+    """The shards indexed one after another by one service process."""
     done = Indexed()
-
-    try:
+    with _service(executable) as service:
         for records, folder in shards:
-            index = await _answer(service, service.create_index({}))
-            for start in range(0, len(records), BATCH):  # asked together: the service answers one after another
+            index = service.new_index()
+            for start in range(0, len(records), BATCH):
                 if stop is not None and stop.is_set():
                     raise SearchIndexError(_("indexing for search was stopped"))
-                await asyncio.gather(*(_answer(service, index.add_custom_record(  # type: ignore[attr-defined]
-                    url=str(record["url"]), content=record_content(record), language=str(record["language"]),
-                    meta=dict(record["meta"]), filters={k: list(v) for k, v in dict(record["filters"]).items()}))
-                    for record in records[start:start + BATCH]))
-                done.records += len(records[start:start + BATCH])
-            await _answer(service, index.write_files(output_path=str(folder.resolve())))  # type: ignore[attr-defined]
-            await _answer(service, index.delete_index())  # type: ignore[attr-defined]
-            stabilize(folder)  # the same records, the same bytes
-            if not (folder / "pagefind.js").is_file():
-                raise SearchIndexError(_("Pagefind failed: {why}", why=f"no pagefind.js in {folder.name}"))
-        done.peak_kb = _peak_kb(service._backend.pid)
-    finally:
-        await _close(service)
+                service.add_records(index, records[start:start + BATCH])
+            service.write_files(index, folder)
+            service.answers(stop)
+            _check_bundle(folder)
+            done.records += len(records)
+        done.peak_kb = service.peak_kb()
     return done
 
 
-async def _answer(service: object, request: object) -> object:
-    """The service's answer to ``request``; its death (the poll for answers ends) is an error, not a hang."""
-    asked = asyncio.ensure_future(request)  # type: ignore[arg-type]
-    poll = service._poll_task  # type: ignore[attr-defined]
-    finished, _pending = await asyncio.wait({asked, poll}, timeout=ANSWER_SECONDS,
-                                            return_when=asyncio.FIRST_COMPLETED)
-    if asked in finished:
-        return asked.result()
-    asked.cancel()
-    if poll in finished:
-        why = poll.exception() if not poll.cancelled() else None
-        raise SearchIndexError(_("Pagefind ended before it finished indexing ({why})",
-                                 why=type(why).__name__ if why else "cancelled"))
-    raise asyncio.TimeoutError(f"no answer in {ANSWER_SECONDS} s")
-
-
-async def _close(service: object) -> None:
-    """End the service process (whatever state it is in)."""
-    backend = service._backend  # type: ignore[attr-defined]
-    service._poll_task.cancel()  # type: ignore[attr-defined]
-    if backend.returncode is None:
-        try:
-            backend.terminate()
-        except ProcessLookupError:
-            pass
-    await backend.wait()
-
-
-def _peak_kb(pid: int) -> int:
-    """The peak resident memory of process ``pid`` so far (Linux), in kB; 0 where it cannot be read."""
+@contextlib.contextmanager
+def _service(executable: Path) -> Iterator[Service]:
+    """A Pagefind service process for the time of the ``with`` block; what goes wrong is a ``SearchIndexError``."""
+    service = None
     try:
-        for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+        service = Service(executable, ANSWER_SECONDS)
+        yield service
+    except (ServiceEnded, BrokenPipeError) as exc:
+        raise SearchIndexError(_("Pagefind ended before it finished indexing ({why})",
+                                 why=type(exc).__name__)) from None
+    except ServiceError as exc:
+        raise SearchIndexError(_("Pagefind failed: {why}", why=str(exc))) from None
+    except Stopped:
+        raise SearchIndexError(_("indexing for search was stopped")) from None
+    except (OSError, ValueError, TimeoutError, KeyError, TypeError, AttributeError) as exc:
+        raise SearchIndexError(_("Pagefind could not run: {why}", why=str(exc) or type(exc).__name__)) from None
+    finally:
+        if service is not None:
+            service.close()
+
+
+def _check_bundle(folder: Path) -> None:
+    """Make the written bundle the same from the same records, and check it is one."""
+    stabilize(folder)
+    if not (folder / "pagefind.js").is_file():
+        raise SearchIndexError(_("Pagefind failed: {why}", why=f"no pagefind.js in {folder.name}"))
+
+
+class HeldIndex:
+    """A shard's records as the cache keeps them, given to a Pagefind index ahead (by a thread, to a process of
+    its own, while the build renders), which is then held open until the build knows the shard's records.
+
+    When they are the same pages (paths) as those given, only the records that changed are given again, and
+    the bundle is written: Pagefind puts a record in the place of the one with its URL, so the bundle is the one
+    the build's records make from scratch (``tests/test_search_shards.py`` holds Pagefind to this). Else, or
+    when anything failed, ``finish`` or ``result`` says so, and the shard is indexed as any other (which reports
+    what fails)."""
+
+    def __init__(self, given: Mapping[str, str], records: Callable[[], Sequence[Record]]) -> None:
+        """``given``: the pages (path -> record digest), in the order of their paths, whose ``records`` (read in
+        the thread, in the same order) are given."""
+        self.given = dict(given)
+        self._service: Service | None = None
+        self._folder: Path | None = None
+        self._thread = threading.Thread(target=self._give, args=(pagefind_executable(), records),
+                                        name="bulletin-search-held", daemon=True)
+        self._thread.start()
+
+    def _give(self, executable: Path | None, records: Callable[[], Sequence[Record]]) -> None:
+        try:
+            if executable is not None:
+                self._service = Service(executable, ANSWER_SECONDS)
+                self._service.add_records(self._service.new_index(), records())  # read by the service as it indexes
+        except Exception:  # noqa: BLE001 - the shard is then indexed as any other
+            self.drop()
+
+    def finish(self, pages: Mapping[str, str], records: Sequence[Record], folder: Path) -> bool:
+        """Have the bundle of the shard whose ``pages`` (path -> record digest) have these ``records`` (in the order
+        of their paths) written into ``folder`` (``result`` says when it is); False, the index dropped, when they
+        are not the pages given or it failed."""
+        self._thread.join()  # the records are given: the service reads them as fast as they are sent
+        service = self._service
+        if service is None or sorted(pages) != list(self.given):
+            self.drop()
+            return False
+        try:
+            service.add_records(0, [record for path, record in zip(sorted(pages), records)
+                                    if pages[path] != self.given[path]])
+            service.write_files(0, folder)
+        except (OSError, ValueError):
+            self.drop()
+            return False
+        self._folder = folder
+        return True
+
+    def result(self, stop: threading.Event | None = None) -> Indexed | None:
+        """What writing the bundle did, once it is written; None when anything failed, or ``stop`` was set."""
+        service, folder = self._service, self._folder
+        if service is None or folder is None:
+            return None
+        try:
+            answers = service.answers(stop)
+            if answers[0] != {"type": "NewIndex", "index_id": 0}:
+                return None
+            _check_bundle(folder)
+            return Indexed(len(self.given), service.peak_kb())  # the records given again took their pages' places
+        except (ServiceError, Stopped, SearchIndexError, OSError, ValueError, KeyError, TypeError):
+            return None
+        finally:
+            self.drop()
+
+    def drop(self) -> None:
+        """End the index and its process (once the records are given, or failed to be)."""
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
+        service, self._service = self._service, None
+        if service is not None:
+            service.close()
 
 
 def write_bundles(output: Path, bundles: Mapping[str, Path]) -> None:

@@ -160,6 +160,8 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
     writer.prepare()
     ahead = IndexingAhead(reuse, options.jobs) if indexed else None
     try:
+        if ahead is not None:
+            ahead.hold(loaded.site, loaded.sources)
         with collection_paused():
             stats = compute_stats(loaded.site)
             renderer = Renderer(loaded.site, stats, loaded.env, reuse.bodies,

@@ -1,6 +1,8 @@
 """The search index of a command-line build: its bundles made while the pages are, and written with them.
 
-A bulletins' shard is whole as soon as the last of its bulletin pages is emitted, so if its pages changed it
+As soon as the sources are loaded, the shards of the bulletins whose files changed (when they are few: an
+editor's edit) are given their kept records in indexes held open (``hold``), while the pages render. A
+bulletins' shard is whole as soon as the last of its bulletin pages is emitted, so if its pages changed it
 is indexed then, in a thread (``IndexingAhead``), while the other pages render. When the list pages are
 done, the build's own thread indexes the units' shard if it changed, and checks and writes the shards kept
 in the cache, while the thread is still at work. Pagefind runs in processes of its own: the threads only
@@ -16,9 +18,14 @@ from dataclasses import dataclass, field
 
 from ..incremental.reuse import Reuse
 from ..incremental.search import SearchBundles, SearchPlan
-from ..output.search import SEARCH_FOLDER, SearchIndexError
+from ..load.read import Sources, TextFile
+from ..model import Site
+from ..output.search import SEARCH_FOLDER, HeldIndex, SearchIndexError
 from ..output.writer import Writer
+from ..render.searchrecord import Shards, mirror_shard
 from .result import BuildResult
+
+HOLD_MOST = 2  # the most shards held: an edit's shard and its twin in the mirror
 
 
 @dataclass(slots=True)
@@ -33,6 +40,20 @@ class IndexingAhead:
     given: dict[str, dict[str, str]] = field(default_factory=dict)  # each shard handed over: its pages
     bundles: SearchBundles | None = None
     failed: BaseException | None = None
+    held: dict[str, HeldIndex] = field(default_factory=dict)  # indexes held open for shards about to change
+
+    def hold(self, site: Site, sources: Sources) -> None:
+        """Hold open an index of each shard of the bulletins whose files were read anew (changed since the last
+        build), given its kept records, when they are at most ``HOLD_MOST`` shards."""
+        read = {file.path for file in sources.bulletins if isinstance(file, TextFile)}
+        if not read:
+            return
+        shards = Shards.of(site)
+        names = {shards.of_date(bulletin.date) for bulletin in site.bulletins if bulletin.source_path in read}
+        if "zh-Hant" in site.config.variants:
+            names |= {mirror_shard(name) for name in names}
+        if len(names) <= HOLD_MOST:
+            self.held = self.reuse.search_hold(sorted(names))
 
     def whole(self, plan: SearchPlan, names: Iterable[str]) -> None:
         """Index these shards of ``plan`` (all their pages are in it) unless they were handed over already or are
@@ -54,7 +75,8 @@ class IndexingAhead:
             if self.failed is not None or not part.shards:
                 continue  # after a failure, parts are taken until the end is said; ``finish`` raises it again
             try:
-                self.bundles = self.reuse.search_bundles(part, self.jobs, self.bundles, part=True, stop=self.stop)
+                self.bundles = self.reuse.search_bundles(part, self.jobs, self.bundles, part=True, stop=self.stop,
+                                                         held=self.held)
             except BaseException as exc:  # noqa: BLE001 - raised again in the build's thread, by ``finish``
                 self.failed = exc
 
@@ -88,11 +110,15 @@ class IndexingAhead:
         return bundles
 
     def cancel(self) -> None:
-        """Stop indexing (the build failed or was interrupted) and wait for the thread to clean up."""
+        """Stop indexing (the build failed or was interrupted) and wait for the thread to clean up; drop the
+        indexes held and not used (their shards' pages did not change after all)."""
         self.stop.set()
         if self.thread is not None:
             self.parts.put(None)
             self.thread.join()
+        for held in list(self.held.values()):
+            held.drop()
+        self.held.clear()
 
 
 def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildResult, produced: dict[str, str],
@@ -107,10 +133,10 @@ def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildRe
         if ahead is not None and ahead.given:
             others = SearchPlan({name: pages for name, pages in plan.shards.items() if name not in ahead.given})
             writer.survey()  # the output looked at once, while Pagefind works: its files kept need no other look
-            made = reuse.search_bundles(others, jobs, part=True)
+            made = reuse.search_bundles(others, jobs, part=True, held=ahead.held)
             write_bundles(made, reuse, writer, result, produced, written)
             made = made.joined(ahead.finish(plan))
-        bundles = reuse.search_bundles(plan, jobs, made)
+        bundles = reuse.search_bundles(plan, jobs, made, held=ahead.held if ahead is not None else None)
     except SearchIndexError as exc:
         result.problems.error("data/site.yaml", 1, 1, exc.message)
         return
