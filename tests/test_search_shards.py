@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import shutil
+import sys
 import threading
 import time
 from pathlib import Path
@@ -272,6 +273,35 @@ def test_indexing_told_to_stop_writes_no_bundle(tmp_path: Path) -> None:
     assert not (tmp_path / "bundle").exists()
     index_shards([(records, tmp_path / "bundle")])  # not stopped: written
     assert (tmp_path / "bundle/pagefind.js").is_file()
+
+
+# A stand-in for Pagefind's service that numbers its first index 5: the build names an index by the number it
+# expects, before the answer comes, so a service that numbers otherwise must stop the build, not misfile records.
+MISNUMBERING_SERVICE = """\
+import base64, json, sys
+message = b""
+while byte := sys.stdin.buffer.read(1):
+    if byte != b",":
+        message += byte
+        continue
+    request = json.loads(base64.b64decode(message))
+    message = b""
+    payload = {"type": "NewIndex", "index_id": 5} if request["payload"]["type"] == "NewIndex" else {"type": "Other"}
+    answer = json.dumps({"message_id": request["message_id"], "payload": payload}).encode()
+    sys.stdout.buffer.write(base64.b64encode(answer) + b",")
+    sys.stdout.buffer.flush()
+"""
+
+
+def test_a_service_that_numbers_its_index_otherwise_is_an_error_not_a_wrong_bundle(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = tmp_path / "service"
+    service.write_text(f"#!{sys.executable}\n{MISNUMBERING_SERVICE}", encoding="utf-8")
+    service.chmod(0o755)
+    monkeypatch.setattr("bulletin.output.search.pagefind_executable", lambda: service)
+    with pytest.raises(SearchIndexError) as raised:
+        index_shards([(bulletin_records(2), tmp_path / "bundle")])
+    assert "a new index numbered 5, not 0" in str(raised.value.message)
 
 
 

@@ -29,13 +29,13 @@ from ..digest import digest
 from ..errors import Problems
 from ..load.recall import Forgetful, Recall
 from ..model import Bulletin
+from ..output.search import HeldIndex
 from ..render.renderer import BULLETIN_TEMPLATE, PageJob, Renderer
 from ..render.searchrecord import SEARCH_FOLDER
 from .bodies import BodyCache
 from .fingerprint import Fingerprinter
 from .manifest import Manifest
 from .memo import ParseMemo
-from ..output.search import HeldIndex
 from .search import SearchBundles, SearchCache, SearchPlan
 from .sources import SourcesCache
 from .stamp import BuildStamp, LastBuild, Snapshot, last_build, output_state

@@ -55,6 +55,7 @@ class Service:
         self._answer_seconds = answer_seconds  # the longest the service may be silent while answers are due
         self._sent = 0  # the last message id
         self._due: list[int] = []  # the ids of requests not answered yet, in order
+        self._new_indexes: dict[int, int] = {}  # the id of each NewIndex request not answered yet -> its index's id
         self._unread = b""  # the start of an answer not read whole yet
         self.indexes = 0  # indexes made so far: the next one's id
 
@@ -102,20 +103,27 @@ class Service:
                 payload = answer["payload"]
                 if payload.get("type") == "Error":
                     raise ServiceError(payload.get("message") or "error")
-                found[answer.get("message_id")] = payload
+                message_id = answer.get("message_id")
+                if message_id in self._new_indexes and payload.get("index_id") != self._new_indexes[message_id]:
+                    raise ServiceError(f"a new index numbered {payload.get('index_id')}, "
+                                       f"not {self._new_indexes[message_id]}")
+                found[message_id] = payload
         due, self._due = self._due, []
+        self._new_indexes.clear()
         return [found[message_id] for message_id in due]
 
     def new_index(self) -> int:
-        """Ask for a new index (answered with the others); its id."""
+        """Ask for a new index; its id, which the service numbers as this counts (``answers`` checks that it did), so
+        that requests for it can be sent before the answer comes."""
         self.send([{"type": "NewIndex", "config": {}}])
+        self._new_indexes[self._sent] = self.indexes
         self.indexes += 1
         return self.indexes - 1
 
     def add_records(self, index: int, records: Sequence[Record]) -> None:
         """Give these records to the index, in their order (a record whose URL it has takes that page's place)."""
-        self.send([{"type": "AddRecord", "index_id": index, "url": str(record["url"]), "content": record_content(record),
-                    "language": str(record["language"]), "meta": dict(record["meta"]),  # type: ignore[call-overload]
+        self.send([{"type": "AddRecord", "index_id": index, "url": str(record["url"]),
+                    "content": record_content(record), "language": str(record["language"]), "meta": dict(record["meta"]),  # type: ignore[call-overload]
                     "filters": {k: list(v) for k, v in dict(record["filters"]).items()},  # type: ignore[call-overload]
                     "sort": None} for record in records])
 

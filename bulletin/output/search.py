@@ -2,8 +2,9 @@
 
 The render stage makes a record of each page readers search (``render.searchrecord``); here the
 records of a shard go to Pagefind's service process (``output.pagefind``) as custom records, their
-content cut into tokens (``searchtext``), and the shard's bundle is written into a folder. One service process indexes every shard in turn, dropping
-each index once written, so its memory is that of the largest shard. The bundles' files are the one
+content cut into tokens (``searchtext``), and the shard's bundle is written into a folder. One service
+process indexes its shards in turn, dropping each index once written, so its memory is that of the
+largest shard. The bundles' files are the one
 part of the output that is not byte-reproducible (SPEC section 3).
 """
 
@@ -170,6 +171,7 @@ class HeldIndex:
         the thread, in the same order) are given."""
         self.given = dict(given)
         self._service: Service | None = None
+        self._index = 0  # the held index's id in its service
         self._folder: Path | None = None
         self._thread = threading.Thread(target=self._give, args=(pagefind_executable(), records),
                                         name="bulletin-search-held", daemon=True)
@@ -179,7 +181,8 @@ class HeldIndex:
         try:
             if executable is not None:
                 self._service = Service(executable, ANSWER_SECONDS)
-                self._service.add_records(self._service.new_index(), records())  # read by the service as it indexes
+                self._index = self._service.new_index()
+                self._service.add_records(self._index, records())  # read by the service as it indexes
         except Exception:  # noqa: BLE001 - the shard is then indexed as any other
             self.drop()
 
@@ -193,9 +196,9 @@ class HeldIndex:
             self.drop()
             return False
         try:
-            service.add_records(0, [record for path, record in zip(sorted(pages), records)
-                                    if pages[path] != self.given[path]])
-            service.write_files(0, folder)
+            service.add_records(self._index, [record for path, record in zip(sorted(pages), records)
+                                              if pages[path] != self.given[path]])
+            service.write_files(self._index, folder)
         except (OSError, ValueError):
             self.drop()
             return False
@@ -208,9 +211,7 @@ class HeldIndex:
         if service is None or folder is None:
             return None
         try:
-            answers = service.answers(stop)
-            if answers[0] != {"type": "NewIndex", "index_id": 0}:
-                return None
+            service.answers(stop)
             _check_bundle(folder)
             return Indexed(len(self.given), service.peak_kb())  # the records given again took their pages' places
         except (ServiceError, Stopped, SearchIndexError, OSError, ValueError, KeyError, TypeError):
