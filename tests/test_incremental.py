@@ -11,7 +11,7 @@ from typing import Callable
 
 import jinja2
 import pytest
-from conftest import SITES, Run, output_files, run_cli, write_files
+from conftest import SITES, Run, output_files, run_cli, settle, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -514,6 +514,71 @@ def test_a_damaged_or_foreign_read_before_cache_is_ignored(minimal_site: Path, t
         shutil.rmtree(minimal_site / "output", ignore_errors=True)
         assert run_cli("build", "--source", minimal_site).code == 0
         assert output_files(minimal_site / "output") == expected
+
+
+def forty_bulletins(site: Path) -> Path:
+    """The minimal site with 40 more bulletins, built once, its sources settled."""
+    for i in range(40):
+        write_files(site, {f"content/town/b-{i:03}.md": f"---\ntitle: 第{i}期工作简报\ndate: 2021-{i % 12 + 1:02}-"
+                                                        f"{i % 28 + 1:02}\n---\n第{i}期。组织宣讲{i}场次。\n"})
+    settle(site)
+    assert run_cli("build", "--source", site, "--jobs", "1").code == 0
+    return site
+
+
+def retitle(site: Path, *numbers: int) -> None:
+    """Edit these bulletins' titles, as if saved a while ago (the other files are not touched, their times neither)."""
+    past = time.time_ns() - 5_000_000_000
+    for i in numbers:
+        path = site / f"content/town/b-{i:03}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 修订", 1), encoding="utf-8")
+        os.utime(path, ns=(past, past))
+
+
+def test_an_edit_is_kept_as_changes_to_the_sources_cache_which_the_next_builds_read(minimal_site: Path,
+                                                                                   monkeypatch) -> None:
+    """The whole cache (7 MB at 10,000 bulletins) is not written again for one edit."""
+    site = forty_bulletins(minimal_site)
+    whole, changes = site / ".cache/bulletin/sources.json", site / ".cache/bulletin/sources-changes.json"
+    written = whole.read_bytes()
+    retitle(site, 5)
+    assert _parsed_files(monkeypatch, site)[0] == ["content/town/b-005.md"]
+    assert whole.read_bytes() == written and changes.is_file()
+    retitle(site, 6)
+    assert _parsed_files(monkeypatch, site)[0] == ["content/town/b-006.md"]  # b-005 as the changes have it
+    assert whole.read_bytes() == written
+    options = BuildOptions(site, site / "output")
+    remembered = load(options, stored=SourcesCache.for_site(site)).site
+    assert remembered is not None and remembered == load(options).site
+
+
+def test_changes_past_an_eighth_of_the_sources_cache_are_written_whole(minimal_site: Path, monkeypatch) -> None:
+    site = forty_bulletins(minimal_site)
+    whole, changes = site / ".cache/bulletin/sources.json", site / ".cache/bulletin/sources-changes.json"
+    written = whole.read_bytes()
+    retitle(site, 5)
+    assert run_cli("build", "--source", site).code == 0 and changes.is_file()
+    retitle(site, *range(10, 20))
+    assert len(_parsed_files(monkeypatch, site)[0]) == 10
+    assert whole.read_bytes() != written and not changes.exists()
+    retitle(site, 7)
+    assert _parsed_files(monkeypatch, site)[0] == ["content/town/b-007.md"]  # nothing else: all is in the whole
+
+
+@pytest.mark.parametrize("damage", ["not JSON", "of another whole file", "of another shape"])
+def test_changes_damaged_or_of_another_whole_file_are_not_used(minimal_site: Path, tmp_path: Path, monkeypatch,
+                                                               damage: str) -> None:
+    site = forty_bulletins(minimal_site)
+    changes = site / ".cache/bulletin/sources-changes.json"
+    retitle(site, 5)
+    assert run_cli("build", "--source", site).code == 0
+    data = json.loads(changes.read_text(encoding="utf-8"))
+    planted = {"not JSON": "{not json", "of another whole file": json.dumps(dict(data, series="another")),
+               "of another shape": json.dumps(dict(data, bulletins={"key": ["别的标题"]}))}[damage]
+    changes.write_text(planted, encoding="utf-8")
+    shutil.rmtree(site / "output")
+    assert _parsed_files(monkeypatch, site)[0] == ["content/town/b-005.md"]  # its entry was in the changes only
+    assert output_files(site / "output") == clean_build(site, tmp_path)
 
 
 def _units_parsed(site: Path, monkeypatch) -> tuple[list[str], str]:

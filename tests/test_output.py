@@ -16,9 +16,12 @@ import pytest
 from conftest import REPO, output_files, run_cli, write_files
 
 import bulletin.output.staging
+import bulletin.output.survey
+from bulletin.output.disk import files_below
 from bulletin.output.journal import JOURNAL
 from bulletin.output.patch import Patch
 from bulletin.output.staging import Staging
+from bulletin.output.survey import Survey
 from bulletin.pipeline.build import BuildOptions, build
 from bulletin.render.renderer import Renderer
 
@@ -370,3 +373,64 @@ def test_two_cold_builds_give_the_same_search_bundles_byte_for_byte(example_site
                         for p in sorted((tmp_path / f"out-{i}").rglob("*")) if p.is_file()})
     assert sum(path.endswith(".pf_filter") for path in outputs[0]) >= 4  # a year, a unit filter, in two scripts
     assert outputs[0] == outputs[1]
+
+
+# -- 5. a rebuild's output is looked at by a process of its own, as the build would look itself --
+
+
+def statuses(folder: Path) -> dict[str, tuple[int, ...]]:
+    """What the build itself finds in ``folder`` (its top dot-entries aside): each file's lstat, as the stamp uses it."""
+    return {rel: status_fields(os.lstat(folder / rel)) for rel in files_below(folder, top_dot_entries=False)}
+
+
+def status_fields(status: os.stat_result) -> tuple[int, ...]:
+    return status.st_mode, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+@pytest.fixture
+def odd_output(tmp_path: Path) -> Path:
+    """An output with pages, dot-entries at the top and below, links to a folder and to a file, and a file whose
+    name is not UTF-8."""
+    output = tmp_path / "output"
+    write_files(output, {"index.html": "首页", "units/town/index.html": "单位", "units/.well-known/x.txt": "x",
+                         ".git/HEAD": "ref", ".htaccess": "Options -Indexes"})
+    (output / "linked").symlink_to(output / "units", target_is_directory=True)  # listed, not entered
+    (output / "home.html").symlink_to(output / "index.html")
+    (output / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"latin-1")
+    return output
+
+
+def test_the_output_listed_by_a_process_of_its_own_is_what_the_build_finds_itself(odd_output: Path) -> None:
+    listed = Survey(odd_output).result()
+    assert listed is not None
+    assert {rel: status_fields(status) for rel, status in listed.items()} == statuses(odd_output)
+    assert {"linked", "home.html", "units/.well-known/x.txt", os.fsdecode(b"caf\xe9.txt")} <= listed.keys()
+    assert not any(rel.startswith((".git", ".htaccess", "linked/")) for rel in listed)
+    assert listed["index.html"].st_mtime == os.lstat(odd_output / "index.html").st_mtime
+
+
+@pytest.mark.parametrize("lister", ["import sys; sys.exit(3)",
+                                    "import sys; sys.stdout.buffer.write(b'index.html\\0')"],  # cut short
+                         ids=["fails", "cut short"])
+def test_a_listing_that_fails_or_is_cut_short_is_not_used_and_the_build_looks_itself(
+        odd_output: Path, monkeypatch: pytest.MonkeyPatch, lister: str) -> None:
+    monkeypatch.setattr(bulletin.output.survey, "LISTER", lister)
+    assert Survey(odd_output).result() is None
+    patch = Patch(odd_output)
+    patch.prepare()
+    patch.survey()
+    assert patch.surveyed is not None
+    assert {rel: status_fields(status) for rel, status in patch.surveyed.items()} == statuses(odd_output)
+    patch.abort()
+
+
+@pytest.mark.parametrize("end", ["commit", "abort"])
+def test_no_listing_process_outlives_the_build(odd_output: Path, monkeypatch: pytest.MonkeyPatch, end: str) -> None:
+    """Not even one the build never asked for (search off) or that still runs when the build ends."""
+    monkeypatch.setattr(bulletin.output.survey, "LISTER", "import time; time.sleep(60)")
+    patch = Patch(odd_output)
+    patch.prepare()
+    assert patch.looking is not None and patch.looking.process is not None
+    process = patch.looking.process
+    getattr(patch, end)()
+    assert process.poll() is not None

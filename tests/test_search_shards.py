@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium_page
-from conftest import output_files, run_cli, write_files
+from conftest import output_files, run_cli, settle, write_files
 from static_server import serve_output
 
 from bulletin.incremental.stamp import last_build
@@ -43,15 +43,6 @@ def build_site(root: Path, output: str = "output") -> BuildResult:
     result = build(BuildOptions(root, root / output))
     assert result.ok, result.problems.sorted()
     return result
-
-
-def settle(root: Path) -> None:
-    """Date the sources a few seconds back, as if saved a while ago (a build trusts only settled files' status)."""
-    past = time.time_ns() - 5_000_000_000
-    for folder in ("content", "data"):
-        for path in (root / folder).rglob("*"):
-            if path.is_file():
-                os.utime(path, ns=(past, past))
 
 
 def cache(root: Path) -> Path:
@@ -275,10 +266,9 @@ def test_indexing_told_to_stop_writes_no_bundle(tmp_path: Path) -> None:
     assert (tmp_path / "bundle/pagefind.js").is_file()
 
 
-# A stand-in for Pagefind's service that numbers its first index 5: the build names an index by the number it
-# expects, before the answer comes, so a service that numbers otherwise must stop the build, not misfile records.
-MISNUMBERING_SERVICE = """\
-import base64, json, sys
+# Stand-ins for Pagefind's service: each defines how it answers a request's payload, then reads requests and
+# writes answers as the service does (base64 JSON, a comma after each).
+SERVICE_LOOP = """
 message = b""
 while byte := sys.stdin.buffer.read(1):
     if byte != b",":
@@ -286,22 +276,74 @@ while byte := sys.stdin.buffer.read(1):
         continue
     request = json.loads(base64.b64decode(message))
     message = b""
-    payload = {"type": "NewIndex", "index_id": 5} if request["payload"]["type"] == "NewIndex" else {"type": "Other"}
-    answer = json.dumps({"message_id": request["message_id"], "payload": payload}).encode()
-    sys.stdout.buffer.write(base64.b64encode(answer) + b",")
+    reply = json.dumps({"message_id": request["message_id"], "payload": answer(request["payload"])}).encode()
+    sys.stdout.buffer.write(base64.b64encode(reply) + b",")
     sys.stdout.buffer.flush()
 """
+
+# One that numbers its first index 5: the build names an index by the number it expects, before the answer
+# comes, so a service that numbers otherwise must stop the build, not misfile records.
+MISNUMBERING_SERVICE = """\
+import base64, json, sys
+def answer(payload):
+    return {"type": "NewIndex", "index_id": 5} if payload["type"] == "NewIndex" else {"type": "Other"}
+"""
+
+
+def stand_in_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answers: str) -> None:
+    service = tmp_path / "service"
+    service.write_text(f"#!{sys.executable}\n{answers}{SERVICE_LOOP}", encoding="utf-8")
+    service.chmod(0o755)
+    monkeypatch.setattr("bulletin.output.search.pagefind_executable", lambda: service)
 
 
 def test_a_service_that_numbers_its_index_otherwise_is_an_error_not_a_wrong_bundle(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    service = tmp_path / "service"
-    service.write_text(f"#!{sys.executable}\n{MISNUMBERING_SERVICE}", encoding="utf-8")
-    service.chmod(0o755)
-    monkeypatch.setattr("bulletin.output.search.pagefind_executable", lambda: service)
+    stand_in_service(tmp_path, monkeypatch, MISNUMBERING_SERVICE)
     with pytest.raises(SearchIndexError) as raised:
         index_shards([(bulletin_records(2), tmp_path / "bundle")])
     assert "a new index numbered 5, not 0" in str(raised.value.message)
+
+
+# One that, as Pagefind does, answers a request to write an index's files before the files are all written (its
+# last writes are still under way, and end with its process): the build must take the files from the answer to
+# a request for them. Its bundle is FILES (path -> bytes).
+LATE_WRITING_SERVICE = """\
+import base64, json, pathlib, sys, threading, time
+FILES = {files!r}
+def write_late(folder):
+    time.sleep(2)
+    for name, data in FILES.items():
+        (pathlib.Path(folder) / name).parent.mkdir(parents=True, exist_ok=True)
+        (pathlib.Path(folder) / name).write_bytes(data)
+def answer(payload):
+    if payload["type"] == "NewIndex":
+        return {{"type": "NewIndex", "index_id": 0}}
+    if payload["type"] == "GetFiles":
+        return {{"type": "GetFiles", "files": [{{"path": name, "content": base64.b64encode(data).decode()}}
+                                              for name, data in FILES.items()]}}
+    if payload["type"] == "WriteFiles":
+        threading.Thread(target=write_late, args=(payload["output_path"],)).start()
+    return payload
+"""
+
+
+def test_a_bundle_is_whole_though_pagefind_answers_before_its_writes_are_done(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pagefind.js": b"export const search = () => [];\n", "fragment/und_1.pf_fragment": b"\x1f\x8b fragment"}
+    stand_in_service(tmp_path, monkeypatch, LATE_WRITING_SERVICE.format(files=files))
+    index_shards([(bulletin_records(2), tmp_path / "bundle")])
+    assert bundle_bytes(tmp_path / "bundle") == {name: data for name, data in files.items()}
+
+
+def test_a_bundle_file_named_out_of_its_folder_is_an_error_and_not_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pagefind.js": b"export const search = () => [];\n", "../outside.js": b"alert(1)"}
+    stand_in_service(tmp_path, monkeypatch, LATE_WRITING_SERVICE.format(files=files))
+    with pytest.raises(SearchIndexError) as raised:
+        index_shards([(bulletin_records(2), tmp_path / "shards/bundle")])
+    assert "Pagefind could not run" in str(raised.value.message)
+    assert not (tmp_path / "shards/outside.js").exists()
 
 
 

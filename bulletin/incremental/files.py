@@ -30,3 +30,11 @@ def write_whole(path: Path, data: bytes) -> None:
             raise
     except OSError:
         pass
+
+
+def remove_file(path: Path) -> None:
+    """Remove ``path`` if it is there; a cache file that cannot be removed is left."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Mapping, Protocol, Sequence
 
 from ..searchtext import search_tokens
+from .location import safe_relative
 
 Record = Mapping[str, object]  # url, title, body, content, meta, filters, language (see ``render.searchrecord``)
 Payload = dict[str, object]
@@ -56,7 +57,7 @@ class Service:
         self._sent = 0  # the last message id
         self._due: list[int] = []  # the ids of requests not answered yet, in order
         self._new_indexes: dict[int, int] = {}  # the id of each NewIndex request not answered yet -> its index's id
-        self._unread = b""  # the start of an answer not read whole yet
+        self._unread: list[bytes] = []  # the start of an answer not read whole yet, as read
         self.indexes = 0  # indexes made so far: the next one's id
 
     @property
@@ -97,7 +98,11 @@ class Service:
             chunk = os.read(stdout.fileno(), 1 << 20)
             if not chunk:
                 raise ServiceEnded(f"{len(self._due) - len(found)} answers not given")
-            *complete, self._unread = (self._unread + chunk).split(b",")
+            if b"," not in chunk:  # a large answer (a bundle's files) comes in many reads: joined once, at its end
+                self._unread.append(chunk)
+                continue
+            *complete, rest = b"".join([*self._unread, chunk]).split(b",")
+            self._unread = [rest]
             for part in complete:
                 answer = json.loads(base64.b64decode(part))
                 payload = answer["payload"]
@@ -127,10 +132,11 @@ class Service:
                     "filters": {k: list(v) for k, v in dict(record["filters"]).items()},  # type: ignore[call-overload]
                     "sort": None} for record in records])
 
-    def write_files(self, index: int, folder: Path) -> None:
-        """Ask for the index's bundle in ``folder``, then for the index to be dropped."""
-        self.send([{"type": "WriteFiles", "index_id": index, "output_path": str(folder.resolve())},
-                   {"type": "DeleteIndex", "index_id": index}])
+    def ask_files(self, index: int) -> None:
+        """Ask for the index's bundle, its files in the answer (``write_bundle`` writes them), then for the index to be
+        dropped. (Pagefind writing the files itself answers before its last writes are done: a process that ends
+        then leaves files cut short.)"""
+        self.send([{"type": "GetFiles", "index_id": index}, {"type": "DeleteIndex", "index_id": index}])
 
     def peak_kb(self) -> int:
         """The peak resident memory of the process so far (Linux), in kB; 0 where it cannot be read."""
@@ -153,6 +159,19 @@ class Service:
                     stream.close()
                 except OSError:
                     pass
+
+
+def write_bundle(answers: Sequence[Payload], folder: Path) -> None:
+    """Write the bundle of the ``GetFiles`` answer among ``answers`` into ``folder`` (which must not exist yet). Raises
+    ``ValueError`` (``UnsafeOutputPath``: a path out of the folder), ``KeyError`` or ``TypeError`` for an answer of
+    another shape."""
+    files = next((answer["files"] for answer in answers if answer.get("type") == "GetFiles"), None)
+    if not isinstance(files, list):
+        raise KeyError("GetFiles")
+    for file in files:
+        target = folder.joinpath(*safe_relative(file["path"]).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file["content"], validate=True))
 
 
 def record_content(record: Record) -> str:

@@ -30,6 +30,7 @@ from .disk import (
 from .journal import JOURNAL, undo_patch
 from .location import relative_parts, safe_relative
 from .staging import Staging
+from .survey import Survey
 
 
 class Patch(Staging):
@@ -39,6 +40,12 @@ class Patch(Staging):
         super().__init__(output)
         self.produced: set[str] = set()
         self.surveyed: dict[str, os.stat_result] | None = None  # the output's files, links not followed (``survey``)
+        self.looking: Survey | None = None  # the listing of them under way, from ``prepare``
+
+    def prepare(self) -> None:
+        """As ``Staging.prepare``; then the output, put right and not changed again before ``commit``, is listed."""
+        super().prepare()
+        self.looking = Survey(self.output)
 
     def write(self, rel: str, data: bytes) -> bool:
         self.produced.add(rel)
@@ -79,17 +86,31 @@ class Patch(Staging):
         return target
 
     def survey(self) -> None:
-        """List the output's files and their statuses now (the build waits for its search index): the files kept
-        from then on, the commit and the stamp need not look at them again, only at the files the commit moves.
-        (``files_below`` does not enter a linked folder: a plain file listed is reached without following a link.)"""
+        """The output's files and their statuses, as listed since ``prepare`` (or now, if that failed): the pages
+        kept, the commit and the stamp need not look at them again, only at the files the commit moves. (``files_below``
+        does not enter a linked folder: a plain file listed is reached without following a link.)"""
+        looking, self.looking = self.looking, None
+        self.surveyed = looking.result() if looking is not None else None
+        if self.surveyed is not None:
+            return
         surveyed = {}
         for rel in files_below(self.output, top_dot_entries=False):
             with suppress(OSError):  # gone since listed: not surveyed
                 surveyed[rel] = os.lstat(os.path.join(self.output, rel))
         self.surveyed = surveyed
 
+    def abort(self) -> None:
+        super().abort()
+        self._stop_looking()
+
+    def _stop_looking(self) -> None:
+        if self.looking is not None:
+            self.looking.stop()
+            self.looking = None
+
     def commit(self) -> None:
         """Move stale files aside, then each staged file in (its predecessor aside); on any failure, undo."""
+        self._stop_looking()  # not surveyed: the output is looked at here
         staged = files_below(self.dir)
         surveyed = self.surveyed
         present = list(surveyed) if surveyed is not None else files_below(self.output, top_dot_entries=False)

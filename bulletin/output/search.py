@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from ..messages import Message, _
 from ..render.searchrecord import SEARCH_FOLDER
 from .disk import same_file_bytes
-from .pagefind import Record, Service, ServiceEnded, ServiceError, Stopped
+from .pagefind import Record, Service, ServiceEnded, ServiceError, Stopped, write_bundle
 from .stable_bundle import stabilize
 
 BATCH = 200  # records sent to the service at once (between them, a build told to stop does)
@@ -120,8 +120,8 @@ def _index(executable: Path, shards: list[tuple[Sequence[Record], Path]],
                 if stop is not None and stop.is_set():
                     raise SearchIndexError(_("indexing for search was stopped"))
                 service.add_records(index, records[start:start + BATCH])
-            service.write_files(index, folder)
-            service.answers(stop)
+            service.ask_files(index)
+            write_bundle(service.answers(stop), folder)
             _check_bundle(folder)
             done.records += len(records)
         done.peak_kb = service.peak_kb()
@@ -198,7 +198,7 @@ class HeldIndex:
         try:
             service.add_records(self._index, [record for path, record in zip(sorted(pages), records)
                                               if pages[path] != self.given[path]])
-            service.write_files(self._index, folder)
+            service.ask_files(self._index)
         except (OSError, ValueError):
             self.drop()
             return False
@@ -211,7 +211,7 @@ class HeldIndex:
         if service is None or folder is None:
             return None
         try:
-            service.answers(stop)
+            write_bundle(service.answers(stop), folder)
             _check_bundle(folder)
             return Indexed(len(self.given), service.peak_kb())  # the records given again took their pages' places
         except (ServiceError, Stopped, SearchIndexError, OSError, ValueError, KeyError, TypeError):

@@ -32,7 +32,8 @@ class Writer(Protocol):
     def adopt(self, paths: Iterable[str]) -> None: ...
 
     def survey(self) -> None:
-        """Look at the output as it is, while the build waits for something else, so that ``commit`` need not."""
+        """Look at the output as it is before its pages are kept or written, so that keeping one, ``commit`` and the
+        stamp need not look again."""
 
     def surveyed_file(self, rel: str) -> os.stat_result | None:
         """The status of the output's plain file ``rel`` as ``survey`` found it, if it did."""

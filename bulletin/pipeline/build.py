@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,7 +153,6 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
         if reuse.read_before is not None:
             reuse.read_before.save()  # what read well is not parsed again while the rest is put right
         return result.finished(started)
-    saving: threading.Thread | None = None
     indexed = loaded.site.config.search and options.search_index
     writer = session.writer if session else open_writer(options.output)
     writer.prepare()
@@ -169,6 +167,7 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
             if reuse.read_before is not None:  # titles broken by an earlier build need not be broken again
                 renderer.phrases.learn(reuse.read_before.title_breaks(renderer.phrases.terms))
             reuse.start(renderer)
+            writer.survey()  # the output looked at once: the files kept, the commit and the stamp need no other look
             emitter = Emitter(renderer, reuse, writer)
             first = emitter.emit_first(pages_of(renderer, edit.changed), result)
             if first and written_first is not None:
@@ -176,9 +175,6 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
             plan = emitter.search
             shards_whole = functools.partial(ahead.whole, plan) if ahead is not None and plan is not None else None
             produced = write_site(emitter, loaded.sources, options.jobs, result, progress, shards_whole)
-        if reuse.read_before is not None:  # kept while the search index is made: nothing else runs here then
-            saving = threading.Thread(target=reuse.read_before.save, name="bulletin-sources")
-            saving.start()
         result.search = emitter.search
         if result.ok and indexed and emitter.search is not None:
             index_search(reuse, emitter.search, writer, result, produced, options.jobs, ahead)
@@ -190,19 +186,14 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
             with collection_paused():
                 reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick,
                                writer.listed, writer.statuses)
-            if saving is not None:
-                saving.join()
             if reuse.read_before is not None:
                 titles = (item.title for item in (*loaded.site.bulletins, *loaded.site.pages))
                 reuse.read_before.keep_title_breaks(renderer.phrases.terms, renderer.phrases.titles_found(titles))
-                reuse.read_before.save()
     finally:
         if ahead is not None:
             ahead.cancel()  # done already, unless the build failed before its index was made
         writer.abort()  # nothing left to remove after a commit
-        if saving is not None:
-            saving.join()
-        elif reuse.read_before is not None:  # the build failed: what read well is kept all the same
+        if reuse.read_before is not None:  # if the build failed, what read well is kept all the same
             reuse.read_before.save()
     return result.finished(started)
 

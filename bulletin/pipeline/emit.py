@@ -92,7 +92,8 @@ class Emitter:
         """The page's files as the previous output has them, when they are what these inputs make (and their
         search records are kept); else None."""
         paths, shards = self._files(path, shard)
-        if all(self.reuse.unchanged(file, fingerprint) and self.writer.keep(file) and
+        writer = self.writer
+        if all(self.reuse.unchanged(file, fingerprint, writer.surveyed_file(file)) and writer.keep(file) and
                (searched is None or self.reuse.search_known(file, fingerprint, searched))
                for file, searched in zip(paths, shards)):
             return [Emitted(file, fingerprint, False, False, shard=searched, quick=quick)

@@ -125,14 +125,13 @@ def index_search(reuse: Reuse, plan: SearchPlan, writer: Writer, result: BuildRe
                  jobs: int, ahead: IndexingAhead | None = None) -> None:
     """The search index's bundles written with the pages, only shards whose pages changed indexed again; a failure
     is an error of the build. The shards ``ahead`` indexes are taken from it, and while it does, the others are
-    checked in the cache and written, and the writer surveys the output. A bundle file that the output holds
+    checked in the cache and written. A bundle file that the output holds
     already is taken over as a page is."""
     written: set[str] = set()
     try:
         made = None
         if ahead is not None and ahead.given:
             others = SearchPlan({name: pages for name, pages in plan.shards.items() if name not in ahead.given})
-            writer.survey()  # the output looked at once, while Pagefind works: its files kept need no other look
             made = reuse.search_bundles(others, jobs, part=True, held=ahead.held)
             write_bundles(made, reuse, writer, result, produced, written)
             made = made.joined(ahead.finish(plan))
