@@ -44,7 +44,7 @@ class BodyCache:
         known, else of the body itself. Hashing 10,000 bodies' text took a quarter of a second of every build,
         in every process that asked; a file's digest is known from reading it."""
         if item.source_digest:
-            return digest(generator_digest(), "file", item.source_digest)
+            return _file_key(item.source_digest)
         return _text_key(item.body)
 
     def _path(self, key: str) -> Path:
@@ -98,6 +98,11 @@ def _read_facts(path: Path) -> dict[str, BodyFacts]:
     return {key: BodyFacts(entry[0], tuple(entry[1])) for key, entry in entries.items()
             if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
             and isinstance(entry[1], list) and all(isinstance(url, str) for url in entry[1])}
+
+
+@functools.lru_cache(maxsize=32768)  # asked for every bulletin by the emission, and again when the build ends
+def _file_key(source_digest: str) -> str:
+    return digest(generator_digest(), "file", source_digest)
 
 
 @functools.lru_cache(maxsize=32768)  # a preview asks again for every unchanged body of every rebuild
