@@ -336,6 +336,36 @@ def test_a_bundle_is_whole_though_pagefind_answers_before_its_writes_are_done(
     assert bundle_bytes(tmp_path / "bundle") == {name: data for name, data in files.items()}
 
 
+# One that fails to write the bundle of an index given a page under /fail/, and is slow to write any other.
+FAILING_AND_SLOW_SERVICE = """\
+import base64, json, sys, time
+failing = False
+def answer(payload):
+    global failing
+    if payload["type"] == "NewIndex":
+        return {"type": "NewIndex", "index_id": 0}
+    if payload["type"] == "AddRecord":
+        failing = failing or "/fail/" in payload["url"]
+    if payload["type"] == "GetFiles":
+        if failing:
+            return {"type": "Error", "message": "disk full"}
+        time.sleep(30)
+    return payload
+"""
+
+
+def test_when_one_of_several_pagefind_processes_fails_its_failure_is_the_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the stop of the others that it caused, whichever process was started first."""
+    stand_in_service(tmp_path, monkeypatch, FAILING_AND_SLOW_SERVICE)
+    failing = [dict(record, url=f"/fail/{i}/") for i, record in enumerate(bulletin_records(2))]
+    started = time.monotonic()
+    with pytest.raises(SearchIndexError) as raised:
+        index_shards([(bulletin_records(5), tmp_path / "slow"), (failing, tmp_path / "failing")], processes=2)
+    assert str(raised.value.message) == "Pagefind failed: disk full"
+    assert time.monotonic() - started < 20  # the slow one was stopped, not waited for
+
+
 def test_a_bundle_file_named_out_of_its_folder_is_an_error_and_not_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {"pagefind.js": b"export const search = () => [];\n", "../outside.js": b"alert(1)"}

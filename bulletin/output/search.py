@@ -85,16 +85,22 @@ def index_shards(shards: Iterable[tuple[Sequence[Record], Path]], processes: int
         return _index(executable, groups[0], stop)
     failed = threading.Event()  # one process failed: the others stop too, and the first failure is raised
     either = _Either(stop, failed)
+    failures: list[BaseException] = []  # in the order they came: the others' are the first one's consequence
 
     def index_group(group: list[tuple[Sequence[Record], Path]]) -> Indexed:
         try:
             return _index(executable, group, either)
-        except BaseException:
+        except BaseException as exc:
+            failures.append(exc)  # before the others are told: theirs come after
             failed.set()
             raise
 
     with concurrent.futures.ThreadPoolExecutor(len(groups), thread_name_prefix="bulletin-pagefind") as pool:
-        parts = list(pool.map(index_group, groups))
+        done = [pool.submit(index_group, group) for group in groups]
+        concurrent.futures.wait(done)
+    if failures:
+        raise failures[0]
+    parts = [future.result() for future in done]
     return Indexed(sum(p.records for p in parts), max(p.peak_kb for p in parts))
 
 
