@@ -196,7 +196,28 @@ def language_asked(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run one command; returns the exit code (130 when interrupted with Ctrl-C)."""
+    """Run one command; returns the exit code (130 when interrupted with Ctrl-C). Run as the program (no
+    ``argv``), it ends the process at once with that code (``exit_at_once``)."""
+    code = run_main(argv, stdout, stderr)
+    if argv is None:
+        exit_at_once(code)
+    return code
+
+
+def exit_at_once(code: int) -> NoReturn:
+    """End the process with ``code`` without freeing its memory object by object: a build leaves millions of
+    objects, and the interpreter's own exit took 0.05 to 0.09 s of a rebuild freeing them. Whatever the command
+    opened (files, processes, threads) it has closed or ended by now; only the standard streams are flushed."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that has gone (| head), or a stream closed
+            pass
+    os._exit(code)
+
+
+def run_main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | None) -> int:
+    """``main``'s command run, Ctrl-C and a reader gone reported; its exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr) if stdout is None else ():
         # A Windows console or file in a legacy code page (GBK) cannot write every character: never fail on one.

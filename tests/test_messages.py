@@ -5,6 +5,9 @@ from __future__ import annotations
 import ast
 import io
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from babel.messages.pofile import read_po
 
 from bulletin.cli import main
 from bulletin.messages import Language, Message, _, choose_language
-from conftest import REPO, run_cli, write_files
+from conftest import REPO, SITES, run_cli, write_files
 
 CATALOG = REPO / "bulletin/locale/zh_CN/LC_MESSAGES/bulletin.po"
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -162,3 +165,20 @@ def test_the_same_problems_are_found_in_both_languages(tmp_path: Path) -> None:
     places = [[line.split(": ")[0] for line in run_cli("check", "--source", site, "--lang", language).lines]
               for language in ("zh", "en")]
     assert places[0] == places[1]
+
+
+def test_run_as_the_program_a_build_says_all_it_has_to_say_and_exits_with_its_code(tmp_path: Path) -> None:
+    """The program ends without freeing its memory (``cli.exit_at_once``): what it printed reaches a pipe whole."""
+    site = write_files(tmp_path / "site", BROKEN)
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--source", str(site), "--lang", "en"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == run_cli("build", "--source", site, "--lang", "en").err
+    assert len([line for line in done.stderr.splitlines() if ": error: " in line]) >= 20
+    good = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--source", str(minimal_copy(tmp_path)),
+                           "--lang", "en"], capture_output=True, text=True, timeout=120)
+    assert good.returncode == 0 and good.stdout.splitlines()[-1].startswith("built "), good.stdout
+
+
+def minimal_copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(SITES / "minimal", tmp_path / "minimal"))
