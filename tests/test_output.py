@@ -410,11 +410,15 @@ def test_the_output_listed_by_a_process_of_its_own_is_what_the_build_finds_itsel
 
 
 @pytest.mark.parametrize("lister", ["import sys; sys.exit(3)",
-                                    "import sys; sys.stdout.buffer.write(b'index.html\\0')"],  # cut short
-                         ids=["fails", "cut short"])
+                                    "import sys; sys.stdout.buffer.write(b'index.html\\0')",  # cut short
+                                    None],  # no Python to run it
+                         ids=["fails", "cut short", "cannot start"])
 def test_a_listing_that_fails_or_is_cut_short_is_not_used_and_the_build_looks_itself(
-        odd_output: Path, monkeypatch: pytest.MonkeyPatch, lister: str) -> None:
-    monkeypatch.setattr(bulletin.output.survey, "LISTER", lister)
+        odd_output: Path, monkeypatch: pytest.MonkeyPatch, lister: str | None) -> None:
+    if lister is None:
+        monkeypatch.setattr(sys, "executable", str(odd_output / "no-python"))
+    else:
+        monkeypatch.setattr(bulletin.output.survey, "LISTER", lister)
     assert Survey(odd_output).result() is None
     patch = Patch(odd_output)
     patch.prepare()

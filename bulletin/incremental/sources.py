@@ -36,9 +36,9 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ..digest import digest, generator_digest
 from ..model import Bulletin, Location, Qualifier, Quantity, Report, Unit
@@ -48,6 +48,7 @@ from .memo import RACY_NS
 QUALIFIERS = frozenset(q.value for q in Qualifier)
 TEXTS = ("title", "summary", "source", "author", "title_note", "date_note")  # str, or None but the title
 SECTIONS = ("bulletins", "checks", "breaks", "files", "units")  # the cache's parts of many entries
+CHANGES = "sources-changes.json"  # beside sources.json: the changes to it, while they are few
 CHANGES_MOST = 8  # the changes are written alone while they are at most 1/8 of the entries
 
 
@@ -179,9 +180,6 @@ class SourcesCache:
         write_json(self.path.with_name(CHANGES),  # type: ignore[union-attr]
                    {"generator": generator_digest(), "series": whole.series, "terms": self.terms, **changes})
         return True
-
-
-CHANGES = "sources-changes.json"
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 # Run with ``python -I -S -c``: the folder's files as ``disk.files_below(top_dot_entries=False)`` lists them (links
 # not followed; folders that cannot be read passed over), each followed by its lstat, fields ended by NUL; then END.
@@ -55,35 +56,38 @@ class Survey:
     """A listing of ``folder`` under way in a process of its own."""
 
     def __init__(self, folder: Path) -> None:
-        self.listing = tempfile.TemporaryFile()  # not a pipe: the lister never waits for the build to read
+        self.listing: IO[bytes] | None = None  # not a pipe: the lister never waits for the build to read
+        self.process: subprocess.Popen[bytes] | None = None
         try:
-            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", LISTER, os.fspath(folder)],
-                stdin=subprocess.DEVNULL, stdout=self.listing, stderr=subprocess.DEVNULL)
-        except OSError:
-            self.process = None
+            self.listing = tempfile.TemporaryFile()
+            self.process = subprocess.Popen([sys.executable, "-I", "-S", "-c", LISTER, os.fspath(folder)],
+                                            stdin=subprocess.DEVNULL, stdout=self.listing, stderr=subprocess.DEVNULL)
+        except OSError:  # then the build looks itself
+            self.stop()
 
     def result(self) -> dict[str, os.stat_result] | None:
         """Each file's status by its path relative to the folder; None when the listing failed or was stopped."""
-        process, self.process = self.process, None
-        if process is None:
-            self.listing.close()
-            return None
+        process, listing = self.process, self.listing
+        self.process = None
         try:
-            if process.wait() != 0:
+            if process is None or listing is None or process.wait() != 0:
                 return None
-            self.listing.seek(0)
-            return parse_listing(self.listing.read())
+            listing.seek(0)
+            return parse_listing(listing.read())
+        except OSError:
+            return None
         finally:
-            self.listing.close()
+            self.stop()
 
     def stop(self) -> None:
         """End the listing, if it still runs, and throw it away."""
-        process, self.process = self.process, None
+        process, listing = self.process, self.listing
+        self.process = self.listing = None
         if process is not None:
             process.kill()
             process.wait()
-        self.listing.close()
+        if listing is not None:
+            listing.close()
 
 
 def parse_listing(data: bytes) -> dict[str, os.stat_result] | None:
