@@ -169,6 +169,8 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
             reuse.start(renderer)
             writer.survey()  # the output looked at once: the files kept, the commit and the stamp need no other look
             emitter = Emitter(renderer, reuse, writer)
+            if ahead is not None:
+                emitter.edited_shards = frozenset(ahead.held)  # the shards of the bulletins read anew, if few
             first = emitter.emit_first(pages_of(renderer, edit.changed), result)
             if first and written_first is not None:
                 written_first(tuple(first))

@@ -41,6 +41,7 @@ class Emitter:
     search: SearchPlan | None = None  # the searched pages, when the site has search (of ``collect``)
     shards: Shards | None = None  # how the search index is cut, when the site has search
     quick: dict[str, str] = field(default_factory=dict)  # the quick fingerprints of pages (of ``collect``)
+    edited_shards: frozenset[str] = frozenset()  # the search shards of the bulletins edited, when known
 
     def __post_init__(self) -> None:
         if self.renderer.site.config.search and self.search is None:
@@ -226,10 +227,13 @@ def emit_bulletins(emitter: Emitter, jobs: int, result: BuildResult, produced: d
 
 def to_index_first(emitter: Emitter) -> Callable[[range], bool]:
     """Whether a range of the bulletins holds one of a search shard that is indexed again (one of its bulletins'
-    pages is not taken over as the last build made it): emitted first, such a shard is whole, and indexed, sooner."""
+    pages is not taken over as the last build made it): emitted first, such a shard is whole, and indexed, sooner.
+    The shards of the bulletins edited, when known, are taken for them (working out whether each of 10,000
+    pages is taken over took 0.07 s before the first page)."""
     shards, reuse, bulletins = emitter.shards, emitter.reuse, emitter.renderer.site.bulletins
-    changed = {shards.of_date(b.date) for b in bulletins  # type: ignore[union-attr]
-               if reuse.made_with(b.url_path + "index.html", reuse.quick_fingerprint(b)) is None}
+    changed = emitter.edited_shards or {
+        shards.of_date(b.date) for b in bulletins  # type: ignore[union-attr]
+        if reuse.made_with(b.url_path + "index.html", reuse.quick_fingerprint(b)) is None}
     return lambda chunk: any(shards.of_date(b.date) in changed  # type: ignore[union-attr]
                              for b in bulletins[chunk.start:chunk.stop])
 
