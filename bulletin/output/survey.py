@@ -17,37 +17,23 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-# Run with ``python -I -S -c``: the folder's files as ``disk.files_below(top_dot_entries=False)`` lists them (links
-# not followed; folders that cannot be read passed over), each followed by its lstat, fields ended by NUL; then END.
+# Run with ``python -I -S -c FOLDER PACKAGE_PARENT``: the folder's files as ``disk.files_below(top_dot_entries=False)``
+# (of the build's own package) lists them, each followed by its lstat, fields ended by NUL; then END.
 LISTER = r"""
 import os, sys
+sys.path.insert(0, sys.argv[2])
+from bulletin.output.disk import files_below
 out = sys.stdout.buffer
-def visit(path, prefix, top):
+for rel in files_below(sys.argv[1], top_dot_entries=False):
     try:
-        with os.scandir(path) as entries:
-            listed = [(entry.name, entry.path, folder(entry)) for entry in entries]
-    except OSError:
-        return
-    for name, entry_path, is_folder in listed:
-        if top and name.startswith(b"."):
-            continue
-        if is_folder:
-            visit(entry_path, prefix + name + b"/", False)
-            continue
-        try:
-            s = os.lstat(entry_path)
-        except OSError:
-            continue
-        out.write(b"%s\0%d\0%d\0%d\0%d\0%d\0" % (prefix + name, s.st_mode, s.st_ino, s.st_size, s.st_mtime_ns,
-                                                   s.st_ctime_ns))
-def folder(entry):
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return False
-visit(os.fsencode(sys.argv[1]), b"", True)
+        s = os.lstat(os.path.join(sys.argv[1], rel))
+    except OSError:  # gone since listed
+        continue
+    out.write(b"%s\0%d\0%d\0%d\0%d\0%d\0" % (os.fsencode(rel), s.st_mode, s.st_ino, s.st_size, s.st_mtime_ns,
+                                               s.st_ctime_ns))
 out.write(b"END\0")
 """
+PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # where the lister finds this very package
 FIELDS = 6  # path, mode, inode, size, mtime_ns, ctime_ns
 NS = 1_000_000_000
 
@@ -60,7 +46,8 @@ class Survey:
         self.process: subprocess.Popen[bytes] | None = None
         try:
             self.listing = tempfile.TemporaryFile()
-            self.process = subprocess.Popen([sys.executable, "-I", "-S", "-c", LISTER, os.fspath(folder)],
+            self.process = subprocess.Popen([sys.executable, "-I", "-S", "-c", LISTER, os.fspath(folder),
+                                             os.fspath(PACKAGE_PARENT)],
                                             stdin=subprocess.DEVNULL, stdout=self.listing, stderr=subprocess.DEVNULL)
         except OSError:  # then the build looks itself
             self.stop()
