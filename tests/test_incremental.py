@@ -255,6 +255,17 @@ def test_the_preview_writes_the_edited_bulletin_first_and_statistics_first_after
     assert output_files(preview) == clean_build(minimal_site, tmp_path)
 
 
+def test_the_preview_counts_a_page_written_first_as_one_file(minimal_site: Path, tmp_path: Path) -> None:
+    """The edited page is written ahead and emitted again with the site: the files the build reports (the
+    preview prints them) are still those of the output, each once."""
+    options, session = _previewed(minimal_site, tmp_path)
+    apply(minimal_site, "edit body", 0)
+    edited = sorted((minimal_site / "content").glob("*/*.md"))[0].relative_to(minimal_site).as_posix()
+    result = build(options, session=session, edit=Edit((edited,)))
+    assert result.ok and result.rendered >= 1
+    assert result.pages == len([p for p in options.output.rglob("*") if p.is_file()])
+
+
 def test_after_file_events_only_the_files_they_name_are_read_and_the_poll_catches_the_rest(minimal_site: Path,
                                                                                           tmp_path: Path) -> None:
     preview = tmp_path / "preview"

@@ -254,6 +254,30 @@ def test_the_bulletins_of_an_edited_shard_are_emitted_first_so_that_its_indexing
     assert given == ["2021", "hant-2021"] and emitted == ["2021", "hant-2021"]  # 2022's page was not emitted yet
 
 
+def test_the_page_of_an_edited_bulletin_is_rendered_before_the_bulletins_are_emitted(
+        two_years: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendered ahead, in the build's own process (a render worker's first page costs it the templates' loading),
+    the edited page is ready when the workers take the other pages of its shard over: the shard is handed to
+    indexing that much sooner. The site is the one a build from scratch makes, and every file is counted once."""
+    import bulletin.pipeline.emit as emit
+    from bulletin.render.renderer import Renderer
+
+    build_site(two_years)
+    bulletin = two_years / "content/yunxi/2022-01-15-dongji-changpao.md"
+    bulletin.write_text(WINTER.replace("冬季长跑活动，", "冬季长跑和登山活动，"), encoding="utf-8")
+    events: list[str] = []
+    render, chunks = Renderer.render, emit.run_in_chunks
+    monkeypatch.setattr(Renderer, "render", lambda self, job: events.append(job.path) or render(self, job))
+    monkeypatch.setattr(emit, "run_in_chunks", lambda *args: events.append("emission") or chunks(*args))
+    result = build_site(two_years)
+    assert events[:2] == ["units/yunxi/2022-01-15-dongji-changpao/index.html", "emission"]
+    assert sorted(result.indexed) == ["2022", "hant-2022"]
+    assert result.pages == len([p for p in (two_years / "output").rglob("*") if p.is_file()])
+    shutil.copytree(two_years, tmp_path / "scratch", ignore=shutil.ignore_patterns(".cache", "output"))
+    build_site(tmp_path / "scratch")
+    assert output_files(two_years / "output") == output_files(tmp_path / "scratch/output")
+
+
 def test_indexing_told_to_stop_writes_no_bundle(tmp_path: Path) -> None:
     records = [{"url": f"/b{i}/", "title": f"第{i}期", "body": "工作动态", "meta": {"title": f"第{i}期"},
                 "filters": {}, "language": "und"} for i in range(3)]

@@ -143,11 +143,17 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
     last = reuse.last_build(options.key(), interrupted(options.output), known)
     if last is not None:
         return BuildResult.unchanged(last, options.strict).finished(started)
-    # Collecting garbage is paused where a build makes objects that live until it ends (the model, the pages'
-    # plan, their fingerprints): a collection would scan them again and again to free nothing. Rendering itself
-    # collects, in the workers or in this process (see workers.run_in_chunks).
+    # Collecting garbage is paused while a build makes objects that live until it ends (the model, the pages'
+    # plan, their fingerprints): a collection would scan them again and again to free nothing (0.2 s of a
+    # rebuild at 10,000 bulletins). Rendering itself collects, in the workers or in this process (see
+    # workers.run_in_chunks).
     with collection_paused():
-        loaded = load(options, reuse.recall, edit, reuse.read_before, CompiledTemplates.for_site(options.source))
+        return _build_anew(options, session, edit, progress, written_first, reuse, started)
+
+
+def _build_anew(options: BuildOptions, session: Session | None, edit: Edit, progress: Progress | None,
+                written_first: WrittenFirst | None, reuse: Reuse, started: float) -> BuildResult:
+    loaded = load(options, reuse.recall, edit, reuse.read_before, CompiledTemplates.for_site(options.source))
     result = BuildResult(loaded.problems)
     if loaded.site is None:
         if reuse.read_before is not None:
@@ -160,23 +166,25 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
     try:
         if ahead is not None:
             ahead.hold(loaded.site, loaded.sources)
-        with collection_paused():
-            stats = compute_stats(loaded.site)
-            renderer = Renderer(loaded.site, stats, loaded.env, reuse.bodies,
-                                written_base_url=loaded.written_base_url)
-            if reuse.read_before is not None:  # titles broken by an earlier build need not be broken again
-                renderer.phrases.learn(reuse.read_before.title_breaks(renderer.phrases.terms))
-            reuse.start(renderer)
-            writer.survey()  # the output looked at once: the files kept, the commit and the stamp need no other look
-            emitter = Emitter(renderer, reuse, writer)
-            if ahead is not None:
-                emitter.edited_shards = frozenset(ahead.held)  # the shards of the bulletins read anew, if few
-            first = emitter.emit_first(pages_of(renderer, edit.changed), result)
-            if first and written_first is not None:
-                written_first(tuple(first))
-            plan = emitter.search
-            shards_whole = functools.partial(ahead.whole, plan) if ahead is not None and plan is not None else None
-            produced = write_site(emitter, loaded.sources, options.jobs, result, progress, shards_whole)
+        stats = compute_stats(loaded.site)
+        renderer = Renderer(loaded.site, stats, loaded.env, reuse.bodies, written_base_url=loaded.written_base_url)
+        if reuse.read_before is not None:  # titles broken by an earlier build need not be broken again
+            renderer.phrases.learn(reuse.read_before.title_breaks(renderer.phrases.terms))
+        reuse.start(renderer)
+        writer.survey()  # the output looked at once: the files kept, the commit and the stamp need no other look
+        emitter = Emitter(renderer, reuse, writer)
+        if ahead is not None:
+            emitter.edited_shards = frozenset(ahead.held)  # the shards of the bulletins read anew, if few
+        # The pages an editor looks at, or those of the bulletins whose shards are held: rendered here, before
+        # the workers start (a worker's first page costs it the templates' loading), their shards are whole,
+        # and indexed, as soon as the workers have taken their other pages over.
+        edited = edit.changed or (ahead.edited if ahead is not None else ())
+        first = emitter.emit_first(pages_of(renderer, edited), result)
+        if first and written_first is not None:
+            written_first(tuple(first))
+        plan = emitter.search
+        shards_whole = functools.partial(ahead.whole, plan) if ahead is not None and plan is not None else None
+        produced = write_site(emitter, loaded.sources, options.jobs, result, progress, shards_whole)
         result.search = emitter.search
         if result.ok and indexed and emitter.search is not None:
             index_search(reuse, emitter.search, writer, result, produced, options.jobs, ahead)
@@ -185,9 +193,8 @@ def _build(options: BuildOptions, session: Session | None, edit: Edit, progress:
             writer.commit()
             if session is not None:
                 session.last = renderer
-            with collection_paused():
-                reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick,
-                               writer.listed, writer.statuses)
+            reuse.remember(produced, writer.output, renderer, result.pages, result.problems, emitter.quick,
+                           writer.listed, writer.statuses)
             if reuse.read_before is not None:
                 titles = (item.title for item in (*loaded.site.bulletins, *loaded.site.pages))
                 reuse.read_before.keep_title_breaks(renderer.phrases.terms, renderer.phrases.titles_found(titles))

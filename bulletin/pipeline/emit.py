@@ -116,15 +116,21 @@ class Emitter:
             self.first[job.path] = (emitted[0].fingerprint, [dataclasses.replace(e, rendered=False, changed=False,
                                                                                      learned=None)
                                                             for e in emitted])
-            result.count(emitted)
+            result.count(emitted, files=False)  # the whole site's emission counts them as files of the output
             changed += [e.path for e in emitted if e.changed]
         return changed
 
 
 def pages_of(renderer: Renderer, changed: Sequence[str]) -> list[PageJob]:
-    """The pages an editor looks at after saving ``changed``: a bulletin's own page; statistics after data."""
+    """The pages to write before the others after ``changed`` was saved: a bulletin's own page (the one an editor
+    looks at, or whose search shard waits for it); statistics after data."""
     edited = set(changed)
-    jobs = [renderer.bulletin_job(b, renderer.body(b)) for b in renderer.site.bulletins if b.source_path in edited]
+    jobs = []
+    for bulletin in (b for b in renderer.site.bulletins if b.source_path in edited):
+        body = renderer.body(bulletin)
+        if body.learned:  # known to the workers, which take the page over as it is written now
+            renderer.cache.learn(body.key, body.facts)  # type: ignore[arg-type]
+        jobs.append(renderer.bulletin_job(bulletin, body))
     if any(path.startswith("data/") for path in edited):
         jobs += statistics_pages(renderer)
     return jobs

@@ -26,6 +26,7 @@ from ..render.searchrecord import Shards, mirror_shard
 from .result import BuildResult
 
 HOLD_MOST = 2  # the most shards held: an edit's shard and its twin in the mirror
+EDITED_MOST = 8  # the most bulletins read anew whose pages are rendered before the others (an editor's commit)
 
 
 @dataclass(slots=True)
@@ -41,6 +42,7 @@ class IndexingAhead:
     bundles: SearchBundles | None = None
     failed: BaseException | None = None
     held: dict[str, HeldIndex] = field(default_factory=dict)  # indexes held open for shards about to change
+    edited: tuple[str, ...] = ()  # the bulletins read anew (source paths), when their shards are held and few
 
     def hold(self, site: Site, sources: Sources) -> None:
         """Hold open an index of each shard of the bulletins whose files were read anew (changed since the last
@@ -54,6 +56,8 @@ class IndexingAhead:
             names |= {mirror_shard(name) for name in names}
         if len(names) <= HOLD_MOST:
             self.held = self.reuse.search_hold(sorted(names))
+            if self.held and len(read) <= EDITED_MOST:
+                self.edited = tuple(sorted(read))
 
     def whole(self, plan: SearchPlan, names: Iterable[str]) -> None:
         """Index these shards of ``plan`` (all their pages are in it) unless they were handed over already or are

@@ -59,10 +59,11 @@ class BuildResult:
     def ok(self) -> bool:
         return not self.problems.has_errors
 
-    def count(self, emitted: Iterable[Emitted]) -> None:
-        """Count output files of pages."""
+    def count(self, emitted: Iterable[Emitted], files: bool = True) -> None:
+        """Count output files of pages: how many were rendered and changed, and (``files``) that they are in the
+        output, which pages written first are not told twice."""
         for file in emitted:
-            self.pages += 1
+            self.pages += files
             self.rendered += file.rendered
             self.changed += file.changed
 
